@@ -1,0 +1,233 @@
+// The pipeline: load -> schema -> metadata check -> validate -> plan -> SQL -> code.
+// Returns the output files as data (nothing touches disk here) or the diagnostics.
+import { createHash } from 'node:crypto';
+import {
+  Kind,
+  print,
+  printSchema,
+  visit,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { Project } from 'ts-morph';
+import { transform } from 'esbuild';
+import { type Diagnostic, diagnostic } from './diagnostics.js';
+import { loadGraphQLFiles } from './load/loadSources.js';
+import { buildFraiseSchema } from './schema/buildSchema.js';
+import { viewNameOf } from './schema/model.js';
+import { checkSchema, type ViewCatalog } from './metadata/checkSchema.js';
+import { readMetadata } from './metadata/readMetadata.js';
+import type { DatabaseMetadata } from './metadata/types.js';
+import { validateOperations } from './validate/validateOperations.js';
+import { MAX_CONDITIONS, assignments, findConditions } from './plan/conditions.js';
+import { planOperation } from './plan/planOperation.js';
+import { emitStatement } from './sql/emitSql.js';
+import { prepareCode } from './emit/coercionCode.js';
+import { dataTs, variablesTs } from './emit/typeScriptTypes.js';
+import { emitIndexModule, emitOperationModule } from './emit/emitModule.js';
+import { persistedQueryManifest } from './emit/manifest.js';
+
+export interface CompileOptions {
+  readonly schema: readonly string[];
+  readonly operations: readonly string[];
+  readonly cwd?: string;
+  /** Live database to read view metadata from, unless `metadata` is given. */
+  readonly databaseUrl?: string;
+  readonly metadata?: DatabaseMetadata;
+}
+
+export type CompileResult =
+  | { readonly ok: true; readonly files: ReadonlyMap<string, string>; readonly operations: readonly string[] }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+export async function compileProject(options: CompileOptions): Promise<CompileResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const schemaFiles = await loadGraphQLFiles(options.schema, 'schema', cwd);
+  const operationFiles = await loadGraphQLFiles(options.operations, 'operations', cwd);
+  const loadErrors = [...schemaFiles.diagnostics, ...operationFiles.diagnostics];
+  if (loadErrors.length > 0) return { ok: false, diagnostics: loadErrors };
+
+  const built = buildFraiseSchema(schemaFiles.files);
+  if (!built.schema) return { ok: false, diagnostics: built.diagnostics };
+  const schema = built.schema;
+
+  const validated = validateOperations(schema, operationFiles.files);
+  const metadata = options.metadata ?? (await metadataFromDatabase(schema, options.databaseUrl));
+  if ('diagnostics' in metadata) return { ok: false, diagnostics: [...validated.diagnostics, ...metadata.diagnostics] };
+  const checked = checkSchema(schema, metadata);
+  const early = [...checked.diagnostics, ...validated.diagnostics];
+  if (early.length > 0) return { ok: false, diagnostics: early };
+
+  const sourceNames = new Map<OperationDefinitionNode, string>();
+  for (const file of operationFiles.files) {
+    for (const def of file.document.definitions) if (def.kind === Kind.OPERATION_DEFINITION) sourceNames.set(def, file.name);
+  }
+
+  const project = new Project({ useInMemoryFileSystem: true });
+  const files = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const compiled: { name: string; id: string; body: string }[] = [];
+  for (const operation of validated.operations) {
+    const result = compileOperation(schema, checked.catalog, validated.fragments, operation);
+    if ('diagnostics' in result) {
+      diagnostics.push(...result.diagnostics);
+      continue;
+    }
+    const name = operation.name!.value;
+    const module = emitOperationModule(project, {
+      ...result,
+      name,
+      kind: 'query',
+      sourceFile: sourceNames.get(operation) ?? '?',
+      variablesType: variablesTs(schema, operation),
+      dataType: dataTs(schema, operation, validated.fragments),
+    });
+    files.set(`${name}.ts`, module.ts);
+    files.set(`${name}.d.ts`, module.dts);
+    compiled.push({ name, id: result.id, body: result.body });
+  }
+  if (diagnostics.length > 0) return { ok: false, diagnostics: dedupe(diagnostics) };
+
+  compiled.sort((a, b) => a.name.localeCompare(b.name));
+  const index = emitIndexModule(project, compiled.map((c) => c.name));
+  files.set('index.ts', index.ts);
+  files.set('index.d.ts', index.dts);
+  for (const [path, text] of [...files]) {
+    if (path.endsWith('.ts') && !path.endsWith('.d.ts')) {
+      const js = await transform(text, { loader: 'ts', format: 'esm', target: 'es2022', legalComments: 'inline' });
+      files.set(path.replace(/\.ts$/, '.js'), js.code);
+    }
+  }
+  files.set('persisted-queries.json', persistedQueryManifest(compiled));
+  files.set('schema.graphql', printSchema(schema));
+  return { ok: true, files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))), operations: compiled.map((c) => c.name) };
+}
+
+async function metadataFromDatabase(
+  schema: GraphQLSchema,
+  databaseUrl: string | undefined,
+): Promise<DatabaseMetadata | { diagnostics: Diagnostic[] }> {
+  if (!databaseUrl) {
+    return {
+      diagnostics: [
+        {
+          code: 'FRAISE_NO_DATABASE',
+          message: 'The compiler needs view metadata: give --database-url (or DATABASE_URL).',
+          hint: 'The views named by @view are read from that database.',
+        },
+      ],
+    };
+  }
+  const names = Object.values(schema.getTypeMap()).flatMap((t) => {
+    const view = viewNameOf(schema, t);
+    return view ? [view] : [];
+  });
+  try {
+    return await readMetadata(databaseUrl, names);
+  } catch (error) {
+    return {
+      diagnostics: [
+        {
+          code: 'FRAISE_DATABASE_UNREACHABLE',
+          message: `Could not read view metadata from the database: ${(error as Error).message}`,
+          hint: 'Check --database-url and that the server is running.',
+        },
+      ],
+    };
+  }
+}
+
+interface CompiledOperationParts {
+  readonly id: string;
+  readonly body: string;
+  readonly shape: ReturnType<typeof emitStatement>['shape'];
+  readonly statements: readonly { name: string; text: string }[];
+  readonly prepareHelpers: string;
+  readonly prepareBody: string;
+}
+
+function compileOperation(
+  schema: GraphQLSchema,
+  catalog: ViewCatalog,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  operation: OperationDefinitionNode,
+): CompiledOperationParts | { diagnostics: Diagnostic[] } {
+  const conditions = findConditions(operation, fragments);
+  if (conditions.length > MAX_CONDITIONS) {
+    return {
+      diagnostics: [
+        diagnostic('FRAISE_TOO_MANY_VARIANTS',
+          `Operation "${operation.name?.value}" has ${conditions.length} run-time conditions (@include/@skip variables and optional filter variables); at most ${MAX_CONDITIONS} are compiled.`,
+          operation, 'Make some filter variables non-null, or split the operation.'),
+      ],
+    };
+  }
+  const variables = new Map((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v]));
+  const diagnostics: Diagnostic[] = [];
+  const statements: { name: string; text: string }[] = [];
+  const variants: { statement: number; params: ReturnType<typeof emitStatement>['params'] }[] = [];
+  let shape: ReturnType<typeof emitStatement>['shape'] | undefined;
+  for (const assignment of assignments(conditions)) {
+    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics }, operation);
+    const statement = emitStatement(plan);
+    shape ??= statement.shape;
+    let index = statements.findIndex((s) => s.text === statement.text);
+    if (index < 0) {
+      index = statements.push({ name: statementName(statement.text), text: statement.text }) - 1;
+    }
+    variants.push({ statement: index, params: statement.params });
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  const body = operationBody(operation, fragments);
+  const prepare = prepareCode({ schema, operation, conditions, variants });
+  return {
+    id: sha256(body),
+    body,
+    shape: shape!,
+    statements,
+    prepareHelpers: prepare.helpers,
+    prepareBody: prepare.body,
+  };
+}
+
+/** The operation and every fragment it uses (sorted by name), as clients send it. */
+export function operationBody(
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): string {
+  const used = new Set<string>();
+  const collect = (node: OperationDefinitionNode | FragmentDefinitionNode): void => {
+    visit(node, {
+      FragmentSpread(spread) {
+        const name = spread.name.value;
+        if (used.has(name)) return;
+        used.add(name);
+        const fragment = fragments.get(name);
+        if (fragment) collect(fragment);
+      },
+    });
+  };
+  collect(operation);
+  const parts = [print(operation), ...[...used].sort().map((n) => print(fragments.get(n)!))];
+  return parts.join('\n\n');
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Stable, derived from the SQL: the same text always prepares under the same name. */
+export function statementName(text: string): string {
+  return `fraise_${sha256(text).slice(0, 24)}`;
+}
+
+function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}|${d.message}|${d.location?.file}:${d.location?.line}:${d.location?.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

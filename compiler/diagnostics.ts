@@ -1,0 +1,100 @@
+// Compile errors are values: every stage returns the ones it found instead of throwing on the
+// first, so one run reports everything that is wrong, each with file:line:column and a caret.
+import type { ASTNode, GraphQLError, Source } from 'graphql';
+import { getLocation } from 'graphql';
+
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** The text of the source line, for the caret display. */
+  readonly lineText: string;
+}
+
+export interface Diagnostic {
+  /** Stable code, e.g. FRAISE_UNKNOWN_VIEW. */
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+  readonly location?: SourceLocation;
+}
+
+/** Thrown only at the boundary (CLI / API) when a stage reported diagnostics. */
+export class CompileFailure extends Error {
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('\n\n'));
+    this.name = 'CompileFailure';
+    this.diagnostics = diagnostics;
+  }
+}
+
+export function locationOf(source: Source, offset: number): SourceLocation {
+  const { line, column } = getLocation(source, offset);
+  const lineText = source.body.split(/\r\n|[\n\r]/g)[line - 1] ?? '';
+  return { file: source.name, line, column, lineText };
+}
+
+export function nodeLocation(node: ASTNode | undefined | null): SourceLocation | undefined {
+  const loc = node?.loc;
+  return loc ? locationOf(loc.source, loc.start) : undefined;
+}
+
+export function diagnostic(
+  code: string,
+  message: string,
+  node?: ASTNode | null,
+  hint?: string,
+): Diagnostic {
+  const location = nodeLocation(node);
+  return { code, message, ...(hint ? { hint } : {}), ...(location ? { location } : {}) };
+}
+
+export function fromGraphQLError(code: string, error: GraphQLError): Diagnostic {
+  const node = error.nodes?.[0];
+  const source = error.source ?? node?.loc?.source;
+  const offset = error.positions?.[0] ?? node?.loc?.start;
+  const location = source && offset !== undefined ? locationOf(source, offset) : undefined;
+  return { code, message: error.message, ...(location ? { location } : {}) };
+}
+
+/** `file:line:column: error CODE: message`, then the source line with a caret, then the hint. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.column}: ` : '';
+  const lines = [`${where}error ${d.code}: ${d.message}`];
+  if (d.location) {
+    const gutter = `${d.location.line} | `;
+    lines.push(gutter + d.location.lineText);
+    lines.push(' '.repeat(gutter.length + d.location.column - 1) + '^');
+  }
+  if (d.hint) lines.push(`hint: ${d.hint}`);
+  return lines.join('\n');
+}
+
+/** Levenshtein-based suggestion, for "did you mean" hints. */
+export function didYouMean(input: string, options: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(input.length / 3)) + 1;
+  for (const option of options) {
+    const d = editDistance(input.toLowerCase(), option.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = option;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,156 @@
+// Generates the body of an operation's `prepare(variables)`: the coercion of each declared
+// variable (specialised to its type, no generic GraphQL interpretation at run time), the choice of
+// statement variant, and the layout of bind values.
+import {
+  isEnumType,
+  isListType,
+  isNonNullType,
+  print,
+  typeFromAST,
+  valueFromAST,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import type { Param } from '../plan/ir.js';
+import type { Condition } from '../plan/conditions.js';
+
+/** Scalar checks, emitted into a module only when one of its variables needs them. */
+export const SCALAR_COERCERS: Readonly<Record<string, string>> = {
+  String: `(v: unknown) => (typeof v === 'string' ? v : INVALID)`,
+  ID: `(v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' && Number.isInteger(v) ? String(v) : INVALID)`,
+  Int: `(v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 ? v : INVALID)`,
+  Float: `(v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : INVALID)`,
+  Boolean: `(v: unknown) => (typeof v === 'boolean' ? v : INVALID)`,
+  DateTime: `(v: unknown) => (typeof v === 'string' && /^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : INVALID)`,
+  Date: `(v: unknown) => (typeof v === 'string' && /^\\d{4}-\\d{2}-\\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : INVALID)`,
+  UUID: `(v: unknown) => (typeof v === 'string' && /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v) ? v : INVALID)`,
+  JSON: `(v: unknown) => v`,
+};
+
+export interface PrepareInput {
+  readonly schema: GraphQLSchema;
+  readonly operation: OperationDefinitionNode;
+  readonly conditions: readonly Condition[];
+  /** For each variant (bit pattern of conditions), the statement index and its params. */
+  readonly variants: readonly { readonly statement: number; readonly params: readonly Param[] }[];
+}
+
+export interface PrepareCode {
+  /** Module-level helper declarations. */
+  readonly helpers: string;
+  /** The body of `prepare(variables)`. */
+  readonly body: string;
+}
+
+export function prepareCode(input: PrepareInput): PrepareCode {
+  const { schema, operation, conditions } = input;
+  const used = new Set<string>();
+  const enums = new Map<string, readonly string[]>();
+  const lines: string[] = ['const input = variables ?? {};', 'const errors: GraphQLResponseError[] = [];'];
+  const nonNegative = new Set(
+    input.variants.flatMap((v) => v.params).flatMap((p) => (p.encoding === 'nonNegativeInt' && p.source.kind === 'Variable' ? [p.source.name] : [])),
+  );
+  const strictNull = new Set(conditions.filter((c) => c.kind === 'has' && !c.nullMeansOmitted).map((c) => c.variable));
+
+  for (const def of operation.variableDefinitions ?? []) {
+    const name = def.variable.name.value;
+    const type = typeFromAST(schema, def.type) as GraphQLInputType;
+    const local = varLocal(name);
+    const typeText = print(def.type);
+    lines.push('', `// $${name}: ${typeText}${def.defaultValue ? ` = ${print(def.defaultValue)}` : ''}`);
+    lines.push(`let ${local}: unknown = input[${JSON.stringify(name)}];`);
+    if (def.defaultValue) {
+      const value = valueFromAST(def.defaultValue, type);
+      lines.push(`if (${local} === undefined) ${local} = ${JSON.stringify(value)};`);
+    }
+    if (isNonNullType(type)) {
+      lines.push(
+        `if (${local} === undefined) errors.push(badInput(${JSON.stringify(`Variable "$${name}" of required type "${typeText}" was not provided.`)}));`,
+        `else if (${local} === null) errors.push(badInput(${JSON.stringify(`Variable "$${name}" of non-null type "${typeText}" must not be null.`)}));`,
+      );
+    } else if (strictNull.has(name)) {
+      lines.push(
+        `if (${local} === null) errors.push(badInput(${JSON.stringify(`Variable "$${name}" is null, but it is the value of a filter operator; omit it to leave the filter out, or use isnull.`)}));`,
+      );
+    }
+    const coerce = coercerExpression(type, used, enums);
+    lines.push(
+      `if (${local} !== undefined && ${local} !== null) {`,
+      `  const coerced = ${coerce}(${local});`,
+      `  if (coerced === INVALID) errors.push(badInput(\`Variable "$${name}" got invalid value \${show(${local})}; expected type "${typeText}".\`));`,
+      `  else ${local} = coerced;`,
+      `}`,
+    );
+    if (nonNegative.has(name)) {
+      lines.push(
+        `if (typeof ${local} === 'number' && ${local} < 0) errors.push(badInput(${JSON.stringify(`Variable "$${name}" must not be negative.`)}));`,
+      );
+    }
+  }
+  lines.push('', 'if (errors.length > 0) return { ok: false, errors };');
+
+  const bits = conditions.map((c, i) => {
+    const local = varLocal(c.variable);
+    const test = c.kind === 'if' ? `${local} === true` : `${local} !== undefined && ${local} !== null`;
+    return `(${test} ? ${1 << i} : 0)`;
+  });
+  if (bits.length === 0) {
+    const only = input.variants[0]!;
+    lines.push(`return { ok: true, statement: statements[${only.statement}]!, values: [${only.params.map(valueCode).join(', ')}] };`);
+  } else {
+    lines.push(`const variant = ${bits.join(' | ')};`, 'switch (variant) {');
+    input.variants.forEach((v, i) => {
+      lines.push(`  case ${i}: return { ok: true, statement: statements[${v.statement}]!, values: [${v.params.map(valueCode).join(', ')}] };`);
+    });
+    lines.push(`  default: throw new Error('unreachable variant');`, '}');
+  }
+
+  const helpers = [
+    `const INVALID = Symbol('invalid');`,
+    `const badInput = (message: string): GraphQLResponseError => ({ message, extensions: { code: 'BAD_USER_INPUT' } });`,
+    `const show = (value: unknown): string => { try { return JSON.stringify(value) ?? String(value); } catch { return String(value); } };`,
+    ...[...used].sort().map((s) => `const coerce${s} = ${SCALAR_COERCERS[s]!};`),
+    ...[...enums].map(([n, values]) => `const coerce${n} = (v: unknown) => (typeof v === 'string' && ${JSON.stringify(values)}.includes(v) ? v : INVALID);`),
+  ];
+  if (lines.some((l) => l.includes('coerceList('))) {
+    helpers.push(
+      `const coerceList = (v: unknown, item: (x: unknown) => unknown): unknown => {`,
+      `  const items = Array.isArray(v) ? v : [v];`,
+      `  const out = items.map((x) => (x === null ? null : item(x)));`,
+      `  return out.includes(INVALID) ? INVALID : out;`,
+      `};`,
+    );
+  }
+  return { helpers: helpers.join('\n'), body: lines.join('\n') };
+}
+
+function coercerExpression(type: GraphQLInputType, used: Set<string>, enums: Map<string, readonly string[]>): string {
+  if (isNonNullType(type)) return coercerExpression(type.ofType, used, enums);
+  if (isListType(type)) {
+    const item = coercerExpression(type.ofType, used, enums);
+    // Also mark list usage so the helper gets emitted.
+    return `((v: unknown) => coerceList(v, ${item}))`;
+  }
+  const named = type as GraphQLNamedType;
+  if (isEnumType(named)) {
+    enums.set(named.name, named.getValues().map((v) => v.name));
+    return `coerce${named.name}`;
+  }
+  if (SCALAR_COERCERS[named.name]) {
+    used.add(named.name);
+    return `coerce${named.name}`;
+  }
+  return `((v: unknown) => INVALID)`;
+}
+
+export function varLocal(name: string): string {
+  return `$${name}`;
+}
+
+function valueCode(param: Param): string {
+  const value = param.source.kind === 'Const' ? JSON.stringify(param.source.value ?? null) : varLocal(param.source.name);
+  if (param.encoding === 'json') return `JSON.stringify(${value})`;
+  return value;
+}

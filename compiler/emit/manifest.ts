@@ -1,0 +1,15 @@
+// The persisted-query manifest in Apollo's format (apollo-persisted-query-manifest, version 1).
+export interface ManifestOperation {
+  readonly name: string;
+  readonly id: string;
+  readonly body: string;
+}
+
+export function persistedQueryManifest(operations: readonly ManifestOperation[]): string {
+  const manifest = {
+    format: 'apollo-persisted-query-manifest',
+    version: 1,
+    operations: operations.map((o) => ({ id: o.id, name: o.name, type: 'query', body: o.body })),
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}

@@ -1,0 +1,8 @@
+// The compiler's programmatic API (the CLI is a thin wrapper over it).
+export { compileProject, operationBody, statementName } from './compile.js';
+export type { CompileOptions, CompileResult } from './compile.js';
+export { CompileFailure, formatDiagnostic } from './diagnostics.js';
+export type { Diagnostic, SourceLocation } from './diagnostics.js';
+export { writeOutputFolder } from './emit/writeOutput.js';
+export { readMetadata } from './metadata/readMetadata.js';
+export type { DatabaseMetadata, RelationInfo, ColumnInfo } from './metadata/types.js';

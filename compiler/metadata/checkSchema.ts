@@ -1,0 +1,172 @@
+// Checks the schema against the database: every @view exists and has `data jsonb`, every column a
+// relation or lookup names exists. Returns the resolved views for the planner.
+import {
+  getNamedType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
+import { type Diagnostic, diagnostic, didYouMean } from '../diagnostics.js';
+import { isListOutput, relationOf, snakeCase, viewNameOf } from '../schema/model.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { DatabaseMetadata } from './types.js';
+
+export interface BoundView {
+  readonly typeName: string;
+  /** Quoted, schema-qualified relation name for SQL. */
+  readonly sqlName: string;
+  /** Column name -> PostgreSQL type. */
+  readonly columns: ReadonlyMap<string, string>;
+}
+
+export type ViewCatalog = ReadonlyMap<string, BoundView>;
+
+const LIST_ARGUMENTS = new Set(['where', 'orderBy', 'limit', 'offset']);
+
+export function checkSchema(
+  schema: GraphQLSchema,
+  metadata: DatabaseMetadata,
+): { catalog: ViewCatalog; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const catalog = new Map<string, BoundView>();
+  const objectTypes = Object.values(schema.getTypeMap()).filter(
+    (t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'),
+  );
+
+  for (const type of objectTypes) {
+    const viewName = viewNameOf(schema, type);
+    if (viewName === undefined) continue;
+    const relation = metadata.relations[viewName];
+    const node = type.astNode?.directives?.find((d) => d.name.value === 'view');
+    if (!relation) {
+      const suggestion = didYouMean(viewName, metadata.visibleRelations);
+      diagnostics.push(
+        diagnostic(
+          'FRAISE_UNKNOWN_VIEW',
+          `Type "${type.name}" is backed by view "${viewName}", which does not exist in the database.`,
+          node,
+          suggestion ? `Did you mean "${suggestion}"?` : 'Create the view, or fix the name in @view(name:).',
+        ),
+      );
+      continue;
+    }
+    const columns = new Map(relation.columns.map((c) => [c.name, c.type]));
+    if (columns.get('data') !== 'jsonb') {
+      diagnostics.push(
+        diagnostic(
+          'FRAISE_NO_DATA_COLUMN',
+          `View "${viewName}" of type "${type.name}" has no "data jsonb" column.`,
+          node,
+          'Fraise reads every object from the data column; add `data jsonb` to the view.',
+        ),
+      );
+      continue;
+    }
+    catalog.set(type.name, {
+      typeName: type.name,
+      sqlName: `${quoteIdent(relation.schema)}.${quoteIdent(relation.name)}`,
+      columns,
+    });
+  }
+
+  const requireColumn = (view: BoundView | undefined, column: string, field: GraphQLField<unknown, unknown>, role: string): void => {
+    if (!view || view.columns.has(column)) return;
+    const suggestion = didYouMean(column, [...view.columns.keys()]);
+    diagnostics.push(
+      diagnostic(
+        'FRAISE_UNKNOWN_COLUMN',
+        `${role} "${column}" of field "${field.name}" is not a column of the view of "${view.typeName}".`,
+        field.astNode,
+        suggestion ? `Did you mean "${suggestion}"?` : `Columns: ${[...view.columns.keys()].join(', ')}.`,
+      ),
+    );
+  };
+
+  for (const type of objectTypes) {
+    for (const field of Object.values(type.getFields())) {
+      const relation = relationOf(schema, field);
+      const target = getNamedType(field.type);
+      if (relation) {
+        const here = catalog.get(type.name);
+        const there = catalog.get(target.name);
+        if (!isObjectType(target) || viewNameOf(schema, target) === undefined) {
+          diagnostics.push(
+            diagnostic('FRAISE_BAD_RELATION', `Relation "${type.name}.${field.name}" must point to a type with @view.`, field.astNode),
+          );
+          continue;
+        }
+        if (viewNameOf(schema, type) === undefined) {
+          diagnostics.push(
+            diagnostic('FRAISE_BAD_RELATION', `Relation "${type.name}.${field.name}" is on a type without @view.`, field.astNode,
+              'Relations join views; an embedded object cannot have one.'),
+          );
+          continue;
+        }
+        if (Boolean(relation.foreignKey) === Boolean(relation.localKey)) {
+          diagnostics.push(
+            diagnostic('FRAISE_BAD_RELATION', `Relation "${type.name}.${field.name}" needs exactly one of foreignKey or localKey.`,
+              field.astNode, 'foreignKey: a column of the other view; localKey: a column of this view.'),
+          );
+          continue;
+        }
+        if (relation.localKey && isListOutput(field.type)) {
+          diagnostics.push(
+            diagnostic('FRAISE_BAD_RELATION', `Relation "${type.name}.${field.name}" with localKey must return a single object.`,
+              field.astNode, 'Use foreignKey for a one-to-many relation.'),
+          );
+          continue;
+        }
+        if (relation.foreignKey) {
+          requireColumn(there, relation.foreignKey, field, 'foreignKey');
+          requireColumn(here, relation.references, field, 'references');
+        } else if (relation.localKey) {
+          requireColumn(here, relation.localKey, field, 'localKey');
+          requireColumn(there, relation.references, field, 'references');
+        }
+        checkListArguments(type, field, diagnostics, isListOutput(field.type));
+      } else if (field.args.length > 0 && type !== schema.getQueryType()) {
+        diagnostics.push(
+          diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `Field "${type.name}.${field.name}" has arguments but is not a relation.`,
+            field.astNode, 'Only root fields and @relation fields take arguments.'),
+        );
+      }
+    }
+  }
+
+  const query = schema.getQueryType();
+  for (const field of Object.values(query?.getFields() ?? {})) {
+    const target = getNamedType(field.type);
+    const view = catalog.get(target.name);
+    if (!view) {
+      if (viewNameOf(schema, target) === undefined) {
+        diagnostics.push(
+          diagnostic('FRAISE_UNBACKED_ROOT', `Root field "Query.${field.name}" returns "${target.name}", which has no @view.`,
+            field.astNode, `Add @view(name: "...") to type ${target.name}.`),
+        );
+      }
+      continue;
+    }
+    if (isListOutput(field.type)) {
+      checkListArguments(query!, field, diagnostics, true);
+    } else {
+      for (const arg of field.args) requireColumn(view, snakeCase(arg.name), field, 'Lookup argument');
+    }
+  }
+  return { catalog, diagnostics };
+}
+
+function checkListArguments(
+  type: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  diagnostics: Diagnostic[],
+  isList: boolean,
+): void {
+  for (const arg of field.args) {
+    if (isList && LIST_ARGUMENTS.has(arg.name)) continue;
+    diagnostics.push(
+      diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `Argument "${arg.name}" of "${type.name}.${field.name}" is not supported.`,
+        arg.astNode, isList ? 'List fields take where, orderBy, limit and offset.' : 'Single-object relations take no arguments.'),
+    );
+  }
+}

@@ -1,0 +1,19 @@
+// State shared by the planning functions of one operation variant.
+import type { FragmentDefinitionNode, GraphQLSchema, VariableDefinitionNode } from 'graphql';
+import type { Diagnostic } from '../diagnostics.js';
+import type { ViewCatalog } from '../metadata/checkSchema.js';
+
+export interface PlanContext {
+  readonly schema: GraphQLSchema;
+  readonly catalog: ViewCatalog;
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  readonly variables: ReadonlyMap<string, VariableDefinitionNode>;
+  /** The values of the operation's conditions in this variant (see conditions.ts). */
+  readonly assignment: ReadonlyMap<string, boolean>;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Condition key: the boolean variable of an @include/@skip. */
+export const ifKey = (variable: string): string => `if:${variable}`;
+/** Condition key: an optional filter variable was provided. */
+export const hasKey = (variable: string): string => `has:${variable}`;

@@ -1,0 +1,118 @@
+// Plans one variant of an operation: which rows, which keys of `data`, which relations, in the
+// order of the response. The result is the typed IR that the SQL emitter walks.
+import {
+  Kind,
+  getNamedType,
+  isObjectType,
+  type FieldNode,
+  type GraphQLObjectType,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type GraphQLInputType,
+  type ValueNode,
+  valueFromAST,
+} from 'graphql';
+import { diagnostic } from '../diagnostics.js';
+import type { BoundView } from '../metadata/checkSchema.js';
+import { isListOutput, jsonKeyOf, relationOf, snakeCase } from '../schema/model.js';
+import { collectFields } from './collectFields.js';
+import type { PlanContext } from './context.js';
+import type { FieldPlan, Join, ObjectSelection, OperationPlan, Param, RootField } from './ir.js';
+import { planListQuery } from './planArguments.js';
+
+export function planOperation(ctx: PlanContext, operation: OperationDefinitionNode): OperationPlan {
+  const queryType = ctx.schema.getQueryType()!;
+  const fields: RootField[] = [];
+  for (const [key, nodes] of collectFields(ctx, queryType, [operation.selectionSet])) {
+    const node = nodes[0]!;
+    const name = node.name.value;
+    if (name === '__typename') {
+      fields.push({ kind: 'RootTypename', key });
+      continue;
+    }
+    const def = queryType.getFields()[name];
+    if (!def) continue;
+    const named = getNamedType(def.type);
+    const view = ctx.catalog.get(named.name);
+    if (!view || !isObjectType(named)) {
+      ctx.diagnostics.push(diagnostic('FRAISE_UNSUPPORTED', `Root field "${name}" is not backed by a view.`, node));
+      continue;
+    }
+    const selection = planSelection(ctx, named, view, mergedSets(nodes));
+    if (isListOutput(def.type)) {
+      fields.push({ kind: 'RootList', key, view, query: planListQuery(ctx, named, view, node.arguments ?? []), selection });
+    } else {
+      const keys = (node.arguments ?? []).map((arg) => {
+        const column = snakeCase(arg.name.value);
+        const argType = def.args.find((a) => a.name === arg.name.value)?.type;
+        return { column, param: lookupParam(arg.value, argType, view.columns.get(column) ?? "text") };
+      });
+      fields.push({ kind: 'RootLookup', key, view, keys, selection });
+    }
+  }
+  return { name: operation.name?.value ?? '', fields };
+}
+
+function lookupParam(value: ValueNode, type: GraphQLInputType | undefined, sqlType: string): Param {
+  if (value.kind === Kind.VARIABLE) return { source: { kind: 'Variable', name: value.name.value }, sqlType, encoding: 'plain' };
+  const literal = type ? valueFromAST(value, type) : undefined;
+  return { source: { kind: 'Const', value: literal ?? null }, sqlType, encoding: 'plain' };
+}
+
+function mergedSets(nodes: readonly FieldNode[]): SelectionSetNode[] {
+  return nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+}
+
+/**
+ * Plans the selection on an object. `view` is set when the object is a row of that view (so
+ * relations can join on its columns) and null for an object embedded in `data`.
+ */
+function planSelection(
+  ctx: PlanContext,
+  type: GraphQLObjectType,
+  view: BoundView | null,
+  sets: readonly SelectionSetNode[],
+): ObjectSelection {
+  const fields: FieldPlan[] = [];
+  for (const [key, nodes] of collectFields(ctx, type, sets)) {
+    const node = nodes[0]!;
+    const name = node.name.value;
+    if (name === '__typename') {
+      fields.push({ kind: 'Typename', key, typeName: type.name });
+      continue;
+    }
+    const def = type.getFields()[name];
+    if (!def) continue;
+    const named = getNamedType(def.type);
+    const relation = relationOf(ctx.schema, def);
+    const path = [jsonKeyOf(ctx.schema, def)];
+    if (!isObjectType(named)) {
+      fields.push({ kind: 'Value', key, path });
+      continue;
+    }
+    if (!relation) {
+      const selection = planSelection(ctx, named, null, mergedSets(nodes));
+      fields.push({ kind: isListOutput(def.type) ? 'EmbeddedList' : 'EmbeddedObject', key, path, selection });
+      continue;
+    }
+    const target = ctx.catalog.get(named.name);
+    if (!view || !target) {
+      ctx.diagnostics.push(
+        diagnostic('FRAISE_UNSUPPORTED', `Relation "${type.name}.${name}" cannot be selected inside an embedded object.`, node,
+          'Select it from a root field whose type is backed by the view, or embed the related data in data.'),
+      );
+      continue;
+    }
+    const join: Join = relation.localKey
+      ? { innerColumn: relation.references, outerColumn: relation.localKey }
+      : { innerColumn: relation.foreignKey!, outerColumn: relation.references };
+    const selection = planSelection(ctx, named, target, mergedSets(nodes));
+    if (isListOutput(def.type)) {
+      const query = planListQuery(ctx, named, target, node.arguments ?? []);
+      fields.push({ kind: 'RelationList', key, view: target, join, query, selection });
+    } else {
+      fields.push({ kind: 'RelationObject', key, view: target, join, selection });
+    }
+  }
+  return { fields };
+}

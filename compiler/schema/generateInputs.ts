@@ -1,0 +1,88 @@
+// Generates the `<Type>Where`, `<Type>OrderBy` and `<Scalar>Filter` inputs from the user's SDL, so
+// that the schema may reference them without defining them.
+import {
+  Kind,
+  type DefinitionNode,
+  type FieldDefinitionNode,
+  type ObjectTypeDefinitionNode,
+  type TypeNode,
+} from 'graphql';
+import {
+  ENUM_OPERATORS,
+  EXTRA_SCALARS,
+  ORDER_DIRECTIONS,
+  SCALAR_OPERATORS,
+  filterInputName,
+  operatorValueType,
+} from './prelude.js';
+
+const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
+const BUILT_IN_SCALARS = ['String', 'ID', 'Int', 'Float', 'Boolean'];
+
+/** The SDL of every input and scalar the compiler provides that the user has not defined. */
+export function generateInputsSdl(definitions: readonly DefinitionNode[]): string {
+  const defined = new Set<string>();
+  const objects: ObjectTypeDefinitionNode[] = [];
+  const enums: string[] = [];
+  for (const def of definitions) {
+    if ('name' in def && def.name && def.kind !== Kind.DIRECTIVE_DEFINITION) defined.add(def.name.value);
+    if (def.kind === Kind.OBJECT_TYPE_DEFINITION && !ROOT_TYPES.has(def.name.value)) objects.push(def);
+    if (def.kind === Kind.ENUM_TYPE_DEFINITION) enums.push(def.name.value);
+  }
+  const scalarKinds = new Set([...BUILT_IN_SCALARS, ...EXTRA_SCALARS]);
+  const enumKinds = new Set(enums);
+  const objectNames = new Set(objects.map((o) => o.name.value));
+  const parts: string[] = [];
+  const add = (name: string, sdl: string): void => {
+    if (!defined.has(name)) parts.push(sdl);
+  };
+
+  for (const scalar of EXTRA_SCALARS) add(scalar, `scalar ${scalar}`);
+  add('OrderDirection', `enum OrderDirection { ${ORDER_DIRECTIONS.join(' ')} }`);
+  for (const scalar of Object.keys(SCALAR_OPERATORS)) {
+    add(filterInputName(scalar), filterInput(scalar, SCALAR_OPERATORS[scalar]!));
+  }
+  for (const enumName of enums) add(filterInputName(enumName), filterInput(enumName, ENUM_OPERATORS));
+
+  for (const object of objects) {
+    const name = object.name.value;
+    const whereFields: string[] = [];
+    const orderFields: string[] = [];
+    for (const field of object.fields ?? []) {
+      const { named, list } = unwrap(field.type);
+      const fieldName = field.name.value;
+      const isRelation = hasDirective(field, 'relation');
+      if (!list && (scalarKinds.has(named) || enumKinds.has(named))) {
+        whereFields.push(`${fieldName}: ${filterInputName(named)}`);
+        orderFields.push(`${fieldName}: OrderDirection`);
+      } else if (objectNames.has(named) && (isRelation || !list)) {
+        whereFields.push(`${fieldName}: ${named}Where`);
+        if (!list && !isRelation) orderFields.push(`${fieldName}: ${named}OrderBy`);
+      }
+    }
+    whereFields.push(`AND: [${name}Where!]`, `OR: [${name}Where!]`, `NOT: ${name}Where`);
+    add(`${name}Where`, `input ${name}Where { ${whereFields.join(' ')} }`);
+    // An input type must have at least one field; a type with nothing orderable gets none.
+    if (orderFields.length > 0) add(`${name}OrderBy`, `input ${name}OrderBy { ${orderFields.join(' ')} }`);
+  }
+  return parts.join('\n');
+}
+
+function filterInput(typeName: string, operators: readonly string[]): string {
+  const fields = operators.map((op) => `${op}: ${operatorValueType(op, typeName)}`);
+  return `input ${filterInputName(typeName)} { ${fields.join(' ')} }`;
+}
+
+export function unwrap(type: TypeNode): { named: string; list: boolean } {
+  let list = false;
+  let t = type;
+  while (t.kind !== Kind.NAMED_TYPE) {
+    if (t.kind === Kind.LIST_TYPE) list = true;
+    t = t.type;
+  }
+  return { named: t.name.value, list };
+}
+
+function hasDirective(field: FieldDefinitionNode, name: string): boolean {
+  return (field.directives ?? []).some((d) => d.name.value === name);
+}

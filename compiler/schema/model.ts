@@ -1,0 +1,76 @@
+// Reads Fraise's directives off a built schema: which view backs a type, which data key a field
+// reads, how a relation joins. Pure functions over graphql-js objects.
+import {
+  getDirectiveValues,
+  getNamedType,
+  isListType,
+  isNonNullType,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type GraphQLType,
+} from 'graphql';
+
+export interface RelationSpec {
+  /** Column of the other side that holds this row's key (one-to-many). */
+  readonly foreignKey?: string;
+  /** Column of this side that holds the other row's key (many-to-one). */
+  readonly localKey?: string;
+  /** Key column compared on the side that is not named above (default `id`). */
+  readonly references: string;
+}
+
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+function directiveArgs(
+  schema: GraphQLSchema,
+  directive: string,
+  node: GraphQLObjectType['astNode'] | GraphQLField<unknown, unknown>['astNode'],
+): Record<string, unknown> | undefined {
+  const def = schema.getDirective(directive);
+  if (!def || !node) return undefined;
+  return getDirectiveValues(def, node) ?? undefined;
+}
+
+/** The relation name written in `@view(name:)`, or undefined for embedded/root types. */
+export function viewNameOf(schema: GraphQLSchema, type: GraphQLNamedType): string | undefined {
+  if (!('getFields' in type) || type.astNode?.kind !== 'ObjectTypeDefinition') return undefined;
+  const args = directiveArgs(schema, 'view', type.astNode);
+  return typeof args?.['name'] === 'string' ? args['name'] : undefined;
+}
+
+export function jsonKeyOf(schema: GraphQLSchema, field: GraphQLField<unknown, unknown>): string {
+  const args = directiveArgs(schema, 'jsonKey', field.astNode);
+  return typeof args?.['name'] === 'string' ? args['name'] : snakeCase(field.name);
+}
+
+export function relationOf(
+  schema: GraphQLSchema,
+  field: GraphQLField<unknown, unknown>,
+): RelationSpec | undefined {
+  const args = directiveArgs(schema, 'relation', field.astNode);
+  if (!args) return undefined;
+  const str = (k: string): string | undefined => (typeof args[k] === 'string' ? (args[k] as string) : undefined);
+  const foreignKey = str('foreignKey');
+  const localKey = str('localKey');
+  return {
+    ...(foreignKey ? { foreignKey } : {}),
+    ...(localKey ? { localKey } : {}),
+    references: str('references') ?? 'id',
+  };
+}
+
+/** Whether the (possibly non-null) type is a list at its outer level. */
+export function isListOutput(type: GraphQLType): boolean {
+  return isListType(isNonNullType(type) ? type.ofType : type);
+}
+
+export function namedTypeName(type: GraphQLType): string {
+  return getNamedType(type).name;
+}

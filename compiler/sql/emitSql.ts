@@ -1,0 +1,204 @@
+// SQL stage: walks the plan through one handler per node kind and returns a frozen statement
+// `{ text, params }`. The response JSON is built inside PostgreSQL with json_build_object, which
+// keeps keys in selection order (jsonb would sort them). Every value is a numbered parameter.
+import type {
+  FieldPlan,
+  FieldPlanKind,
+  Filter,
+  FilterKind,
+  ListQuery,
+  ObjectSelection,
+  OperationPlan,
+  Param,
+  RootField,
+  ScalarTarget,
+} from '../plan/ir.js';
+import type { ResultShape } from '../../runtime/types.js';
+import { quoteIdent, quoteLiteral } from './quote.js';
+
+export interface EmittedStatement {
+  readonly text: string;
+  readonly params: readonly Param[];
+  readonly shape: ResultShape;
+}
+
+/** json_build_object takes at most 100 arguments: 50 keys. Wider objects use row_to_json. */
+const MAX_KEYS_PER_BUILD = 50;
+
+class Emitter {
+  readonly params: Param[] = [];
+  private aliases = 0;
+
+  param(p: Param): string {
+    this.params.push(p);
+    return `$${this.params.length}::${p.sqlType}`;
+  }
+
+  alias(prefix: string): string {
+    return `${prefix}${this.aliases++}`;
+  }
+}
+
+/** The JSON source of an object: its jsonb expression, and the row alias when it is a view row. */
+interface ObjectSource {
+  readonly data: string;
+  readonly alias: string | null;
+}
+
+export function emitStatement(plan: OperationPlan): EmittedStatement {
+  const e = new Emitter();
+  const only = plan.fields.length === 1 ? plan.fields[0]! : undefined;
+  let text: string;
+  let shape: ResultShape;
+  if (only?.kind === 'RootList') {
+    const alias = e.alias('t');
+    text = `SELECT ${emitObject(e, only.selection, rowSource(alias))}::text\n${emitFromWhere(e, only.view.sqlName, alias, [], only.query)}`;
+    shape = { kind: 'list', key: only.key };
+  } else if (only?.kind === 'RootLookup') {
+    const alias = e.alias('t');
+    const conditions = only.keys.map((k) => `${alias}.${quoteIdent(k.column)} = ${e.param(k.param)}`);
+    text = `SELECT ${emitObject(e, only.selection, rowSource(alias))}::text\nFROM ${only.view.sqlName} ${alias}\nWHERE ${conditions.join(' AND ')}`;
+    shape = { kind: 'object', key: only.key };
+  } else {
+    const parts = plan.fields.map((f) => `${quoteLiteral(f.key)}, ${emitRootExpression(e, f)}`);
+    text = `SELECT json_build_object(${parts.join(',\n  ')})::text`;
+    shape = { kind: 'data' };
+  }
+  return Object.freeze({ text, params: Object.freeze([...e.params]), shape });
+}
+
+function rowSource(alias: string): ObjectSource {
+  return { data: `${alias}."data"`, alias };
+}
+
+function emitRootExpression(e: Emitter, field: RootField): string {
+  switch (field.kind) {
+    case 'RootTypename':
+      return `'Query'::text`;
+    case 'RootList':
+      return emitListSubquery(e, field.view.sqlName, field.selection, field.query, null);
+    case 'RootLookup': {
+      const alias = e.alias('t');
+      const conditions = field.keys.map((k) => `${alias}.${quoteIdent(k.column)} = ${e.param(k.param)}`);
+      return `(SELECT ${emitObject(e, field.selection, rowSource(alias))} FROM ${field.view.sqlName} ${alias} WHERE ${conditions.join(' AND ')})`;
+    }
+  }
+}
+
+function emitObject(e: Emitter, selection: ObjectSelection, source: ObjectSource): string {
+  const entries = selection.fields.map((f) => [f.key, FIELD_HANDLERS[f.kind](e, f as never, source)] as const);
+  if (entries.length <= MAX_KEYS_PER_BUILD) {
+    return `json_build_object(${entries.map(([k, v]) => `${quoteLiteral(k)}, ${v}`).join(', ')})`;
+  }
+  // row_to_json keeps column order and has no argument limit; aliases name the keys.
+  const columns = entries.map(([k, v]) => `${v} AS ${quoteIdent(k)}`).join(', ');
+  const r = e.alias('r');
+  return `(SELECT row_to_json(${r}) FROM (SELECT ${columns}) ${r})`;
+}
+
+type FieldHandler<K extends FieldPlanKind> = (e: Emitter, field: Extract<FieldPlan, { kind: K }>, source: ObjectSource) => string;
+
+const FIELD_HANDLERS: { readonly [K in FieldPlanKind]: FieldHandler<K> } = {
+  Typename: (_e, f) => `${quoteLiteral(f.typeName)}::text`,
+  Value: (_e, f, s) => jsonPath(s.data, f.path),
+  EmbeddedObject: (e, f, s) => {
+    const value = jsonPath(s.data, f.path);
+    return `CASE WHEN jsonb_typeof(${value}) = 'object' THEN ${emitObject(e, f.selection, { data: value, alias: null })} END`;
+  },
+  EmbeddedList: (e, f, s) => {
+    const value = jsonPath(s.data, f.path);
+    const el = e.alias('e');
+    const element = `CASE WHEN jsonb_typeof(${el}.v) = 'object' THEN ${emitObject(e, f.selection, { data: `${el}.v`, alias: null })} END`;
+    return (
+      `CASE WHEN jsonb_typeof(${value}) = 'array' THEN (SELECT coalesce(json_agg(${element} ORDER BY ${el}.i), '[]'::json) ` +
+      `FROM jsonb_array_elements(${value}) WITH ORDINALITY AS ${el}(v, i)) END`
+    );
+  },
+  RelationObject: (e, f, s) => {
+    const alias = e.alias('t');
+    const join = `${alias}.${quoteIdent(f.join.innerColumn)} = ${s.alias}.${quoteIdent(f.join.outerColumn)}`;
+    return `(SELECT ${emitObject(e, f.selection, rowSource(alias))} FROM ${f.view.sqlName} ${alias} WHERE ${join})`;
+  },
+  RelationList: (e, f, s) =>
+    emitListSubquery(e, f.view.sqlName, f.selection, f.query, { inner: f.join.innerColumn, outer: `${s.alias}.${quoteIdent(f.join.outerColumn)}` }),
+};
+
+function emitListSubquery(
+  e: Emitter,
+  viewSql: string,
+  selection: ObjectSelection,
+  query: ListQuery,
+  join: { inner: string; outer: string } | null,
+): string {
+  const alias = e.alias('t');
+  const sub = e.alias('s');
+  const joinCondition = join ? [`${alias}.${quoteIdent(join.inner)} = ${join.outer}`] : [];
+  const object = emitObject(e, selection, rowSource(alias));
+  return (
+    `(SELECT coalesce(json_agg(${sub}.j), '[]'::json) FROM (SELECT ${object} AS j ` +
+    `${emitFromWhere(e, viewSql, alias, joinCondition, query).replace(/\n/g, ' ')}) ${sub})`
+  );
+}
+
+function emitFromWhere(e: Emitter, viewSql: string, alias: string, conditions: readonly string[], query: ListQuery): string {
+  const where = [...conditions];
+  if (query.filter) where.push(emitFilter(e, query.filter, alias));
+  const lines = [`FROM ${viewSql} ${alias}`];
+  if (where.length > 0) lines.push(`WHERE ${where.join(' AND ')}`);
+  if (query.orderBy.length > 0) {
+    lines.push(`ORDER BY ${query.orderBy.map((t) => `${emitTarget(t.target, alias)} ${ORDER_SQL[t.direction]}`).join(', ')}`);
+  }
+  if (query.limit) lines.push(`LIMIT ${e.param(query.limit)}`);
+  if (query.offset) lines.push(`OFFSET ${e.param(query.offset)}`);
+  return lines.join('\n');
+}
+
+const ORDER_SQL = {
+  ASC: 'ASC',
+  DESC: 'DESC',
+  ASC_NULLS_FIRST: 'ASC NULLS FIRST',
+  ASC_NULLS_LAST: 'ASC NULLS LAST',
+  DESC_NULLS_FIRST: 'DESC NULLS FIRST',
+  DESC_NULLS_LAST: 'DESC NULLS LAST',
+} as const;
+
+function jsonPath(data: string, path: readonly string[]): string {
+  return data + path.map((k) => `->${quoteLiteral(k)}`).join('');
+}
+
+/** A typed scalar of the row; JSON paths end in ->> (text) and are cast to the field's type. */
+function emitTarget(target: ScalarTarget, alias: string, asText = false): string {
+  if (target.kind === 'Column') return `${alias}.${quoteIdent(target.column)}`;
+  const parents = target.path.slice(0, -1);
+  const last = quoteLiteral(target.path[target.path.length - 1]!);
+  const base = jsonPath(`${alias}."data"`, parents);
+  if (target.sqlType === 'jsonb' && !asText) return `(${base}->${last})`;
+  const text = `(${base}->>${last})`;
+  return target.sqlType === 'text' || asText ? text : `${text}::${target.sqlType}`;
+}
+
+type FilterHandler<K extends FilterKind> = (e: Emitter, filter: Extract<Filter, { kind: K }>, alias: string) => string;
+
+const COMPARE_SQL = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=', like: 'LIKE', ilike: 'ILIKE' } as const;
+
+const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
+  And: (e, f, a) => (f.items.length === 0 ? 'TRUE' : `(${f.items.map((i) => emitFilter(e, i, a)).join(' AND ')})`),
+  Or: (e, f, a) => (f.items.length === 0 ? 'FALSE' : `(${f.items.map((i) => emitFilter(e, i, a)).join(' OR ')})`),
+  Not: (e, f, a) => `NOT (${emitFilter(e, f.item, a)})`,
+  Compare: (e, f, a) => `${emitTarget(f.target, a)} ${COMPARE_SQL[f.op]} ${e.param(f.param)}`,
+  InList: (e, f, a) => `${emitTarget(f.target, a)} ${f.negated ? '<> ALL' : '= ANY'}(${e.param(f.param)})`,
+  IsNull: (e, f, a) => {
+    const target = emitTarget(f.target, a, true);
+    if (f.param.source.kind === 'Const') return `${target} IS ${f.param.source.value ? '' : 'NOT '}NULL`;
+    return `(${target} IS NULL) = ${e.param(f.param)}`;
+  },
+  Exists: (e, f, a) => {
+    const inner = e.alias('t');
+    const join = `${inner}.${quoteIdent(f.join.innerColumn)} = ${a}.${quoteIdent(f.join.outerColumn)}`;
+    return `EXISTS (SELECT 1 FROM ${f.view.sqlName} ${inner} WHERE ${join} AND ${emitFilter(e, f.filter, inner)})`;
+  },
+};
+
+function emitFilter(e: Emitter, filter: Filter, alias: string): string {
+  return FILTER_HANDLERS[filter.kind](e, filter as never, alias);
+}

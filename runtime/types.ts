@@ -1,0 +1,69 @@
+// The contract between generated modules and the runtime. Generated code only imports these
+// types, so a module compiled by one version of the compiler stays readable by a person.
+
+/** A GraphQL error as it appears in a response (graphql-js's formatted shape). */
+export interface GraphQLResponseError {
+  readonly message: string;
+  readonly locations?: ReadonlyArray<{ readonly line: number; readonly column: number }>;
+  readonly path?: ReadonlyArray<string | number>;
+  readonly extensions?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One prepared statement: the name is derived from a hash of the text, so it is stable. It must be
+ * at most 63 bytes: PostgreSQL truncates longer names, and two statements could then collide.
+ */
+export interface CompiledStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * How the rows of the statement become `data`:
+ * - `list`: one row per element of the single root list field `key` (streamed in batches);
+ * - `object`: zero or one row, the single root object field `key` (zero rows -> null);
+ * - `data`: exactly one row holding the whole `data` object (several root fields).
+ */
+export type ResultShape =
+  | { readonly kind: 'list'; readonly key: string }
+  | { readonly kind: 'object'; readonly key: string }
+  | { readonly kind: 'data' };
+
+/** What the generated variable coercion returns: bind values and the statement to run, or errors. */
+export type CoercionResult =
+  | { readonly ok: true; readonly statement: CompiledStatement; readonly values: readonly unknown[] }
+  | { readonly ok: false; readonly errors: readonly GraphQLResponseError[] };
+
+/**
+ * A compiled operation. `TVariables` and `TData` are carried for type inference only
+ * (`__types` never exists at run time).
+ */
+export interface CompiledOperation<TVariables = Record<string, unknown>, TData = unknown> {
+  readonly kind: 'query' | 'mutation';
+  readonly name: string;
+  /** sha256 of the operation's document body, as in the persisted-query manifest. */
+  readonly id: string;
+  readonly body: string;
+  readonly shape: ResultShape;
+  /** Every statement this operation may run (one per @include/@skip/optional-filter variant). */
+  readonly statements: readonly CompiledStatement[];
+  /** Validates and coerces variables, picks the statement, and lays out the bind values. */
+  readonly prepare: (variables: Readonly<Record<string, unknown>> | null | undefined) => CoercionResult;
+  readonly __types?: { readonly variables: TVariables; readonly data: TData };
+}
+
+/**
+ * Any compiled operation, whatever its variables and data types. `TVariables` only appears in the
+ * covariant `__types`, so `unknown` accepts variables declared as interfaces (which, unlike type
+ * literals, are not assignable to `Record<string, unknown>`).
+ */
+export type AnyCompiledOperation = CompiledOperation<unknown, unknown>;
+
+export type VariablesOf<TOp> = TOp extends CompiledOperation<infer V, unknown> ? V : never;
+export type DataOf<TOp> = TOp extends CompiledOperation<infer _V, infer D> ? D : never;
+
+/** The result of `runtime.execute`, shaped like a GraphQL response. */
+export interface ExecutionResult<TData> {
+  readonly data?: TData | null;
+  readonly errors?: readonly GraphQLResponseError[];
+}
