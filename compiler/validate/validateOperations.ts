@@ -2,6 +2,7 @@
 // files), then the constructs Fraise does not compile yet.
 import {
   Kind,
+  LoneAnonymousOperationRule,
   specifiedRules,
   validate,
   visit,
@@ -37,7 +38,10 @@ export function validateOperations(schema: GraphQLSchema, files: readonly Loaded
   }
   if (diagnostics.length > 0) return { operations: [], fragments, diagnostics };
 
-  for (const error of validate(schema, document, specifiedRules)) {
+  // Every operation must be named (checked below with a clearer message), so graphql-js's rule for
+  // a lone anonymous operation would only repeat that error.
+  const rules = specifiedRules.filter((rule) => rule !== LoneAnonymousOperationRule);
+  for (const error of validate(schema, document, rules)) {
     diagnostics.push(fromGraphQLError('FRAISE_INVALID_OPERATION', error));
   }
   for (const operation of operations) {

@@ -1,0 +1,33 @@
+// Compiles the blog fixture against a test database into test/.generated/<suite>/ (inside the
+// package, so generated modules resolve `fraise/runtime` by self-reference) and imports it.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compileProject, formatDiagnostic, writeOutputFolder } from '../../compiler/index.js';
+import type { CompiledOperation } from '../../runtime/types.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const blogDir = path.join(repoRoot, 'fixtures/blog');
+
+export interface GeneratedFixture {
+  readonly outDir: string;
+  readonly files: ReadonlyMap<string, string>;
+  readonly operationsByName: Readonly<Record<string, CompiledOperation>>;
+  readonly operations: Readonly<Record<string, CompiledOperation>>;
+}
+
+export async function compileBlogFixture(databaseUrl: string, suite: string): Promise<GeneratedFixture> {
+  const result = await compileProject({
+    schema: ['fixtures/blog/schema.graphql'],
+    operations: ['fixtures/blog/operations/*.graphql'],
+    databaseUrl,
+    cwd: repoRoot,
+  });
+  if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n\n'));
+  const outDir = path.join(repoRoot, 'test/.generated', suite);
+  await writeOutputFolder(outDir, result.files);
+  const index = (await import(pathToFileURL(path.join(outDir, 'index.js')).href)) as {
+    operations: Record<string, CompiledOperation>;
+    operationsByName: Record<string, CompiledOperation>;
+  };
+  return { outDir, files: result.files, operations: index.operations, operationsByName: index.operationsByName };
+}
