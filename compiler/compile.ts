@@ -20,10 +20,11 @@ import { checkSchema, type ViewCatalog } from './metadata/checkSchema.js';
 import { readMetadata } from './metadata/readMetadata.js';
 import type { DatabaseMetadata } from './metadata/types.js';
 import { validateOperations } from './validate/validateOperations.js';
-import { MAX_CONDITIONS, assignments, findConditions } from './plan/conditions.js';
+import { MAX_CONDITIONS, MAX_OPTIONAL_FILTERS, assignments, findConditions } from './plan/conditions.js';
 import { planOperation } from './plan/planOperation.js';
-import { emitStatement } from './sql/emitSql.js';
-import { prepareCode } from './emit/coercionCode.js';
+import { emitStatement, type EmittedStatement } from './sql/emitSql.js';
+import { expandPieces, hasOptionalParts } from './sql/template.js';
+import { prepareCode, type StatementOut, type TemplateOut, type VariantOut } from './emit/coercionCode.js';
 import { dataTs, variablesTs } from './emit/typeScriptTypes.js';
 import { emitIndexModule, emitOperationModule } from './emit/emitModule.js';
 import { persistedQueryManifest } from './emit/manifest.js';
@@ -80,6 +81,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
       name,
       kind: 'query',
       sourceFile: sourceNames.get(operation) ?? '?',
+      optionalFilterCount: findConditions(operation, validated.fragments).optionalFilters.length,
       variablesType: variablesTs(schema, operation),
       dataType: dataTs(schema, operation, validated.fragments),
     });
@@ -141,8 +143,9 @@ async function metadataFromDatabase(
 interface CompiledOperationParts {
   readonly id: string;
   readonly body: string;
-  readonly shape: ReturnType<typeof emitStatement>['shape'];
-  readonly statements: readonly { name: string; text: string }[];
+  readonly shape: EmittedStatement['shape'];
+  readonly statements: readonly StatementOut[];
+  readonly templates: readonly TemplateOut[];
   readonly prepareHelpers: string;
   readonly prepareBody: string;
 }
@@ -153,39 +156,48 @@ function compileOperation(
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   operation: OperationDefinitionNode,
 ): CompiledOperationParts | { diagnostics: Diagnostic[] } {
-  const conditions = findConditions(operation, fragments);
-  if (conditions.length > MAX_CONDITIONS) {
+  const { conditions, optionalFilters } = findConditions(operation, fragments);
+  if (conditions.length > MAX_CONDITIONS || optionalFilters.length > MAX_OPTIONAL_FILTERS) {
     return {
       diagnostics: [
         diagnostic('FRAISE_TOO_MANY_VARIANTS',
-          `Operation "${operation.name?.value}" has ${conditions.length} run-time conditions (@include/@skip variables and optional filter variables); at most ${MAX_CONDITIONS} are compiled.`,
-          operation, 'Make some filter variables non-null, or split the operation.'),
+          `Operation "${operation.name?.value}" has ${conditions.length} @include/@skip variables and ${optionalFilters.length} optional filter variables; at most ${MAX_CONDITIONS} and ${MAX_OPTIONAL_FILTERS} are compiled.`,
+          operation, 'Use literals for some @include/@skip conditions, or split the operation.'),
       ],
     };
   }
   const variables = new Map((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v]));
+  const optionalBits = new Map(optionalFilters.map((o, i) => [o.variable, i]));
   const diagnostics: Diagnostic[] = [];
-  const statements: { name: string; text: string }[] = [];
-  const variants: { statement: number; params: ReturnType<typeof emitStatement>['params'] }[] = [];
-  let shape: ReturnType<typeof emitStatement>['shape'] | undefined;
+  const statements: StatementOut[] = [];
+  const templates: TemplateOut[] = [];
+  const variants: VariantOut[] = [];
+  let shape: EmittedStatement['shape'] | undefined;
   for (const assignment of assignments(conditions)) {
     const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics }, operation);
-    const statement = emitStatement(plan);
-    shape ??= statement.shape;
-    let index = statements.findIndex((s) => s.text === statement.text);
-    if (index < 0) {
-      index = statements.push({ name: statementName(statement.text), text: statement.text }) - 1;
+    const emitted = emitStatement(plan, optionalBits);
+    shape ??= emitted.shape;
+    if (hasOptionalParts(emitted.pieces)) {
+      const key = JSON.stringify(emitted.pieces);
+      let index = templates.findIndex((t) => JSON.stringify(t.pieces) === key);
+      if (index < 0) index = templates.push({ name: `fraise_${sha256(key).slice(0, 16)}`, pieces: emitted.pieces }) - 1;
+      variants.push({ kind: 'template', index, params: emitted.params });
+    } else {
+      const text = expandPieces(emitted.pieces, 0).text;
+      let index = statements.findIndex((s) => s.text === text);
+      if (index < 0) index = statements.push({ name: statementName(text), text }) - 1;
+      variants.push({ kind: 'statement', index, params: emitted.params });
     }
-    variants.push({ statement: index, params: statement.params });
   }
   if (diagnostics.length > 0) return { diagnostics };
   const body = operationBody(operation, fragments);
-  const prepare = prepareCode({ schema, operation, conditions, variants });
+  const prepare = prepareCode({ schema, operation, conditions, optionalFilters, variants });
   return {
     id: sha256(body),
     body,
     shape: shape!,
     statements,
+    templates,
     prepareHelpers: prepare.helpers,
     prepareBody: prepare.body,
   };

@@ -14,7 +14,8 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { Param } from '../plan/ir.js';
-import type { Condition } from '../plan/conditions.js';
+import type { Condition, OptionalFilterVariable } from '../plan/conditions.js';
+import type { SqlPiece } from '../sql/template.js';
 
 /** Scalar checks, emitted into a module only when one of its variables needs them. */
 export const SCALAR_COERCERS: Readonly<Record<string, string>> = {
@@ -29,12 +30,31 @@ export const SCALAR_COERCERS: Readonly<Record<string, string>> = {
   JSON: `(v: unknown) => v`,
 };
 
+export interface StatementOut {
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface TemplateOut {
+  /** Prefix of the names of the statements expanded from it (a hash of the pieces). */
+  readonly name: string;
+  readonly pieces: readonly SqlPiece[];
+}
+
+/** One @include/@skip variant: a fixed statement, or a template with optional filters. */
+export interface VariantOut {
+  readonly kind: 'statement' | 'template';
+  readonly index: number;
+  readonly params: readonly Param[];
+}
+
 export interface PrepareInput {
   readonly schema: GraphQLSchema;
   readonly operation: OperationDefinitionNode;
   readonly conditions: readonly Condition[];
-  /** For each variant (bit pattern of conditions), the statement index and its params. */
-  readonly variants: readonly { readonly statement: number; readonly params: readonly Param[] }[];
+  readonly optionalFilters: readonly OptionalFilterVariable[];
+  /** Indexed by the bit pattern of `conditions`. */
+  readonly variants: readonly VariantOut[];
 }
 
 export interface PrepareCode {
@@ -45,14 +65,14 @@ export interface PrepareCode {
 }
 
 export function prepareCode(input: PrepareInput): PrepareCode {
-  const { schema, operation, conditions } = input;
+  const { schema, operation, conditions, optionalFilters } = input;
   const used = new Set<string>();
   const enums = new Map<string, readonly string[]>();
   const lines: string[] = ['const input = variables ?? {};', 'const errors: GraphQLResponseError[] = [];'];
   const nonNegative = new Set(
     input.variants.flatMap((v) => v.params).flatMap((p) => (p.encoding === 'nonNegativeInt' && p.source.kind === 'Variable' ? [p.source.name] : [])),
   );
-  const strictNull = new Set(conditions.filter((c) => c.kind === 'has' && !c.nullMeansOmitted).map((c) => c.variable));
+  const strictNull = new Set(optionalFilters.filter((o) => !o.nullMeansOmitted).map((o) => o.variable));
 
   for (const def of operation.variableDefinitions ?? []) {
     const name = def.variable.name.value;
@@ -91,19 +111,24 @@ export function prepareCode(input: PrepareInput): PrepareCode {
   }
   lines.push('', 'if (errors.length > 0) return { ok: false, errors };');
 
-  const bits = conditions.map((c, i) => {
-    const local = varLocal(c.variable);
-    const test = c.kind === 'if' ? `${local} === true` : `${local} !== undefined && ${local} !== null`;
-    return `(${test} ? ${1 << i} : 0)`;
-  });
-  if (bits.length === 0) {
-    const only = input.variants[0]!;
-    lines.push(`return { ok: true, statement: statements[${only.statement}]!, values: [${only.params.map(valueCode).join(', ')}] };`);
+  const variantBits = conditions.map((c, i) => `(${varLocal(c.variable)} === true ? ${1 << i} : 0)`);
+  const filterBits = optionalFilters.map(
+    (o, i) => `(${varLocal(o.variable)} !== undefined && ${varLocal(o.variable)} !== null ? ${2 ** i} : 0)`,
+  );
+  if (filterBits.length > 0) {
+    lines.push('// Each optional filter whose variable was given sets its bit; the others read TRUE.');
+    lines.push(`const present = ${filterBits.join(' | ')};`);
+  }
+  const returnFor = (v: VariantOut): string => {
+    const values = `[${v.params.map(valueCode).join(', ')}]`;
+    if (v.kind === 'statement') return `return { ok: true, statement: statements[${v.index}]!, values: ${values} };`;
+    return `{ const all: unknown[] = ${values}; const shape = shapeOf(${v.index}, present); return { ok: true, statement: shape.statement, values: shape.params.map((i) => all[i]) }; }`;
+  };
+  if (variantBits.length === 0) {
+    lines.push(returnFor(input.variants[0]!));
   } else {
-    lines.push(`const variant = ${bits.join(' | ')};`, 'switch (variant) {');
-    input.variants.forEach((v, i) => {
-      lines.push(`  case ${i}: return { ok: true, statement: statements[${v.statement}]!, values: [${v.params.map(valueCode).join(', ')}] };`);
-    });
+    lines.push(`const variant = ${variantBits.join(' | ')};`, 'switch (variant) {');
+    input.variants.forEach((v, i) => lines.push(`  case ${i}: ${returnFor(v)}`));
     lines.push(`  default: throw new Error('unreachable variant');`, '}');
   }
 

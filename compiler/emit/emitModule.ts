@@ -3,6 +3,8 @@
 import type { Project } from 'ts-morph';
 import { VariableDeclarationKind } from 'ts-morph';
 import type { ResultShape } from '../../runtime/types.js';
+import { EXPAND_SOURCE, expandPieces, type SqlPiece } from '../sql/template.js';
+import type { StatementOut, TemplateOut } from './coercionCode.js';
 
 export interface ModuleInput {
   readonly name: string;
@@ -11,7 +13,10 @@ export interface ModuleInput {
   readonly body: string;
   readonly sourceFile: string;
   readonly shape: ResultShape;
-  readonly statements: readonly { readonly name: string; readonly text: string }[];
+  readonly statements: readonly StatementOut[];
+  readonly templates: readonly TemplateOut[];
+  /** Number of optional filter variables (bits of a template's shape). */
+  readonly optionalFilterCount: number;
   readonly variablesType: string;
   readonly dataType: string;
   readonly prepareHelpers: string;
@@ -41,21 +46,39 @@ export function emitOperationModule(project: Project, input: ModuleInput): Emitt
     declarationKind: VariableDeclarationKind.Const,
     declarations: [{ name: 'body', initializer: templateLiteral(input.body) }],
   });
-  ts.addStatements(
-    `\n/** One prepared statement per variant (@include/@skip variables, omitted optional filters). */`,
-  );
+  // The templates' fullest shapes (every optional filter present) are listed too, for review and checks.
+  const allBits = 2 ** input.optionalFilterCount - 1;
+  const listed = [
+    ...input.statements,
+    ...input.templates.map((t) => ({ name: `${t.name}_${allBits.toString(16)}`, text: expandPieces(t.pieces, allBits).text })),
+  ];
+  ts.addStatements(`\n/** The prepared statements (one per @include/@skip variant${input.templates.length ? ', optional filters all present' : ''}). */`);
   ts.addVariableStatement({
     declarationKind: VariableDeclarationKind.Const,
     declarations: [
       {
         name: 'statements',
         type: 'readonly CompiledStatement[]',
-        initializer: `[\n${input.statements
+        initializer: `[\n${listed
           .map((s) => `  {\n    name: ${JSON.stringify(s.name)},\n    text: ${templateLiteral(s.text)},\n  }`)
           .join(',\n')}\n]`,
       },
     ],
   });
+  if (input.templates.length > 0) {
+    ts.addStatements(TEMPLATE_HELPERS_HEAD);
+    ts.addVariableStatement({
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [
+        {
+          name: 'templates',
+          type: 'readonly { readonly name: string; readonly pieces: readonly SqlPiece[] }[]',
+          initializer: `[\n${input.templates.map((t) => `  { name: ${JSON.stringify(t.name)}, pieces: ${piecesCode(t.pieces, 2)} }`).join(',\n')}\n]`,
+        },
+      ],
+    });
+    ts.addStatements(`\n${EXPAND_SOURCE}\n\n${SHAPE_OF_SOURCE}`);
+  }
   ts.addStatements(`\n${input.prepareHelpers}`);
   ts.addVariableStatement({
     isExported: true,
@@ -130,4 +153,36 @@ function indent(text: string, spaces: number): string {
     .split('\n')
     .map((l) => (l ? pad + l : l))
     .join('\n');
+}
+
+const TEMPLATE_HELPERS_HEAD = `
+/**
+ * Statements with optional filters, as pieces: SQL text, { param } (an index into the operation's
+ * values) and { when: bit, then } (a filter on an optional variable: left out, reading TRUE, when
+ * the variable is omitted). Each shape is expanded once, cached, and prepared under its own name.
+ */
+type SqlPiece = string | { readonly param: number } | { readonly when: number; readonly then: readonly SqlPiece[] };`;
+
+const SHAPE_OF_SOURCE = `const shapes = new Map<string, { readonly statement: CompiledStatement; readonly params: readonly number[] }>();
+
+function shapeOf(template: number, present: number): { readonly statement: CompiledStatement; readonly params: readonly number[] } {
+  const key = template + ':' + present;
+  let shape = shapes.get(key);
+  if (!shape) {
+    const { name, pieces } = templates[template]!;
+    const { text, params } = expandPieces(pieces, present);
+    shape = { statement: { name: name + '_' + present.toString(16), text }, params };
+    shapes.set(key, shape);
+  }
+  return shape;
+}`;
+
+function piecesCode(pieces: readonly SqlPiece[], depth: number): string {
+  const pad = '  '.repeat(depth);
+  const items = pieces.map((p) => {
+    if (typeof p === 'string') return templateLiteral(p);
+    if ('param' in p) return `{ param: ${p.param} }`;
+    return `{ when: ${p.when}, then: ${piecesCode(p.then, depth + 1)} }`;
+  });
+  return `[\n${items.map((i) => `${pad}  ${i}`).join(',\n')}\n${pad}]`;
 }

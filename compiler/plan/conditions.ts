@@ -1,35 +1,48 @@
-// Finds the run-time conditions that change an operation's SQL: the boolean variables of
-// @include/@skip, and nullable filter variables that may be omitted (an omitted operator is left
-// out). Each combination is planned as its own statement, chosen by the generated `prepare`.
+// Finds what, at run time, changes an operation's SQL:
+// - the boolean variables of @include/@skip change the selection: each combination is planned as
+//   its own statement at compile time (at most 2^MAX_CONDITIONS);
+// - nullable filter variables may be omitted, which leaves their operator out: the statement keeps
+//   such filters as optional parts of a template, expanded per shape at run time and cached.
 import {
   Kind,
   visit,
+  type ASTNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type VariableDefinitionNode,
-  type ASTNode,
 } from 'graphql';
-import { hasKey, ifKey } from './context.js';
+import { ifKey } from './context.js';
 
 export interface Condition {
   readonly key: string;
-  readonly kind: 'if' | 'has';
   readonly variable: string;
-  /** For `has`: the variable is only the value of `isnull`, so null reads as omitted. */
-  readonly nullMeansOmitted?: boolean;
 }
 
-/** Beyond this many conditions (2^n statements) the compiler refuses the operation. */
-export const MAX_CONDITIONS = 5;
+export interface OptionalFilterVariable {
+  readonly variable: string;
+  /** The variable is only the value of `isnull`, so null reads as omitted rather than an error. */
+  readonly nullMeansOmitted: boolean;
+}
+
+export interface RuntimeConditions {
+  readonly conditions: readonly Condition[];
+  readonly optionalFilters: readonly OptionalFilterVariable[];
+}
+
+/** Beyond this many @include/@skip variables (2^n statements) the compiler refuses the operation. */
+export const MAX_CONDITIONS = 4;
+/** Beyond this many optional filter variables the compiler refuses the operation. */
+export const MAX_OPTIONAL_FILTERS = 30;
 
 export function findConditions(
   operation: OperationDefinitionNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-): Condition[] {
+): RuntimeConditions {
   const variables = new Map<string, VariableDefinitionNode>(
     (operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v]),
   );
-  const found = new Map<string, Condition>();
+  const conditions = new Map<string, Condition>();
+  const optional = new Map<string, OptionalFilterVariable>();
   const seenFragments = new Set<string>();
   const walk = (root: ASTNode): void => {
     visit(root, {
@@ -38,7 +51,7 @@ export function findConditions(
         const arg = node.arguments?.find((a) => a.name.value === 'if')?.value;
         if (arg?.kind === Kind.VARIABLE) {
           const variable = arg.name.value;
-          found.set(ifKey(variable), { key: ifKey(variable), kind: 'if', variable });
+          conditions.set(ifKey(variable), { key: ifKey(variable), variable });
         }
       },
       Argument(node) {
@@ -48,12 +61,10 @@ export function findConditions(
             if (field.value.kind !== Kind.VARIABLE) return;
             const variable = field.value.name.value;
             const def = variables.get(variable);
-            if (def && def.type.kind !== Kind.NON_NULL_TYPE && !def.defaultValue) {
-              const isnull = field.name.value === 'isnull';
-              const previous = found.get(hasKey(variable));
-              const nullMeansOmitted = isnull && (previous?.nullMeansOmitted ?? true);
-              found.set(hasKey(variable), { key: hasKey(variable), kind: 'has', variable, nullMeansOmitted });
-            }
+            if (!def || def.type.kind === Kind.NON_NULL_TYPE || def.defaultValue) return;
+            const isnull = field.name.value === 'isnull';
+            const nullMeansOmitted = isnull && (optional.get(variable)?.nullMeansOmitted ?? true);
+            optional.set(variable, { variable, nullMeansOmitted });
           },
         });
       },
@@ -67,7 +78,7 @@ export function findConditions(
     });
   };
   walk(operation);
-  return [...found.values()];
+  return { conditions: [...conditions.values()], optionalFilters: [...optional.values()] };
 }
 
 /** Every assignment of the conditions, in bit order: bit i set = condition i true. */

@@ -15,5 +15,3 @@ export interface PlanContext {
 
 /** Condition key: the boolean variable of an @include/@skip. */
 export const ifKey = (variable: string): string => `if:${variable}`;
-/** Condition key: an optional filter variable was provided. */
-export const hasKey = (variable: string): string => `has:${variable}`;

@@ -38,7 +38,9 @@ export type Filter =
   | { readonly kind: 'Compare'; readonly target: ScalarTarget; readonly op: CompareOp; readonly param: Param }
   | { readonly kind: 'InList'; readonly target: ScalarTarget; readonly negated: boolean; readonly param: Param }
   | { readonly kind: 'IsNull'; readonly target: ScalarTarget; readonly param: Param }
-  | { readonly kind: 'Exists'; readonly view: BoundView; readonly join: Join; readonly filter: Filter };
+  | { readonly kind: 'Exists'; readonly view: BoundView; readonly join: Join; readonly filter: Filter }
+  /** A filter whose operand is a nullable variable: when the variable is omitted it reads TRUE. */
+  | { readonly kind: 'Optional'; readonly variable: string; readonly filter: Filter };
 
 export type FilterKind = Filter['kind'];
 

@@ -18,7 +18,7 @@ import { diagnostic } from '../diagnostics.js';
 import type { BoundView } from '../metadata/checkSchema.js';
 import { jsonKeyOf, relationOf } from '../schema/model.js';
 import { ORDER_DIRECTIONS, type OrderDirection } from '../schema/prelude.js';
-import { type PlanContext, hasKey } from './context.js';
+import type { PlanContext } from './context.js';
 import type { CompareOp, Filter, Join, ListQuery, OrderTerm, Param, ScalarTarget } from './ir.js';
 import { sqlTypeOfScalar } from './sqlTypes.js';
 
@@ -99,7 +99,7 @@ function planWhereObject(ctx: PlanContext, scope: Scope, node: ObjectValueNode):
     const filter = planFieldFilter(ctx, scope, name, value);
     if (filter) items.push(filter);
   }
-  if (items.length === 0) return null;
+  // An empty filter object matches every row (an And of nothing is TRUE).
   return items.length === 1 ? items[0]! : { kind: 'And', items };
 }
 
@@ -138,10 +138,14 @@ function planFieldFilter(ctx: PlanContext, scope: Scope, fieldName: string, valu
     const opType = filterOperandType(ctx, named.name, op);
     const param = planOperand(ctx, opField.value, op, target.sqlType, opType);
     if (!param) continue;
-    if (op === 'isnull') items.push({ kind: 'IsNull', target, param });
+    let leaf: Filter;
+    if (op === 'isnull') leaf = { kind: 'IsNull', target, param };
     else if (op === 'in' || op === 'nin') {
-      items.push({ kind: 'InList', target, negated: op === 'nin', param: { ...param, sqlType: `${target.sqlType}[]` } });
-    } else if (COMPARE_OPS.has(op)) items.push({ kind: 'Compare', target, op: op as CompareOp, param });
+      leaf = { kind: 'InList', target, negated: op === 'nin', param: { ...param, sqlType: `${target.sqlType}[]` } };
+    } else if (COMPARE_OPS.has(op)) leaf = { kind: 'Compare', target, op: op as CompareOp, param };
+    else continue;
+    const optional = param.source.kind === 'Variable' && isOptionalVariable(ctx, param.source.name);
+    items.push(optional && param.source.kind === 'Variable' ? { kind: 'Optional', variable: param.source.name, filter: leaf } : leaf);
   }
   if (items.length === 0) return null;
   return items.length === 1 ? items[0]! : { kind: 'And', items };
@@ -170,11 +174,7 @@ function planOperand(
   const paramType = op === 'isnull' ? 'boolean' : op === 'like' || op === 'ilike' ? 'text' : sqlType;
   const encoding = sqlType === 'jsonb' && op !== 'isnull' ? 'json' : 'plain';
   if (node.kind === Kind.VARIABLE) {
-    const name = node.name.value;
-    const definition = ctx.variables.get(name);
-    const optional = definition && !isNonNullTypeNode(definition) && !definition.defaultValue;
-    if (optional && ctx.assignment.get(hasKey(name)) === false) return null;
-    return { source: { kind: 'Variable', name }, sqlType: paramType, encoding };
+    return { source: { kind: 'Variable', name: node.name.value }, sqlType: paramType, encoding };
   }
   if (node.kind === Kind.NULL) {
     if (op !== 'isnull') {
@@ -196,8 +196,10 @@ function planOperand(
   return { source: { kind: 'Const', value }, sqlType: paramType, encoding };
 }
 
-function isNonNullTypeNode(definition: { type: { kind: string } }): boolean {
-  return definition.type.kind === Kind.NON_NULL_TYPE;
+/** A nullable variable without a default may be omitted; its operator is then left out. */
+function isOptionalVariable(ctx: PlanContext, name: string): boolean {
+  const definition = ctx.variables.get(name);
+  return definition !== undefined && definition.type.kind !== Kind.NON_NULL_TYPE && !definition.defaultValue;
 }
 
 function planOrderBy(ctx: PlanContext, scope: Scope, node: ValueNode): OrderTerm[] {

@@ -15,9 +15,12 @@ import type {
 } from '../plan/ir.js';
 import type { ResultShape } from '../../runtime/types.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
+import { markOptional, markParam, toPieces, type SqlPiece } from './template.js';
 
 export interface EmittedStatement {
-  readonly text: string;
+  /** The statement; `{ when }` pieces are filters whose variable may be omitted. */
+  readonly pieces: readonly SqlPiece[];
+  /** Every parameter, indexed by the `{ param }` pieces. */
   readonly params: readonly Param[];
   readonly shape: ResultShape;
 }
@@ -29,9 +32,12 @@ class Emitter {
   readonly params: Param[] = [];
   private aliases = 0;
 
+  /** `optionalBits`: for each optional filter variable, its bit in the shape number. */
+  constructor(readonly optionalBits: ReadonlyMap<string, number>) {}
+
   param(p: Param): string {
     this.params.push(p);
-    return `$${this.params.length}::${p.sqlType}`;
+    return `${markParam(this.params.length - 1)}::${p.sqlType}`;
   }
 
   alias(prefix: string): string {
@@ -45,8 +51,8 @@ interface ObjectSource {
   readonly alias: string | null;
 }
 
-export function emitStatement(plan: OperationPlan): EmittedStatement {
-  const e = new Emitter();
+export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<string, number>): EmittedStatement {
+  const e = new Emitter(optionalBits);
   const only = plan.fields.length === 1 ? plan.fields[0]! : undefined;
   let text: string;
   let shape: ResultShape;
@@ -64,7 +70,7 @@ export function emitStatement(plan: OperationPlan): EmittedStatement {
     text = `SELECT json_build_object(${parts.join(',\n  ')})::text`;
     shape = { kind: 'data' };
   }
-  return Object.freeze({ text, params: Object.freeze([...e.params]), shape });
+  return Object.freeze({ pieces: Object.freeze(toPieces(text)), params: Object.freeze([...e.params]), shape });
 }
 
 function rowSource(alias: string): ObjectSource {
@@ -197,6 +203,7 @@ const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
     const join = `${inner}.${quoteIdent(f.join.innerColumn)} = ${a}.${quoteIdent(f.join.outerColumn)}`;
     return `EXISTS (SELECT 1 FROM ${f.view.sqlName} ${inner} WHERE ${join} AND ${emitFilter(e, f.filter, inner)})`;
   },
+  Optional: (e, f, a) => markOptional(e.optionalBits.get(f.variable)!, emitFilter(e, f.filter, a)),
 };
 
 function emitFilter(e: Emitter, filter: Filter, alias: string): string {
