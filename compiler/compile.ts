@@ -183,10 +183,11 @@ function compileOperation(
       if (index < 0) index = templates.push({ name: `fraise_${sha256(key).slice(0, 16)}`, pieces: emitted.pieces }) - 1;
       variants.push({ kind: 'template', index, params: emitted.params });
     } else {
-      const text = expandPieces(emitted.pieces, 0).text;
+      // Parameters are numbered in the order they appear in the text, so lay the values out so.
+      const { text, params: order } = expandPieces(emitted.pieces, 0);
       let index = statements.findIndex((s) => s.text === text);
       if (index < 0) index = statements.push({ name: statementName(text), text }) - 1;
-      variants.push({ kind: 'statement', index, params: emitted.params });
+      variants.push({ kind: 'statement', index, params: order.map((i) => emitted.params[i]!) });
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
