@@ -91,7 +91,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics: dedupe(diagnostics) };
 
-  compiled.sort((a, b) => a.name.localeCompare(b.name));
+  compiled.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // code-point order: the same on every machine
   const index = emitIndexModule(project, compiled.map((c) => c.name));
   files.set('index.ts', index.ts);
   files.set('index.d.ts', index.dts);
@@ -103,7 +103,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   }
   files.set('persisted-queries.json', persistedQueryManifest(compiled));
   files.set('schema.graphql', printSchema(schema));
-  return { ok: true, files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))), operations: compiled.map((c) => c.name) };
+  return { ok: true, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), operations: compiled.map((c) => c.name) };
 }
 
 async function metadataFromDatabase(

@@ -72,6 +72,10 @@ export function prepareCode(input: PrepareInput): PrepareCode {
   const nonNegative = new Set(
     input.variants.flatMap((v) => v.params).flatMap((p) => (p.encoding === 'nonNegativeInt' && p.source.kind === 'Variable' ? [p.source.name] : [])),
   );
+  // Variables compared with uuid columns must look like UUIDs, or PostgreSQL would fail the cast.
+  const uuidChecked = new Set(
+    input.variants.flatMap((v) => v.params).flatMap((p) => (/^uuid(\[\])?$/.test(p.sqlType) && p.source.kind === 'Variable' ? [p.source.name] : [])),
+  );
   const strictNull = new Set(optionalFilters.filter((o) => !o.nullMeansOmitted).map((o) => o.variable));
 
   for (const def of operation.variableDefinitions ?? []) {
@@ -96,11 +100,20 @@ export function prepareCode(input: PrepareInput): PrepareCode {
       );
     }
     const coerce = coercerExpression(type, used, enums);
+    const uuidCheck = uuidChecked.has(name)
+      ? [
+          `  if (coerced !== INVALID && [coerced].flat().some((x) => x !== null && coerceUUID(x) === INVALID)) {`,
+          `    errors.push(badInput(\`Variable "$${name}" got invalid value \${show(${local})}; it is compared with a uuid column, so it must be a UUID.\`));`,
+          `  }`,
+        ]
+      : [];
+    if (uuidCheck.length > 0) used.add('UUID');
     lines.push(
       `if (${local} !== undefined && ${local} !== null) {`,
       `  const coerced = ${coerce}(${local});`,
       `  if (coerced === INVALID) errors.push(badInput(\`Variable "$${name}" got invalid value \${show(${local})}; expected type "${typeText}".\`));`,
-      `  else ${local} = coerced;`,
+      ...uuidCheck,
+      `  ${local} = coerced;`,
       `}`,
     );
     if (nonNegative.has(name)) {

@@ -1,0 +1,60 @@
+// The generated output, as a person reviews it: modules snapshotted whole (their SQL, types,
+// variable checks), the manifest's ids are the sha256 of the bodies, and output is deterministic.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileProject } from '../../compiler/index.js';
+import { compileBlogFixture, repoRoot, type GeneratedFixture } from '../support/compileFixture.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+
+let db: TestDatabase;
+let fixture: GeneratedFixture;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  fixture = await compileBlogFixture(db.url, 'blog-modules');
+});
+afterAll(() => db?.drop());
+
+describe('generated modules', () => {
+  for (const file of ['PostWithAuthor.ts', 'UsersFilter.ts', 'FragmentsAndDirectives.ts', 'Dashboard.ts', 'index.ts', 'PostWithAuthor.d.ts']) {
+    it(`snapshots ${file}`, async () => {
+      await expect(fixture.files.get(file)).toMatchFileSnapshot(`./__modules__/${file}.snap`);
+    });
+  }
+
+  it('writes an Apollo persisted-query manifest whose ids hash the bodies', () => {
+    const manifest = JSON.parse(fixture.files.get('persisted-queries.json')!) as {
+      format: string;
+      version: number;
+      operations: { id: string; name: string; type: string; body: string }[];
+    };
+    expect(manifest.format).toBe('apollo-persisted-query-manifest');
+    expect(manifest.version).toBe(1);
+    expect(manifest.operations.map((o) => o.name)).toEqual(Object.keys(fixture.operationsByName).sort());
+    for (const op of manifest.operations) {
+      expect(op.type).toBe('query');
+      expect(op.id).toBe(createHash('sha256').update(op.body).digest('hex'));
+      expect(fixture.operationsByName[op.name]!.id).toBe(op.id);
+      expect(fixture.operations[op.id]).toBe(fixture.operationsByName[op.name]);
+    }
+  });
+
+  it('gives byte-identical output for the same inputs', async () => {
+    const again = await compileProject({
+      schema: ['fixtures/blog/schema.graphql'],
+      operations: ['fixtures/blog/operations/*.graphql'],
+      databaseUrl: db.url,
+      cwd: repoRoot,
+    });
+    if (!again.ok) throw new Error('second compile failed');
+    expect([...again.files.keys()]).toEqual([...fixture.files.keys()]);
+    for (const [name, text] of again.files) expect(text, name).toBe(fixture.files.get(name));
+  });
+
+  it('names statements by a hash of their SQL, so reused text shares one prepared statement', () => {
+    for (const op of Object.values(fixture.operationsByName)) {
+      for (const statement of op.statements) {
+        expect(statement.name).toMatch(/^fraise_[0-9a-f]{16,24}(_[0-9a-f]+)?$/);
+      }
+    }
+  });
+});
