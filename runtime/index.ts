@@ -1,0 +1,16 @@
+// fraise/runtime: what applications and generated modules import.
+export { createRuntime } from './createRuntime.js';
+export type { ExecuteOptions, RequestContext, Runtime, RuntimeOptions, Variables } from './createRuntime.js';
+export { FraiseError } from './errors.js';
+export type { FraiseErrorCode } from './errors.js';
+export type {
+  AnyCompiledOperation,
+  CoercionResult,
+  CompiledOperation,
+  CompiledStatement,
+  DataOf,
+  ExecutionResult,
+  GraphQLResponseError,
+  ResultShape,
+  VariablesOf,
+} from './types.js';

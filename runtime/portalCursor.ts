@@ -1,0 +1,277 @@
+// A pg "Submittable" that reads a named prepared statement through a portal, `batchSize` rows per
+// Execute, and sends the next Execute only when asked: the caller decides the pace (backpressure),
+// so a large result never sits whole in memory. Unlike pg-cursor it Parses only when this
+// connection has not parsed the statement yet, so PostgreSQL plans it once per connection.
+//
+// Protocol, per the extended query flow:
+//   [Parse name] Bind '' name values, Execute '' batchSize, Flush   -> rows, PortalSuspended
+//   Execute '' batchSize, Flush                                     -> rows, PortalSuspended | CommandComplete
+//   Close portal '', Sync                                           -> CloseComplete, ReadyForQuery
+// With `singleBatch` (a result of at most one row) the first Execute is followed by Sync instead of
+// Flush: one round trip, and the Sync disposes of the portal.
+// After an ErrorResponse the backend skips everything up to the next Sync, so an error is
+// answered with a Sync (unless one is already sent) and the client is usable again once its
+// ReadyForQuery arrives.
+import pg from 'pg';
+import type { Connection } from 'pg';
+import { FraiseError } from './errors.js';
+import type { CompiledStatement } from './types.js';
+
+/** The part of pg's internal Connection this cursor drives (@types/pg does not describe it). */
+interface WireConnection {
+  readonly stream: { cork?(): void; uncork?(): void };
+  /** Set by pg's Client on ParseComplete from the active query's `name` and `text`. */
+  readonly parsedStatements: Record<string, string | undefined>;
+  /** Parses sent but not yet confirmed; pg's Client clears the entry on ParseComplete or error. */
+  readonly submittedNamedStatements: Record<string, string | undefined>;
+  parse(message: { name: string; text: string }): void;
+  bind(message: { portal: string; statement: string; values: readonly BindValue[] }): void;
+  execute(message: { portal: string; rows: number }): void;
+  close(message: { type: 'P'; name: string }): void;
+  flush(): void;
+  sync(): void;
+  once(event: 'readyForQuery', listener: () => void): unknown;
+}
+
+type BindValue = string | Buffer | null | undefined;
+
+// pg's own parameter serialisation (Dates, arrays, Buffers, objects as JSON), the one pool.query
+// applies, so execute and stream bind identical text. pg exports it as `utils`; @types/pg omits it.
+const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknown): BindValue } }).utils;
+
+export interface RowBatch {
+  /** Each row's first column: JSON text, or null for SQL NULL. */
+  readonly rows: readonly (string | null)[];
+  /** True when the portal was suspended: there may be more rows (`read()` fetches them). */
+  readonly more: boolean;
+}
+
+export interface CursorOptions {
+  /** Rows per Execute. */
+  readonly batchSize: number;
+  /** Fetch one batch only and end the exchange with it (saves the Close round trip). */
+  readonly singleBatch?: boolean;
+}
+
+/** How the connection was left: reusable, or to be destroyed (pass `error` to `release`). */
+export type CursorOutcome = { readonly reusable: true } | { readonly reusable: false; readonly error: Error };
+
+type State = 'pending' | 'fetching' | 'suspended' | 'closing' | 'failed' | 'finished';
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A batch may fail while nobody awaits it (the reader already stopped); that is not unhandled.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+const PORTAL = ''; // the unnamed portal: we hold the connection, and Sync disposes of it anyway
+
+export class PortalCursor {
+  // pg's Client reads these two on ParseComplete and on errors (see the file comment).
+  readonly name: string;
+  readonly text: string;
+  /** Set by pg's Client when given a callback or a read timeout; called once when settled. */
+  callback: ((error: Error | null) => void) | undefined;
+
+  readonly #values: readonly BindValue[];
+  readonly #batchSize: number;
+  readonly #singleBatch: boolean;
+  #state: State = 'pending';
+  #connection: WireConnection | undefined;
+  #rows: (string | null)[] = [];
+  #batch = deferred<RowBatch>();
+  #error: Error | undefined;
+  #stopRequested = false;
+  #wroteToWire = false;
+  #syncSent = false;
+  readonly #outcome = deferred<CursorOutcome>();
+  #settled = false;
+
+  constructor(statement: CompiledStatement, values: readonly unknown[], options: CursorOptions) {
+    this.name = statement.name;
+    this.text = statement.text;
+    // Serialised up front: a value pg cannot serialise throws here, before anything is sent, rather
+    // than halfway through a corked pipeline.
+    this.#values = values.map((value) => prepareValue(value));
+    this.#batchSize = options.batchSize;
+    this.#singleBatch = options.singleBatch ?? false;
+  }
+
+  /** Settles once the connection is idle again (or known broken); never rejects. */
+  get outcome(): Promise<CursorOutcome> {
+    return this.#outcome.promise;
+  }
+
+  /** The next batch; the first is requested on submit, later ones when this is called. */
+  read(): Promise<RowBatch> {
+    if (this.#state === 'suspended') {
+      this.#state = 'fetching';
+      this.#batch = deferred();
+      this.#executeBatch(this.#wire());
+    } else if (this.#state !== 'pending' && this.#state !== 'fetching') {
+      return Promise.reject(this.#error ?? new FraiseError('CURSOR_CLOSED', 'The cursor has no more rows to read'));
+    }
+    return this.#batch.promise;
+  }
+
+  /** Stops reading: closes the portal now if it is suspended, else once the batch in flight ends. */
+  stop(): void {
+    this.#stopRequested = true;
+    if (this.#state === 'suspended') this.#closePortal(this.#wire());
+  }
+
+  /** The client reported a connection failure (its 'error' event): nothing more will arrive. */
+  lost(error: Error): void {
+    this.#fail(error);
+    this.#settle({ reusable: false, error });
+  }
+
+  // ---- called by pg's Client ----
+
+  submit(connection: Connection): Error | null {
+    const wire = connection as unknown as WireConnection;
+    this.#connection = wire;
+    // Returning an error makes the Client hand it to handleError without touching the wire.
+    if (this.#stopRequested) {
+      // Stopped before it started (the reader left while we waited for a connection): no rows.
+      this.#batch.resolve({ rows: [], more: false });
+      return new FraiseError('CURSOR_CLOSED', 'The cursor was stopped before it started');
+    }
+    const previous = wire.parsedStatements[this.name] ?? wire.submittedNamedStatements[this.name];
+    if (previous !== undefined && previous !== this.text) {
+      return new FraiseError('STATEMENT_CONFLICT', `Statement "${this.name}" was prepared with a different text`);
+    }
+    this.#wroteToWire = true;
+    this.#state = 'fetching';
+    // Corked so that the messages leave in one packet.
+    wire.stream.cork?.();
+    try {
+      if (previous === undefined) {
+        wire.parse({ name: this.name, text: this.text });
+        wire.submittedNamedStatements[this.name] = this.text;
+      }
+      wire.bind({ portal: PORTAL, statement: this.name, values: this.#values });
+      this.#executeBatch(wire);
+    } finally {
+      wire.stream.uncork?.();
+    }
+    return null;
+  }
+
+  handleRowDescription(): void {
+    // No Describe is sent: rows are read positionally, in text format.
+  }
+
+  handleDataRow(message: { readonly fields: readonly unknown[] }): void {
+    if (this.#state !== 'fetching') return;
+    const field = message.fields[0];
+    this.#rows.push(typeof field === 'string' ? field : null);
+  }
+
+  handlePortalSuspended(): void {
+    this.#deliver(true);
+  }
+
+  handleCommandComplete(): void {
+    this.#deliver(false);
+  }
+
+  handleEmptyQuery(): void {
+    this.#deliver(false);
+  }
+
+  handleReadyForQuery(): void {
+    if (this.#state !== 'failed') this.#state = 'finished';
+    this.#settle({ reusable: true });
+  }
+
+  handleError(error: Error): void {
+    if (this.#settled) return; // e.g. pg's read timeout firing after we finished
+    this.#fail(error);
+    if (!this.#wroteToWire) {
+      this.#settle({ reusable: true });
+    } else if (isStatementError(error)) {
+      // The Client dropped us as its active query, so it will not pass the ReadyForQuery on.
+      const wire = this.#wire();
+      wire.once('readyForQuery', () => this.#settle({ reusable: true }));
+      if (!this.#syncSent) {
+        this.#syncSent = true;
+        wire.sync();
+      }
+    } else {
+      // A socket error, a terminated backend or a read timeout: the connection state is unknown.
+      this.#settle({ reusable: false, error });
+    }
+  }
+
+  // ---- internals ----
+
+  #executeBatch(wire: WireConnection): void {
+    wire.execute({ portal: PORTAL, rows: this.#batchSize });
+    if (this.#singleBatch) {
+      this.#syncSent = true;
+      wire.sync();
+    } else {
+      // Without Sync the backend keeps the portal open; Flush makes it send the rows now.
+      wire.flush();
+    }
+  }
+
+  #deliver(suspended: boolean): void {
+    if (this.#state !== 'fetching') return;
+    const rows = this.#rows;
+    this.#rows = [];
+    if (this.#syncSent) this.#state = 'closing'; // single batch: its Sync is on the way already
+    else if (suspended && !this.#stopRequested) this.#state = 'suspended';
+    else this.#closePortal(this.#wire());
+    this.#batch.resolve({ rows, more: suspended });
+  }
+
+  #closePortal(wire: WireConnection): void {
+    this.#state = 'closing';
+    this.#syncSent = true;
+    wire.stream.cork?.();
+    try {
+      wire.close({ type: 'P', name: PORTAL });
+      wire.sync();
+    } finally {
+      wire.stream.uncork?.();
+    }
+  }
+
+  #fail(error: Error): void {
+    this.#error ??= error;
+    this.#state = 'failed';
+    this.#rows = [];
+    this.#batch.reject(error);
+  }
+
+  #settle(outcome: CursorOutcome): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#outcome.resolve(outcome);
+    this.callback?.(outcome.reusable ? this.#error ?? null : outcome.error);
+  }
+
+  #wire(): WireConnection {
+    if (this.#connection === undefined) throw new FraiseError('CURSOR_CLOSED', 'The cursor was never submitted');
+    return this.#connection;
+  }
+}
+
+/** An ErrorResponse for our statement, after which the session is intact (not FATAL or PANIC). */
+function isStatementError(error: Error): boolean {
+  return error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC';
+}

@@ -1,0 +1,80 @@
+// Writes one response into a Node Writable: waits for 'drain' when `write()` says so, and notices
+// when the other side goes away (the writable closes or errors before the response is complete).
+import { finished, type Writable } from 'node:stream';
+
+export class ResponseSink {
+  readonly #writable: Writable;
+  readonly #onGone: () => void;
+  #gone: boolean;
+  #ended = false;
+  #started = false;
+  #failed = false;
+
+  /** `onGone` runs once if the writable closes or errors before `end`. */
+  constructor(writable: Writable, onGone: () => void = () => {}) {
+    this.#writable = writable;
+    this.#onGone = onGone;
+    this.#gone = writable.destroyed || writable.writableEnded;
+    // Also keeps an 'error' on the writable from crashing the process while we stream into it.
+    writable.on('close', this.#markGone);
+    writable.on('error', this.#markGone);
+  }
+
+  /** True once the writable can no longer take the response. */
+  get gone(): boolean {
+    return this.#gone;
+  }
+
+  /** True once a byte was handed to the writable: errors can no longer become a response. */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** Writes `chunk`; resolves true when more may be written, false when the writable went away. */
+  write(chunk: string): Promise<boolean> {
+    if (this.#gone) return Promise.resolve(false);
+    this.#started = true;
+    if (this.#writable.write(chunk)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const settle = (drained: boolean) => () => {
+        this.#writable.off('drain', onDrain).off('close', onClose).off('error', onClose);
+        resolve(drained);
+      };
+      const onDrain = settle(true);
+      const onClose = settle(false);
+      this.#writable.on('drain', onDrain).on('close', onClose).on('error', onClose);
+    });
+  }
+
+  /** Writes the last chunk and ends the writable; resolves once it finished (or went away). */
+  end(chunk: string): Promise<void> {
+    if (this.#gone) return Promise.resolve();
+    this.#started = true;
+    this.#ended = true;
+    this.#writable.end(chunk);
+    return new Promise((resolve) => {
+      finished(this.#writable, () => resolve());
+    });
+  }
+
+  /** Destroys the writable with `error`: a response that began cannot be completed. */
+  fail(error: Error): void {
+    this.#gone = true;
+    this.#failed = true;
+    this.#writable.destroy(error);
+  }
+
+  /** Removes our listeners; after `fail` the 'error' one stays, see below. */
+  dispose(): void {
+    this.#writable.off('close', this.#markGone);
+    // `destroy(error)` emits 'error' on a later tick: without a listener an unlistened writable
+    // would crash the process. The caller learns of the failure from the rejected promise.
+    if (!this.#failed) this.#writable.off('error', this.#markGone);
+  }
+
+  readonly #markGone = (): void => {
+    if (this.#gone || this.#ended) return;
+    this.#gone = true;
+    this.#onGone();
+  };
+}
