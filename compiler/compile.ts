@@ -10,7 +10,6 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { Project } from 'ts-morph';
 import { transform } from 'esbuild';
 import { type Diagnostic, diagnostic } from './diagnostics.js';
 import { loadGraphQLFiles } from './load/loadSources.js';
@@ -65,7 +64,6 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     for (const def of file.document.definitions) if (def.kind === Kind.OPERATION_DEFINITION) sourceNames.set(def, file.name);
   }
 
-  const project = new Project({ useInMemoryFileSystem: true });
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const compiled: { name: string; id: string; body: string }[] = [];
@@ -76,7 +74,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
       continue;
     }
     const name = operation.name!.value;
-    const module = emitOperationModule(project, {
+    const module = emitOperationModule({
       ...result,
       name,
       kind: 'query',
@@ -92,7 +90,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   if (diagnostics.length > 0) return { ok: false, diagnostics: dedupe(diagnostics) };
 
   compiled.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // code-point order: the same on every machine
-  const index = emitIndexModule(project, compiled.map((c) => c.name));
+  const index = emitIndexModule(compiled.map((c) => c.name));
   files.set('index.ts', index.ts);
   files.set('index.d.ts', index.dts);
   for (const [path, text] of [...files]) {
