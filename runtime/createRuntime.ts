@@ -2,6 +2,7 @@
 // SQL generation happens here; everything was decided at build time.
 import type { Writable } from 'node:stream';
 import type { Pool } from 'pg';
+import { contextSettings, type RequestContext } from './context.js';
 import { FraiseError } from './errors.js';
 import { executeOperation } from './executeOperation.js';
 import type { RuntimeSettings } from './settings.js';
@@ -18,10 +19,13 @@ export interface RuntimeOptions {
   readonly onError?: (error: unknown, operation: AnyCompiledOperation) => void;
 }
 
-/** Request context (tenant, user, roles). Not supported yet: a non-empty one is refused. */
-export type RequestContext = Readonly<Record<string, unknown>>;
+export type { RequestContext };
 
 export interface ExecuteOptions {
+  /**
+   * Tenant, user, roles...: each key is set as `app.<key>` with set_config(..., true) in the
+   * transaction of the operation's statements (see context.ts).
+   */
   readonly context?: RequestContext;
 }
 
@@ -54,14 +58,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const settings = settingsOf(options);
   return {
     execute: async <TOp extends AnyCompiledOperation>(op: TOp, variables?: Variables<TOp>, callOptions?: ExecuteOptions) => {
-      checkCall(op, callOptions);
-      const result = await executeOperation(settings, op, asVariables(variables));
+      checkCall(op);
+      const context = contextSettings(callOptions?.context);
+      const result = await executeOperation(settings, op, asVariables(variables), context);
       // The generated module's types describe what its SQL builds; the runtime cannot check them.
       return result as ExecutionResult<DataOf<TOp>>;
     },
     stream: async <TOp extends AnyCompiledOperation>(op: TOp, variables: Variables<TOp>, writable: Writable, callOptions?: ExecuteOptions) => {
-      checkCall(op, callOptions);
-      await streamOperation(settings, op, asVariables(variables), writable);
+      checkCall(op);
+      const context = contextSettings(callOptions?.context);
+      await streamOperation(settings, op, asVariables(variables), writable, context);
     },
   };
 }
@@ -78,13 +84,9 @@ function settingsOf(options: RuntimeOptions): RuntimeSettings {
   return { pool: options.pool, batchSize, debug: options.debug ?? false, onError: options.onError };
 }
 
-function checkCall(op: AnyCompiledOperation, options: ExecuteOptions | undefined): void {
+function checkCall(op: AnyCompiledOperation): void {
   if (typeof op?.prepare !== 'function' || typeof op.shape?.kind !== 'string') {
     throw new FraiseError('INVALID_OPERATION', 'Expected a compiled operation (from the generated module)');
-  }
-  // Silently dropping a tenant or user would be a security bug, so refuse rather than ignore.
-  if (options?.context !== undefined && Object.keys(options.context).length > 0) {
-    throw new FraiseError('NOT_SUPPORTED', 'Request context is not supported by this runtime yet');
   }
 }
 

@@ -1,6 +1,11 @@
-// runtime.execute: one named prepared statement through pool.query, rows parsed into `data`.
+// runtime.execute: one named prepared statement through pool.query, rows parsed into `data`. With
+// a request context, the statement and the context's set_config go in one pipeline (one round
+// trip, one implicit transaction) through a portal cursor that reads every row at once.
 import type { CustomTypesConfig } from 'pg';
+import { SET_CONTEXT_SQL, type ContextSettings } from './context.js';
 import { FraiseError } from './errors.js';
+import { PortalCursor } from './portalCursor.js';
+import { withCursor } from './withCursor.js';
 import { databaseError, rowCountError } from './responseErrors.js';
 import type { RuntimeSettings } from './settings.js';
 import type { AnyCompiledOperation, ExecutionResult, ResultShape } from './types.js';
@@ -13,9 +18,26 @@ export async function executeOperation(
   settings: RuntimeSettings,
   op: AnyCompiledOperation,
   variables: Readonly<Record<string, unknown>> | null | undefined,
+  context: ContextSettings | null = null,
 ): Promise<ExecutionResult<unknown>> {
   const prepared = op.prepare(variables);
   if (!prepared.ok) return { errors: prepared.errors };
+  if (context !== null) {
+    // Execute's row count 0 means every row; the Sync follows at once.
+    const cursor = new PortalCursor(prepared.statement, prepared.values, {
+      batchSize: 0,
+      singleBatch: true,
+      preamble: { text: SET_CONTEXT_SQL, values: [context.names, context.values] },
+    });
+    let batch: readonly (string | null)[];
+    try {
+      batch = await withCursor(settings.pool, cursor, async () => (await cursor.read()).rows);
+    } catch (error) {
+      settings.onError?.(error, op);
+      return { data: null, errors: [databaseError(error, settings.debug)] };
+    }
+    return resultOf(op.shape, batch);
+  }
   const { name, text } = prepared.statement;
   let rows: (string | null)[][];
   try {

@@ -3,10 +3,11 @@
 // has drained. Failures before the first byte become a GraphQL error response; after it the
 // writable is destroyed, since the JSON cannot be completed.
 import type { Writable } from 'node:stream';
-import type { Pool } from 'pg';
 import { FraiseError } from './errors.js';
 import { errorsBody, framesFor, joinRows, rowText, type Frames } from './frames.js';
 import { PortalCursor } from './portalCursor.js';
+import { withCursor } from './withCursor.js';
+import { SET_CONTEXT_SQL, type ContextSettings } from './context.js';
 import { ResponseSink } from './responseSink.js';
 import { databaseError, ResponseFailure, rowCountError } from './responseErrors.js';
 import type { RuntimeSettings } from './settings.js';
@@ -20,6 +21,7 @@ export async function streamOperation(
   op: AnyCompiledOperation,
   variables: Readonly<Record<string, unknown>> | null | undefined,
   writable: Writable,
+  context: ContextSettings | null = null,
 ): Promise<void> {
   const prepared = op.prepare(variables);
   if (!prepared.ok) return writeWhole(writable, errorsBody(prepared.errors, false));
@@ -27,7 +29,10 @@ export async function streamOperation(
   const cursor = new PortalCursor(
     prepared.statement,
     prepared.values,
-    shape.kind === 'list' ? { batchSize: settings.batchSize } : SINGLE_ROW_OPTIONS,
+    {
+      ...(shape.kind === 'list' ? { batchSize: settings.batchSize } : SINGLE_ROW_OPTIONS),
+      ...(context ? { preamble: { text: SET_CONTEXT_SQL, values: [context.names, context.values] } } : {}),
+    },
   );
   const sink = new ResponseSink(writable, () => cursor.stop());
   try {
@@ -59,24 +64,6 @@ async function writeWhole(writable: Writable, body: string): Promise<void> {
     await sink.end(body);
   } finally {
     sink.dispose();
-  }
-}
-
-/** Runs `body` with the cursor submitted on a pooled client, and always gives the client back. */
-async function withCursor<T>(pool: Pool, cursor: PortalCursor, body: () => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  // A held client emits 'error' when its backend goes away; unlistened, that crashes the process.
-  const onError = (error: Error): void => cursor.lost(error);
-  client.on('error', onError);
-  try {
-    client.query(cursor);
-    return await body();
-  } finally {
-    cursor.stop();
-    const outcome = await cursor.outcome;
-    client.off('error', onError);
-    // Releasing with an error makes the pool destroy the client instead of reusing it.
-    client.release(outcome.reusable ? undefined : outcome.error);
   }
 }
 

@@ -137,8 +137,8 @@ describe('runtime.execute', () => {
     expect(() => createRuntime({ pool: db.pool, batchSize: 1.5 })).toThrow(/batchSize/);
     expect(() => createRuntime({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     await expect(runtime.execute({} as never)).rejects.toMatchObject({ code: 'INVALID_OPERATION' });
-    await expect(runtime.execute(numbersOp, { count: 1 }, { context: { tenantId: 't1' } })).rejects.toMatchObject({
-      code: 'NOT_SUPPORTED',
+    await expect(runtime.execute(numbersOp, { count: 1 }, { context: { 'tenant-id': 't1' } })).rejects.toMatchObject({
+      code: 'INVALID_CONTEXT',
     });
   });
 });
