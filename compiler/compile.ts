@@ -27,6 +27,8 @@ import { prepareCode, type StatementOut, type TemplateOut, type VariantOut } fro
 import { dataTs, variablesTs } from './emit/typeScriptTypes.js';
 import { emitIndexModule, emitOperationModule } from './emit/emitModule.js';
 import { persistedQueryManifest } from './emit/manifest.js';
+import { bindFunctions, functionNames, type FunctionCatalog } from './mutation/bindFunctions.js';
+import { compileMutation } from './mutation/compileMutation.js';
 
 export interface CompileOptions {
   readonly schema: readonly string[];
@@ -56,7 +58,8 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const metadata = options.metadata ?? (await metadataFromDatabase(schema, options.databaseUrl));
   if ('diagnostics' in metadata) return { ok: false, diagnostics: [...validated.diagnostics, ...metadata.diagnostics] };
   const checked = checkSchema(schema, metadata);
-  const early = [...checked.diagnostics, ...validated.diagnostics];
+  const bound = schema.getMutationType() ? bindFunctions(schema, metadata) : { functions: new Map() as FunctionCatalog, diagnostics: [] };
+  const early = [...checked.diagnostics, ...bound.diagnostics, ...validated.diagnostics];
   if (early.length > 0) return { ok: false, diagnostics: early };
 
   const sourceNames = new Map<OperationDefinitionNode, string>();
@@ -66,8 +69,32 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
 
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
-  const compiled: { name: string; id: string; body: string }[] = [];
+  const compiled: { name: string; id: string; body: string; type: 'query' | 'mutation' }[] = [];
   for (const operation of validated.operations) {
+    if (operation.operation === 'mutation') {
+      const name = operation.name!.value;
+      const result = compileMutation(schema, checked.catalog, bound.functions, validated.fragments, operation, statementName);
+      if ('diagnostics' in result) {
+        diagnostics.push(...result.diagnostics);
+        continue;
+      }
+      const body = operationBody(operation, validated.fragments);
+      const module = emitOperationModule({
+        ...result,
+        name,
+        kind: 'mutation',
+        id: sha256(body),
+        body,
+        sourceFile: sourceNames.get(operation) ?? '?',
+        shape: { kind: 'data' },
+        templates: [],
+        optionalFilterCount: 0,
+      });
+      files.set(`${name}.ts`, module.ts);
+      files.set(`${name}.d.ts`, module.dts);
+      compiled.push({ name, id: sha256(body), body, type: 'mutation' });
+      continue;
+    }
     const result = compileOperation(schema, checked.catalog, validated.fragments, operation);
     if ('diagnostics' in result) {
       diagnostics.push(...result.diagnostics);
@@ -85,7 +112,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     });
     files.set(`${name}.ts`, module.ts);
     files.set(`${name}.d.ts`, module.dts);
-    compiled.push({ name, id: result.id, body: result.body });
+    compiled.push({ name, id: result.id, body: result.body, type: 'query' });
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics: dedupe(diagnostics) };
 
@@ -124,7 +151,7 @@ async function metadataFromDatabase(
     return view ? [view] : [];
   });
   try {
-    return await readMetadata(databaseUrl, names);
+    return await readMetadata(databaseUrl, names, functionNames(schema));
   } catch (error) {
     return {
       diagnostics: [

@@ -4,9 +4,10 @@ import type { Writable } from 'node:stream';
 import type { Pool } from 'pg';
 import { contextSettings, type RequestContext } from './context.js';
 import { FraiseError } from './errors.js';
+import { executeMutation } from './executeMutation.js';
 import { executeOperation } from './executeOperation.js';
 import type { RuntimeSettings } from './settings.js';
-import { streamOperation } from './streamOperation.js';
+import { streamOperation, writeResponse } from './streamOperation.js';
 import type { AnyCompiledOperation, DataOf, ExecutionResult, VariablesOf } from './types.js';
 
 export interface RuntimeOptions {
@@ -60,14 +61,22 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     execute: async <TOp extends AnyCompiledOperation>(op: TOp, variables?: Variables<TOp>, callOptions?: ExecuteOptions) => {
       checkCall(op);
       const context = contextSettings(callOptions?.context);
-      const result = await executeOperation(settings, op, asVariables(variables), context);
+      const result =
+        op.kind === 'mutation'
+          ? await executeMutation(settings, op, asVariables(variables), context)
+          : await executeOperation(settings, op, asVariables(variables), context);
       // The generated module's types describe what its SQL builds; the runtime cannot check them.
       return result as ExecutionResult<DataOf<TOp>>;
     },
     stream: async <TOp extends AnyCompiledOperation>(op: TOp, variables: Variables<TOp>, writable: Writable, callOptions?: ExecuteOptions) => {
       checkCall(op);
       const context = contextSettings(callOptions?.context);
-      await streamOperation(settings, op, asVariables(variables), writable, context);
+      if (op.kind === 'mutation') {
+        // A mutation's response is small and only complete once committed: written whole.
+        await writeResponse(writable, JSON.stringify(await executeMutation(settings, op, asVariables(variables), context)));
+      } else {
+        await streamOperation(settings, op, asVariables(variables), writable, context);
+      }
     },
   };
 }

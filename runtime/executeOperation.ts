@@ -22,6 +22,7 @@ export async function executeOperation(
 ): Promise<ExecutionResult<unknown>> {
   const prepared = op.prepare(variables);
   if (!prepared.ok) return { errors: prepared.errors };
+  if (!('statement' in prepared)) throw new FraiseError('INVALID_OPERATION', `Operation "${op.name}" did not prepare a statement`);
   if (context !== null) {
     // Execute's row count 0 means every row; the Sync follows at once.
     const cursor = new PortalCursor(prepared.statement, prepared.values, {

@@ -2,6 +2,7 @@
 export { createRuntime } from './createRuntime.js';
 export type { ExecuteOptions, RequestContext, Runtime, RuntimeOptions, Variables } from './createRuntime.js';
 export { FraiseError } from './errors.js';
+export { MUTATION_ERROR_CODES } from './mutationErrors.js';
 export type { FraiseErrorCode } from './errors.js';
 export type {
   AnyCompiledOperation,
@@ -11,6 +12,7 @@ export type {
   DataOf,
   ExecutionResult,
   GraphQLResponseError,
+  MutationStep,
   ResultShape,
   VariablesOf,
 } from './types.js';

@@ -24,7 +24,8 @@ export async function streamOperation(
   context: ContextSettings | null = null,
 ): Promise<void> {
   const prepared = op.prepare(variables);
-  if (!prepared.ok) return writeWhole(writable, errorsBody(prepared.errors, false));
+  if (!prepared.ok) return writeResponse(writable, errorsBody(prepared.errors, false));
+  if (!('statement' in prepared)) throw new FraiseError('INVALID_OPERATION', `Operation "${op.name}" did not prepare a statement`);
   const { shape } = op;
   const cursor = new PortalCursor(
     prepared.statement,
@@ -58,7 +59,8 @@ export async function streamOperation(
   }
 }
 
-async function writeWhole(writable: Writable, body: string): Promise<void> {
+/** Writes a whole response and ends the writable. */
+export async function writeResponse(writable: Writable, body: string): Promise<void> {
   const sink = new ResponseSink(writable);
   try {
     await sink.end(body);

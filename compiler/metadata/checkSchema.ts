@@ -125,7 +125,7 @@ export function checkSchema(
           requireColumn(there, relation.references, field, 'references');
         }
         checkListArguments(type, field, diagnostics, isListOutput(field.type));
-      } else if (field.args.length > 0 && type !== schema.getQueryType()) {
+      } else if (field.args.length > 0 && type !== schema.getQueryType() && type !== schema.getMutationType()) {
         diagnostics.push(
           diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `Field "${type.name}.${field.name}" has arguments but is not a relation.`,
             field.astNode, 'Only root fields and @relation fields take arguments.'),

@@ -1,5 +1,6 @@
 // Reads the columns of the relations named by `@view` directives from a live database.
 import pg from 'pg';
+import { readFunctions } from './functionMetadata.js';
 import type { DatabaseMetadata, RelationInfo } from './types.js';
 
 const RELATION_SQL = `
@@ -26,7 +27,11 @@ const KINDS: Record<string, RelationInfo['kind']> = {
   p: 'partitioned table',
 };
 
-export async function readMetadata(databaseUrl: string, names: readonly string[]): Promise<DatabaseMetadata> {
+export async function readMetadata(
+  databaseUrl: string,
+  names: readonly string[],
+  functionNames: readonly string[] = [],
+): Promise<DatabaseMetadata> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -42,7 +47,8 @@ export async function readMetadata(databaseUrl: string, names: readonly string[]
         : null;
     }
     const visible = await client.query<{ name: string }>(VISIBLE_SQL);
-    return { relations, visibleRelations: visible.rows.map((r) => r.name) };
+    const functions = functionNames.length > 0 ? { functions: await readFunctions(client, functionNames) } : {};
+    return { relations, visibleRelations: visible.rows.map((r) => r.name), ...functions };
   } finally {
     await client.end();
   }

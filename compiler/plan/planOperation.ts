@@ -67,7 +67,7 @@ function mergedSets(nodes: readonly FieldNode[]): SelectionSetNode[] {
  * Plans the selection on an object. `view` is set when the object is a row of that view (so
  * relations can join on its columns) and null for an object embedded in `data`.
  */
-function planSelection(
+export function planSelection(
   ctx: PlanContext,
   type: GraphQLObjectType,
   view: BoundView | null,

@@ -28,7 +28,7 @@ export interface EmittedStatement {
 /** json_build_object takes at most 100 arguments: 50 keys. Wider objects use row_to_json. */
 const MAX_KEYS_PER_BUILD = 50;
 
-class Emitter {
+export class Emitter {
   readonly params: Param[] = [];
   private aliases = 0;
 
@@ -46,7 +46,7 @@ class Emitter {
 }
 
 /** The JSON source of an object: its jsonb expression, and the row alias when it is a view row. */
-interface ObjectSource {
+export interface ObjectSource {
   readonly data: string;
   readonly alias: string | null;
 }
@@ -91,7 +91,7 @@ function emitRootExpression(e: Emitter, field: RootField): string {
   }
 }
 
-function emitObject(e: Emitter, selection: ObjectSelection, source: ObjectSource): string {
+export function emitObject(e: Emitter, selection: ObjectSelection, source: ObjectSource): string {
   const entries = selection.fields.map((f) => [f.key, FIELD_HANDLERS[f.kind](e, f as never, source)] as const);
   if (entries.length <= MAX_KEYS_PER_BUILD) {
     return `json_build_object(${entries.map(([k, v]) => `${quoteLiteral(k)}, ${v}`).join(', ')})`;
