@@ -136,6 +136,7 @@ function bindOne(
         arg.astNode ?? where);
       continue;
     }
+    used.add(param);
     const encoding = compatible(arg.type, param);
     if (!encoding) {
       fail('FRAISE_FUNCTION_MISMATCH',
@@ -143,7 +144,6 @@ function bindOne(
         'Input objects and JSON go to jsonb or json parameters; scalars to parameters of their type.', arg.astNode ?? where);
       continue;
     }
-    used.add(param);
     args.push({ graphqlName: arg.name, parameter: positional || param.name === '' ? null : param.name, sqlType: param.type, encoding });
   }
   for (const param of inputs) {
