@@ -5,6 +5,7 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLObjectType,
@@ -15,7 +16,7 @@ import {
   type SelectionSetNode,
   typeFromAST,
 } from 'graphql';
-import { collectFields, isIncluded } from '../plan/collectFields.js';
+import { collectFields } from '../plan/collectFields.js';
 
 const SCALAR_TS: Readonly<Record<string, string>> = {
   ID: 'string',
@@ -66,11 +67,13 @@ function objectTs(
   depth: number,
 ): string {
   // With no assignment, @include/@skip on variables read as 'conditional': such keys are optional.
-  const fields = collectFields({ fragments, assignment: new Map() }, type, sets);
+  const conditional = new Set<FieldNode>();
+  const fields = collectFields({ fragments, assignment: new Map() }, type, sets, conditional);
   const indent = '  '.repeat(depth + 1);
   const lines: string[] = [];
   for (const [key, nodes] of fields) {
-    const optional = nodes.every((n) => isIncluded(null, n.directives) === 'conditional');
+    // A key is optional when every occurrence may be left out by @include/@skip on a variable.
+    const optional = nodes.every((n) => conditional.has(n));
     const name = nodes[0]!.name.value;
     let ts: string;
     if (name === '__typename') ts = JSON.stringify(type.name);
