@@ -79,7 +79,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
       name,
       kind: 'query',
       sourceFile: sourceNames.get(operation) ?? '?',
-      optionalFilterCount: findConditions(operation, validated.fragments).optionalFilters.length,
+      optionalFilterCount: findConditions(operation, validated.fragments, schema).optionalFilters.length,
       variablesType: variablesTs(schema, operation),
       dataType: dataTs(schema, operation, validated.fragments),
     });
@@ -146,6 +146,7 @@ interface CompiledOperationParts {
   readonly templates: readonly TemplateOut[];
   readonly prepareHelpers: string;
   readonly prepareBody: string;
+  readonly dynamic: boolean;
 }
 
 function compileOperation(
@@ -154,7 +155,7 @@ function compileOperation(
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   operation: OperationDefinitionNode,
 ): CompiledOperationParts | { diagnostics: Diagnostic[] } {
-  const { conditions, optionalFilters } = findConditions(operation, fragments);
+  const { conditions, optionalFilters } = findConditions(operation, fragments, schema);
   if (conditions.length > MAX_CONDITIONS || optionalFilters.length > MAX_OPTIONAL_FILTERS) {
     return {
       diagnostics: [
@@ -179,18 +180,18 @@ function compileOperation(
       const key = JSON.stringify(emitted.pieces);
       let index = templates.findIndex((t) => JSON.stringify(t.pieces) === key);
       if (index < 0) index = templates.push({ name: `fraise_${sha256(key).slice(0, 16)}`, pieces: emitted.pieces }) - 1;
-      variants.push({ kind: 'template', index, params: emitted.params });
+      variants.push({ kind: 'template', index, params: emitted.params, slots: emitted.slots });
     } else {
       // Parameters are numbered in the order they appear in the text, so lay the values out so.
       const { text, params: order } = expandPieces(emitted.pieces, 0);
       let index = statements.findIndex((s) => s.text === text);
       if (index < 0) index = statements.push({ name: statementName(text), text }) - 1;
-      variants.push({ kind: 'statement', index, params: order.map((i) => emitted.params[i]!) });
+      variants.push({ kind: 'statement', index, params: order.map((i) => emitted.params[i]!), slots: [] });
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
   const body = operationBody(operation, fragments);
-  const prepare = prepareCode({ schema, operation, conditions, optionalFilters, variants });
+  const prepare = prepareCode({ schema, catalog, operation, conditions, optionalFilters, variants });
   return {
     id: sha256(body),
     body,
@@ -199,6 +200,7 @@ function compileOperation(
     templates,
     prepareHelpers: prepare.helpers,
     prepareBody: prepare.body,
+    dynamic: prepare.dynamic,
   };
 }
 
