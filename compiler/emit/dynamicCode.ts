@@ -157,7 +157,7 @@ export class DynamicCode {
     const textExpr = `'(' + ${text} + ')'`;
     const typed =
       sqlType === 'jsonb'
-        ? `'(' + ${data} + ${JSON.stringify(`->${quoteLiteral(key)})`)}`
+        ? `'NULLIF(' + ${data} + ${JSON.stringify(`->${quoteLiteral(key)}, 'null'::jsonb)`)}`
         : sqlType === 'text'
           ? textExpr
           : `${textExpr} + ${JSON.stringify(`::${sqlType}`)}`;
@@ -243,7 +243,7 @@ export class DynamicCode {
       const list = `((y: unknown) => coerceList(y, ${coerce}, false))`;
       if (op === 'overlaps') {
         return c(list, `[${type.name}!]`,
-          `{ const e = 'e' + b.aliases++; parts.push('(jsonb_typeof(' + t + ') = \\'array\\' AND EXISTS (SELECT 1 FROM jsonb_array_elements(' + bind(b, q, JSON.stringify(c), 'jsonb') + ') ' + e + '(v) WHERE ' + t + ' @> jsonb_build_array(' + e + '.v)))'); }`);
+          `{ const e = 'e' + b.aliases++; parts.push('(CASE WHEN jsonb_typeof(' + t + ') = \\'array\\' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(' + bind(b, q, JSON.stringify(c), 'jsonb') + ') ' + e + '(v) WHERE ' + t + ' @> jsonb_build_array(' + e + '.v)) END)'); }`);
       }
       return c(list, `[${type.name}!]`, `parts.push(t + ' ${JSON_SQL[op as 'contains' | 'contained_by']} ' + bind(b, q, JSON.stringify(c), 'jsonb'))`);
     });

@@ -57,6 +57,7 @@ export function operatorValueType(op: string, typeName: string, list = false): s
   if (op === 'in' || op === 'nin') return `[${typeName}!]`;
   if (op === 'has_key') return 'String';
   if (op === 'has_any_keys' || op === 'has_all_keys') return '[String!]';
+  if (typeName === 'JSON') return 'JSON';
   if ((TEXT_OPERATORS as readonly string[]).includes(op)) return 'String';
   return typeName;
 }

@@ -212,7 +212,8 @@ export function emitTarget(target: ScalarTarget, alias: string, asText = false):
   const parents = target.path.slice(0, -1);
   const last = quoteLiteral(target.path[target.path.length - 1]!);
   const base = jsonPath(`${alias}."data"`, parents);
-  if (target.sqlType === 'jsonb' && !asText) return `(${base}->${last})`;
+  // A JSON null reads as SQL NULL, as a missing key does (so it never matches neq or nin).
+  if (target.sqlType === 'jsonb' && !asText) return `NULLIF(${base}->${last}, 'null'::jsonb)`;
   const text = `(${base}->>${last})`;
   return target.sqlType === 'text' || asText ? text : `${text}::${target.sqlType}`;
 }
@@ -248,7 +249,7 @@ const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
   ArrayOverlaps: (e, f, a) => {
     const array = emitTarget(f.target, a);
     const el = e.alias('e');
-    return `(jsonb_typeof(${array}) = 'array' AND EXISTS (SELECT 1 FROM jsonb_array_elements(${e.param(f.param)}) ${el}(v) WHERE ${array} @> jsonb_build_array(${el}.v)))`;
+    return `(CASE WHEN jsonb_typeof(${array}) = 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${e.param(f.param)}) ${el}(v) WHERE ${array} @> jsonb_build_array(${el}.v)) END)`;
   },
   Dynamic: (e, f, a) => {
     const data = f.slot.path.reduce((d, k) => `${d}->${quoteLiteral(k)}`, `${a}."data"`);
