@@ -108,7 +108,8 @@ function planWhereObject(ctx: PlanContext, scope: Scope, node: ObjectValueNode):
       const parts = (value.kind === Kind.LIST ? value.values : [value])
         .map((v) => planWhereValue(ctx, scope, v))
         .filter((f): f is Filter => f !== null);
-      if (parts.length > 0) items.push({ kind: name === 'AND' ? 'And' : 'Or', items: parts });
+      // OR of nothing is FALSE (no alternative holds); AND of nothing is TRUE.
+      if (parts.length > 0 || name === 'OR') items.push({ kind: name === 'AND' ? 'And' : 'Or', items: parts });
       continue;
     }
     if (name === 'NOT') {
