@@ -143,7 +143,7 @@ export class DynamicCode {
     const text = `${data} + ${JSON.stringify(`->>${quoteLiteral(key)}`)}`;
     if (isListOutput(field.type)) {
       const fn = this.listFilter(named);
-      return `${fn}(${value}, ${path}, '(' + ${data} + ${JSON.stringify(`->${quoteLiteral(key)})`)}, '(' + ${text} + ')', b)`;
+      return `${fn}(${value}, ${path}, 'NULLIF(' + ${data} + ${JSON.stringify(`->${quoteLiteral(key)}, 'null'::jsonb)`)}, '(' + ${text} + ')', b)`;
     }
     const view = rowType ? this.ctx.catalog.get(rowType.name) : undefined;
     const columnType = key === 'data' ? undefined : view?.columns.get(key);
