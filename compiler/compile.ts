@@ -35,6 +35,11 @@ export interface CompileOptions {
   /** Live database to read view metadata from, unless `metadata` is given. */
   readonly databaseUrl?: string;
   readonly metadata?: DatabaseMetadata;
+  /**
+   * Largest `limit` a list accepts; a list without a limit returns at most this many rows. Larger
+   * literals are compile errors, larger variables request errors. Unset: no maximum.
+   */
+  readonly maxPageSize?: number;
 }
 
 export type CompileResult =
@@ -48,6 +53,9 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const loadErrors = [...schemaFiles.diagnostics, ...operationFiles.diagnostics];
   if (loadErrors.length > 0) return { ok: false, diagnostics: loadErrors };
 
+  if (options.maxPageSize !== undefined && (!Number.isSafeInteger(options.maxPageSize) || options.maxPageSize < 1)) {
+    return { ok: false, diagnostics: [{ code: 'FRAISE_BAD_OPTION', message: `maxPageSize must be a positive integer, got ${options.maxPageSize}.` }] };
+  }
   const built = buildFraiseSchema(schemaFiles.files);
   if (!built.schema) return { ok: false, diagnostics: built.diagnostics };
   const schema = built.schema;
@@ -68,7 +76,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const diagnostics: Diagnostic[] = [];
   const compiled: { name: string; id: string; body: string }[] = [];
   for (const operation of validated.operations) {
-    const result = compileOperation(schema, checked.catalog, validated.fragments, operation);
+    const result = compileOperation(schema, checked.catalog, validated.fragments, operation, options.maxPageSize);
     if ('diagnostics' in result) {
       diagnostics.push(...result.diagnostics);
       continue;
@@ -154,6 +162,7 @@ function compileOperation(
   catalog: ViewCatalog,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   operation: OperationDefinitionNode,
+  maxPageSize: number | undefined,
 ): CompiledOperationParts | { diagnostics: Diagnostic[] } {
   const { conditions, optionalFilters } = findConditions(operation, fragments, schema);
   if (conditions.length > MAX_CONDITIONS || optionalFilters.length > MAX_OPTIONAL_FILTERS) {
@@ -173,7 +182,7 @@ function compileOperation(
   const variants: VariantOut[] = [];
   let shape: EmittedStatement['shape'] | undefined;
   for (const assignment of assignments(conditions)) {
-    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics }, operation);
+    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics, ...(maxPageSize !== undefined ? { maxPageSize } : {}) }, operation);
     const emitted = emitStatement(plan, optionalBits);
     shape ??= emitted.shape;
     if (hasOptionalParts(emitted.pieces)) {

@@ -87,6 +87,9 @@ export function prepareCode(input: PrepareInput): PrepareCode {
   const uuidChecked = new Set(
     input.variants.flatMap((v) => v.params).flatMap((p) => (/^uuid(\[\])?$/.test(p.sqlType) && p.source.kind === 'Variable' ? [p.source.name] : [])),
   );
+  const maxima = new Map(
+    input.variants.flatMap((v) => v.params).flatMap((p) => (p.max !== undefined && p.source.kind === 'Variable' ? [[p.source.name, p.max] as const] : [])),
+  );
   const strictNull = new Set(optionalFilters.filter((o) => !o.nullMeansOmitted).map((o) => o.variable));
   const allParams = input.variants.flatMap((v) => v.params);
   const regexChecked = new Set(
@@ -147,6 +150,12 @@ export function prepareCode(input: PrepareInput): PrepareCode {
     if (regexChecked.has(name)) {
       lines.push(
         `if (typeof ${local} === 'string' && ${local}.length > ${MAX_REGEX_LENGTH}) errors.push(badInput(${JSON.stringify(`Variable "$${name}" is a regular expression longer than ${MAX_REGEX_LENGTH} characters.`)}));`,
+      );
+    }
+    const max = maxima.get(name);
+    if (max !== undefined) {
+      lines.push(
+        `if (typeof ${local} === 'number' && ${local} > ${max}) errors.push(badInput(${JSON.stringify(`Variable "$${name}" is larger than the maximum page size, ${max}.`)}));`,
       );
     }
     if (nonNegative.has(name)) {
@@ -241,6 +250,7 @@ export function varLocal(name: string): string {
 
 function valueCode(param: Param): string {
   const value = param.source.kind === 'Const' ? JSON.stringify(param.source.value ?? null) : varLocal(param.source.name);
+  if (param.max !== undefined) return `(${value} ?? ${param.max})`;
   if (param.encoding === 'json') {
     // An array of JSON values binds as jsonb[] (in/nin on JSON), anything else as one jsonb.
     return param.sqlType.endsWith('[]') ? `(${value} as unknown[] | null)?.map((x) => JSON.stringify(x))` : `JSON.stringify(${value})`;

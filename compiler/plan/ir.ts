@@ -38,6 +38,8 @@ export interface Param {
   readonly encoding: ParamEncoding;
   /** The value is a regular expression (its length is bounded). */
   readonly regex?: boolean;
+  /** A `limit` under a configured maximum page size: larger values are refused, null reads as it. */
+  readonly max?: number;
 }
 
 /** A scalar value of the current row: a plain column, or a path inside `data` cast to a type. */

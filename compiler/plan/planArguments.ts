@@ -69,13 +69,25 @@ export function planListQuery(
   return {
     filter: whereNode ? planWhereValue(ctx, scope, whereNode) : null,
     ordering,
-    limit: planPageParam(ctx, arg('limit')),
+    limit: planLimit(ctx, arg('limit')),
     offset: planPageParam(ctx, arg('offset')),
   };
 }
 
 function dynamicSlot(ctx: PlanContext, kind: DynamicSlot['kind'], variable: string, scope: Scope): DynamicSlot {
   return { kind, variable, type: scope.type, view: scope.view, path: scope.path };
+}
+
+/** With a maximum page size, a list without a limit gets the maximum, and larger limits are refused. */
+function planLimit(ctx: PlanContext, node: ValueNode | undefined): Param | null {
+  const max = ctx.maxPageSize;
+  const param = planPageParam(ctx, node);
+  if (max === undefined) return param;
+  if (param === null) return { source: { kind: 'Const', value: max }, sqlType: 'integer', encoding: 'plain' };
+  if (param.source.kind === 'Const' && (param.source.value as number) > max) {
+    ctx.diagnostics.push(diagnostic('FRAISE_PAGE_TOO_LARGE', `limit ${String(param.source.value)} is larger than the maximum page size, ${max}.`, node));
+  }
+  return param.source.kind === 'Variable' ? { ...param, max } : param;
 }
 
 function planPageParam(ctx: PlanContext, node: ValueNode | undefined): Param | null {

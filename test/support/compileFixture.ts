@@ -38,8 +38,9 @@ export async function compileProjectTo(
   suite: string,
   schema: readonly string[],
   operations: readonly string[],
+  options: { readonly maxPageSize?: number } = {},
 ): Promise<GeneratedFixture> {
-  const result = await compileProject({ schema, operations, databaseUrl, cwd: repoRoot });
+  const result = await compileProject({ schema, operations, databaseUrl, cwd: repoRoot, ...options });
   if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n\n'));
   const outDir = path.join(repoRoot, 'test/.generated', suite);
   await writeOutputFolder(outDir, result.files);
