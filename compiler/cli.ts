@@ -16,6 +16,7 @@ Options:
   --out <dir>            output folder (replaced atomically)
   --database-url <url>   database to read view metadata from (default: $DATABASE_URL)
   --metadata <file>      metadata snapshot instead of a live database
+  --max-page-size <n>    largest limit a list accepts, and the limit of lists without one
   -h, --help             this text`;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         out: { type: 'string' },
         'database-url': { type: 'string' },
         metadata: { type: 'string' },
+        'max-page-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -55,6 +57,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     operations: values.operations!,
     databaseUrl: values['database-url'] ?? process.env['DATABASE_URL'],
     ...(metadata ? { metadata } : {}),
+    ...(values['max-page-size'] !== undefined ? { maxPageSize: Number(values['max-page-size']) } : {}),
   });
   if (!result.ok) {
     process.stderr.write(`${result.diagnostics.map(formatDiagnostic).join('\n\n')}\n\n`);

@@ -20,6 +20,8 @@ export interface ModuleInput {
   readonly dataType: string;
   readonly prepareHelpers: string;
   readonly prepareBody: string;
+  /** The module builds dynamic parts from whole variables (shapes keyed by their text). */
+  readonly dynamic: boolean;
 }
 
 export interface EmittedModule {
@@ -46,7 +48,7 @@ export function emitOperationModule(input: ModuleInput): EmittedModule {
       ? ''
       : `${TEMPLATE_HELPERS_HEAD}\nconst templates: readonly { readonly name: string; readonly pieces: readonly SqlPiece[] }[] = [\n${input.templates
           .map((t) => `  { name: ${JSON.stringify(t.name)}, pieces: ${piecesCode(t.pieces, 1)} },`)
-          .join('\n')}\n];\n\n${EXPAND_SOURCE}\n\n${SHAPE_OF_SOURCE}\n`;
+          .join('\n')}\n];\n\n${EXPAND_SOURCE}\n\n${input.dynamic ? DYNAMIC_SHAPE_OF_SOURCE : SHAPE_OF_SOURCE}\n`;
   const ts = `${header}import type { CompiledOperation, CompiledStatement, GraphQLResponseError } from 'fraise/runtime';
 
 ${types}
@@ -117,7 +119,11 @@ const TEMPLATE_HELPERS_HEAD = `
  * values) and { when: bit, then } (a filter on an optional variable: left out, reading TRUE, when
  * the variable is omitted). Each shape is expanded once, cached, and prepared under its own name.
  */
-type SqlPiece = string | { readonly param: number } | { readonly when: number; readonly then: readonly SqlPiece[] };`;
+type SqlPiece =
+  | string
+  | { readonly param: number }
+  | { readonly when: number; readonly then: readonly SqlPiece[] }
+  | { readonly slot: number };`;
 
 const SHAPE_OF_SOURCE = `const shapes = new Map<string, { readonly statement: CompiledStatement; readonly params: readonly number[] }>();
 
@@ -133,11 +139,49 @@ function shapeOf(template: number, present: number): { readonly statement: Compi
   return shape;
 }`;
 
+const DYNAMIC_SHAPE_OF_SOURCE = `/** Shapes seen recently, most recent last; bounded so that varied requests cannot grow it forever. */
+const shapes = new Map<string, { readonly statement: CompiledStatement; readonly params: readonly number[] }>();
+const MAX_SHAPES = 1000;
+
+function shapeOf(
+  template: number,
+  present: number,
+  fragments: readonly string[] = [],
+  offset = 0,
+): { readonly statement: CompiledStatement; readonly params: readonly number[] } {
+  const key = template + ':' + present + ':' + fragments.join('\\u0000');
+  let shape = shapes.get(key);
+  if (shape) {
+    shapes.delete(key);
+  } else {
+    const { name, pieces } = templates[template]!;
+    const { text, params } = expandPieces(pieces, present, fragments, offset);
+    const suffix = fragments.length > 0 ? '_' + shapeHash(key) : '';
+    shape = { statement: { name: name + '_' + present.toString(16) + suffix, text }, params };
+    if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value!);
+  }
+  shapes.set(key, shape);
+  return shape;
+}
+
+/** 64 bits of two FNV-1a style hashes: names the statement of a shape (a clash is detected, not served). */
+function shapeHash(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}`;
+
 function piecesCode(pieces: readonly SqlPiece[], depth: number): string {
   const pad = '  '.repeat(depth);
   const items = pieces.map((p) => {
     if (typeof p === 'string') return templateLiteral(p);
     if ('param' in p) return `{ param: ${p.param} }`;
+    if ('slot' in p) return `{ slot: ${p.slot} }`;
     return `{ when: ${p.when}, then: ${piecesCode(p.then, depth + 1)} }`;
   });
   return `[\n${items.map((i) => `${pad}  ${i}`).join(',\n')}\n${pad}]`;
