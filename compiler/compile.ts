@@ -24,7 +24,7 @@ import { planOperation } from './plan/planOperation.js';
 import { emitStatement, type EmittedStatement } from './sql/emitSql.js';
 import { expandPieces, hasOptionalParts } from './sql/template.js';
 import { prepareCode, type StatementOut, type TemplateOut, type VariantOut } from './emit/coercionCode.js';
-import { dataTs, variablesTs } from './emit/typeScriptTypes.js';
+import { dataTs, inputDeclarationsTs, variablesTs } from './emit/typeScriptTypes.js';
 import { emitIndexModule, emitOperationModule } from './emit/emitModule.js';
 import { persistedQueryManifest } from './emit/manifest.js';
 
@@ -89,6 +89,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
       sourceFile: sourceNames.get(operation) ?? '?',
       optionalFilterCount: findConditions(operation, validated.fragments, schema).optionalFilters.length,
       variablesType: variablesTs(schema, operation),
+      inputDeclarations: inputDeclarationsTs(schema, operation),
       dataType: dataTs(schema, operation, validated.fragments),
     });
     files.set(`${name}.ts`, module.ts);
@@ -188,7 +189,8 @@ function compileOperation(
     if (hasOptionalParts(emitted.pieces)) {
       const key = JSON.stringify(emitted.pieces);
       let index = templates.findIndex((t) => JSON.stringify(t.pieces) === key);
-      if (index < 0) index = templates.push({ name: `fraise_${sha256(key).slice(0, 16)}`, pieces: emitted.pieces }) - 1;
+      const fallbacks = emitted.slots.map((s) => s.tieBreak ?? 'TRUE');
+      if (index < 0) index = templates.push({ name: `fraise_${sha256(key).slice(0, 16)}`, pieces: emitted.pieces, fallbacks }) - 1;
       variants.push({ kind: 'template', index, params: emitted.params, slots: emitted.slots });
     } else {
       // Parameters are numbered in the order they appear in the text, so lay the values out so.

@@ -45,6 +45,8 @@ export interface TemplateOut {
   /** Prefix of the names of the statements expanded from it (a hash of the pieces). */
   readonly name: string;
   readonly pieces: readonly SqlPiece[];
+  /** What each dynamic part reads when its variable is omitted (for the listed statement). */
+  readonly fallbacks: readonly string[];
 }
 
 /** One @include/@skip variant: a fixed statement, or a template with optional filters. */

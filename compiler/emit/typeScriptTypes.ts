@@ -2,6 +2,7 @@
 import {
   getNamedType,
   isEnumType,
+  isInputObjectType,
   isListType,
   isNonNullType,
   isObjectType,
@@ -38,7 +39,30 @@ function namedTs(type: GraphQLNamedType): string {
 export function inputTypeTs(type: GraphQLInputType): string {
   if (isNonNullType(type)) return inputTypeTs(type.ofType).replace(/ \| null$/, '');
   if (isListType(type)) return `ReadonlyArray<${inputTypeTs(type.ofType)}> | null`;
+  // Input objects (where, orderBy, filters) are named types declared beside the variables.
+  if (isInputObjectType(type)) return `${type.name} | null`;
   return `${namedTs(type as GraphQLNamedType)} | null`;
+}
+
+/** Local declarations of the input object types the operation's variables use (recursively). */
+export function inputDeclarationsTs(schema: GraphQLSchema, operation: OperationDefinitionNode): string {
+  const seen = new Map<string, string>();
+  const visit = (type: GraphQLInputType): void => {
+    const named = getNamedType(type);
+    if (!isInputObjectType(named) || seen.has(named.name)) return;
+    seen.set(named.name, '');
+    const fields = Object.values(named.getFields());
+    seen.set(
+      named.name,
+      `type ${named.name} = {\n${fields.map((f) => `  readonly ${f.name}?: ${inputTypeTs(f.type)};`).join('\n')}\n};`,
+    );
+    for (const f of fields) visit(f.type);
+  };
+  for (const def of operation.variableDefinitions ?? []) {
+    const type = typeFromAST(schema, def.type) as GraphQLInputType | undefined;
+    if (type) visit(type);
+  }
+  return [...seen.values()].join('\n\n');
 }
 
 export function variablesTs(schema: GraphQLSchema, operation: OperationDefinitionNode): string {
