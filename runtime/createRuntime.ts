@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type { Pool } from 'pg';
 import { FraiseError } from './errors.js';
 import { executeOperation } from './executeOperation.js';
-import type { RuntimeSettings } from './settings.js';
+import type { RuntimeSettings, TimeoutSetting } from './settings.js';
 import { streamOperation } from './streamOperation.js';
 import type { AnyCompiledOperation, DataOf, ExecutionResult, VariablesOf } from './types.js';
 
@@ -16,6 +16,13 @@ export interface RuntimeOptions {
   readonly debug?: boolean;
   /** Sees every database failure (responses only carry the SQLSTATE), e.g. for logging. */
   readonly onError?: (error: unknown, operation: AnyCompiledOperation) => void;
+  /**
+   * statement_timeout in milliseconds (0 = none), for every operation or per operation; undefined
+   * keeps the connection's default. Set on a connection only when it differs from what it has.
+   */
+  readonly statementTimeout?: TimeoutSetting;
+  /** lock_timeout in milliseconds, like statementTimeout. */
+  readonly lockTimeout?: TimeoutSetting;
 }
 
 /** Request context (tenant, user, roles). Not supported yet: a non-empty one is refused. */
@@ -66,16 +73,36 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 }
 
-function settingsOf(options: RuntimeOptions): RuntimeSettings {
+/** Validates the options shared by createRuntime and createHandler. */
+export function settingsOf(options: RuntimeOptions, caller = 'createRuntime'): RuntimeSettings {
   const pool: unknown = options?.pool;
   if (typeof pool !== 'object' || pool === null || !('connect' in pool) || !('query' in pool)) {
-    throw new FraiseError('INVALID_OPTIONS', 'createRuntime needs a pg Pool as `pool`');
+    throw new FraiseError('INVALID_OPTIONS', `${caller} needs a pg Pool as \`pool\``);
   }
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new FraiseError('INVALID_OPTIONS', `batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}`);
   }
-  return { pool: options.pool, batchSize, debug: options.debug ?? false, onError: options.onError };
+  // An idle client whose backend died (a restart, pg_terminate_backend) makes the pool emit 'error';
+  // with no listener Node would crash the process. The pool drops that client either way.
+  if (options.pool.listenerCount('error') === 0) options.pool.on('error', () => {});
+  checkTimeout('statementTimeout', options.statementTimeout);
+  checkTimeout('lockTimeout', options.lockTimeout);
+  return {
+    pool: options.pool,
+    batchSize,
+    debug: options.debug ?? false,
+    onError: options.onError,
+    statementTimeout: options.statementTimeout,
+    lockTimeout: options.lockTimeout,
+  };
+}
+
+function checkTimeout(name: string, value: TimeoutSetting | undefined): void {
+  if (value === undefined || typeof value === 'function') return;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new FraiseError('INVALID_OPTIONS', `${name} must be a whole number of milliseconds (0 = none), got ${value}`);
+  }
 }
 
 function checkCall(op: AnyCompiledOperation, options: ExecuteOptions | undefined): void {
