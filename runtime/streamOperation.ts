@@ -4,7 +4,7 @@
 // writable is destroyed, since the JSON cannot be completed. When the writable goes away while the
 // backend is computing a batch, the statement is cancelled in PostgreSQL.
 import type { Writable } from 'node:stream';
-import { cancelActiveQuery, wasCancelled } from './cancel.js';
+import { cancelRunningStatement, wasCancelled } from './cancel.js';
 import { FraiseError } from './errors.js';
 import { errorsBody, framesFor, joinRows, rowText, type Frames } from './frames.js';
 import { PortalCursor } from './portalCursor.js';
@@ -13,6 +13,9 @@ import { databaseFailure, isStalePlan, ResponseFailure, rowCountError } from './
 import { deallocate, openSession, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
 import type { AnyCompiledOperation, CoercionResult, GraphQLResponseError, ResultShape } from './types.js';
+
+/** How long a batch in flight may still take after the reader left, before it is cancelled. */
+const CANCEL_GRACE_MS = 100;
 
 /** Single-row shapes fetch two rows: enough to tell "one" from "several" without reading on. */
 const SINGLE_ROW_OPTIONS = { batchSize: 2, singleBatch: true } as const;
@@ -145,13 +148,17 @@ async function withCursor(
   body: () => Promise<string | undefined>,
 ): Promise<{ readonly result: Settled<string | undefined>; readonly broken: Error | undefined }> {
   let cancelled = false;
+  let cancelTimer: NodeJS.Timeout | undefined;
   setAbort(() => {
-    const busy = cursor.fetching;
     cursor.stop();
-    // The reader left while the backend computes rows nobody will read: ask it to stop now.
-    if (busy && !cancelled) {
-      cancelled = true;
-      cancelActiveQuery(settings.pool, session.client, cursor);
+    // The reader left while the backend computes rows nobody will read. A batch usually arrives
+    // within milliseconds, and then the portal just closes; one that takes longer is cancelled.
+    if (cursor.fetching && cancelTimer === undefined) {
+      cancelTimer = setTimeout(() => {
+        if (!cursor.fetching) return;
+        cancelled = true;
+        cancelRunningStatement(settings.pool, session.client);
+      }, CANCEL_GRACE_MS);
     }
   });
   session.onLost((error) => cursor.lost(error));
@@ -164,6 +171,7 @@ async function withCursor(
   }
   cursor.stop();
   const outcome = await cursor.outcome;
+  clearTimeout(cancelTimer);
   setAbort(() => {});
   session.onLost(() => {});
   if (!outcome.reusable) return { result, broken: outcome.error };
