@@ -101,8 +101,11 @@ async function writeWhole(writable: Writable, body: string): Promise<void> {
 }
 
 /**
- * Runs the operation on one session. A cached plan that went stale (a view's columns changed) is
- * dropped and the statement run once more: it fails on the first Execute, before any byte.
+ * Runs the operation on a session. A cached plan that went stale (a view's columns changed) is
+ * dropped and the statement run once more: it fails on the first Execute, before any byte. A query
+ * whose connection broke before any byte was written (a pooled connection whose backend was
+ * terminated or restarted while idle) runs once more on a new connection; a mutation does not, as
+ * it may have been applied.
  */
 async function withRetry(
   settings: RuntimeSettings,
@@ -112,25 +115,32 @@ async function withRetry(
   counter: { rows: number },
   setAbort: (abort: () => void) => void,
 ): Promise<string | undefined> {
-  const session = await openSession(settings, op);
-  let broken: Error | undefined;
-  try {
-    for (let attempt = 0; ; attempt++) {
-      const cursor = new PortalCursor(
-        prepared.statement,
-        prepared.values,
-        op.shape.kind === 'list' ? { batchSize: settings.batchSize } : SINGLE_ROW_OPTIONS,
-      );
-      const run = await withCursor(settings, session, cursor, setAbort, () =>
-        op.shape.kind === 'list' ? pumpList(cursor, sink, framesFor(op.shape), counter) : readSingle(cursor, op.shape, counter),
-      );
-      broken = run.broken;
-      if (run.result.ok) return run.result.value;
-      if (broken !== undefined || attempt > 0 || sink.started || !isStalePlan(run.result.error)) throw run.result.error;
-      await deallocate(session.client, prepared.statement.name);
+  for (let reconnects = 0; ; reconnects++) {
+    const session = await openSession(settings, op);
+    let broken: Error | undefined;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const cursor = new PortalCursor(
+          prepared.statement,
+          prepared.values,
+          op.shape.kind === 'list' ? { batchSize: settings.batchSize } : SINGLE_ROW_OPTIONS,
+        );
+        const run = await withCursor(settings, session, cursor, setAbort, () =>
+          op.shape.kind === 'list' ? pumpList(cursor, sink, framesFor(op.shape), counter) : readSingle(cursor, op.shape, counter),
+        );
+        broken = run.broken;
+        if (run.result.ok) return run.result.value;
+        if (broken !== undefined) {
+          if (reconnects === 0 && op.kind === 'query' && !sink.started && !sink.gone) break;
+          throw run.result.error;
+        }
+        if (attempt > 0 || sink.started || !isStalePlan(run.result.error)) throw run.result.error;
+        await deallocate(session.client, prepared.statement.name);
+      }
+    } finally {
+      session.release(broken);
     }
-  } finally {
-    session.release(broken);
+    counter.rows = 0;
   }
 }
 
