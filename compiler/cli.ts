@@ -7,6 +7,7 @@ import { writeOutputFolder } from './emit/writeOutput.js';
 import type { DatabaseMetadata } from './metadata/types.js';
 
 const USAGE = `Usage: fraise-compile --schema <glob> --operations <glob> --out <dir> [--database-url <url> | --metadata <file>]
+       fraise-compile serve --dir <dir> [--database-url <url>]   (serve --help for its options)
 
 Compiles GraphQL operations over PostgreSQL views into prepared SQL, types and serializers.
 
@@ -20,6 +21,7 @@ Options:
   -h, --help             this text`;
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'serve') return (await import('./serve.js')).serve(argv.slice(1));
   let values;
   try {
     ({ values } = parseArgs({

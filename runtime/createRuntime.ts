@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type { Pool } from 'pg';
 import { FraiseError } from './errors.js';
 import { executeOperation } from './executeOperation.js';
-import type { RuntimeSettings } from './settings.js';
+import type { RuntimeSettings, TimeoutSetting } from './settings.js';
 import { streamOperation } from './streamOperation.js';
 import type { AnyCompiledOperation, DataOf, ExecutionResult, VariablesOf } from './types.js';
 
@@ -12,15 +12,22 @@ export interface RuntimeOptions {
   readonly pool: Pool;
   /** Rows per round trip when streaming a list (default 1000). */
   readonly batchSize?: number;
-  /**
-   * Named prepared statements kept per connection (default 256). Whole-variable filters prepare
-   * one statement per shape; beyond this many the least recently used is deallocated.
-   */
-  readonly maxPreparedStatements?: number;
   /** Adds PostgreSQL's error message to DATABASE_ERROR errors. Development only: it can quote data. */
   readonly debug?: boolean;
   /** Sees every database failure (responses only carry the SQLSTATE), e.g. for logging. */
   readonly onError?: (error: unknown, operation: AnyCompiledOperation) => void;
+  /**
+   * statement_timeout in milliseconds (0 = none), for every operation or per operation; undefined
+   * keeps the connection's default. Set on a connection only when it differs from what it has.
+   */
+  readonly statementTimeout?: TimeoutSetting;
+  /** lock_timeout in milliseconds, like statementTimeout. */
+  readonly lockTimeout?: TimeoutSetting;
+  /**
+   * Named prepared statements kept per connection (default 256). Whole-variable filters prepare one
+   * statement per shape; beyond this many, the least recently used is DEALLOCATEd.
+   */
+  readonly maxPreparedStatements?: number;
 }
 
 /** Request context (tenant, user, roles). Not supported yet: a non-empty one is refused. */
@@ -72,20 +79,41 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 }
 
-function settingsOf(options: RuntimeOptions): RuntimeSettings {
+/** Validates the options shared by createRuntime and createHandler. */
+export function settingsOf(options: RuntimeOptions, caller = 'createRuntime'): RuntimeSettings {
   const pool: unknown = options?.pool;
   if (typeof pool !== 'object' || pool === null || !('connect' in pool) || !('query' in pool)) {
-    throw new FraiseError('INVALID_OPTIONS', 'createRuntime needs a pg Pool as `pool`');
+    throw new FraiseError('INVALID_OPTIONS', `${caller} needs a pg Pool as \`pool\``);
   }
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new FraiseError('INVALID_OPTIONS', `batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}`);
   }
+  // An idle client whose backend died (a restart, pg_terminate_backend) makes the pool emit 'error';
+  // with no listener Node would crash the process. The pool drops that client either way.
+  if (options.pool.listenerCount('error') === 0) options.pool.on('error', () => {});
   const maxPreparedStatements = options.maxPreparedStatements ?? DEFAULT_MAX_PREPARED_STATEMENTS;
   if (!Number.isSafeInteger(maxPreparedStatements) || maxPreparedStatements < 1) {
     throw new FraiseError('INVALID_OPTIONS', `maxPreparedStatements must be a positive integer, got ${maxPreparedStatements}`);
   }
-  return { pool: options.pool, batchSize, maxPreparedStatements, debug: options.debug ?? false, onError: options.onError };
+  checkTimeout('statementTimeout', options.statementTimeout);
+  checkTimeout('lockTimeout', options.lockTimeout);
+  return {
+    pool: options.pool,
+    batchSize,
+    maxPreparedStatements,
+    debug: options.debug ?? false,
+    onError: options.onError,
+    statementTimeout: options.statementTimeout,
+    lockTimeout: options.lockTimeout,
+  };
+}
+
+function checkTimeout(name: string, value: TimeoutSetting | undefined): void {
+  if (value === undefined || typeof value === 'function') return;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new FraiseError('INVALID_OPTIONS', `${name} must be a whole number of milliseconds (0 = none), got ${value}`);
+  }
 }
 
 function checkCall(op: AnyCompiledOperation, options: ExecuteOptions | undefined): void {
