@@ -7,6 +7,7 @@ import { writeOutputFolder } from './emit/writeOutput.js';
 import type { DatabaseMetadata } from './metadata/types.js';
 
 const USAGE = `Usage: fraise-compile --schema <glob> --operations <glob> --out <dir> [--database-url <url> | --metadata <file>]
+       fraise-compile serve --dir <dir> [--database-url <url>]   (serve --help for its options)
 
 Compiles GraphQL operations over PostgreSQL views into prepared SQL, types and serializers.
 
@@ -16,9 +17,11 @@ Options:
   --out <dir>            output folder (replaced atomically)
   --database-url <url>   database to read view metadata from (default: $DATABASE_URL)
   --metadata <file>      metadata snapshot instead of a live database
+  --max-page-size <n>    largest limit a list accepts, and the limit of lists without one
   -h, --help             this text`;
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'serve') return (await import('./serve.js')).serve(argv.slice(1));
   let values;
   try {
     ({ values } = parseArgs({
@@ -29,6 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         out: { type: 'string' },
         'database-url': { type: 'string' },
         metadata: { type: 'string' },
+        'max-page-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -55,6 +59,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     operations: values.operations!,
     databaseUrl: values['database-url'] ?? process.env['DATABASE_URL'],
     ...(metadata ? { metadata } : {}),
+    ...(values['max-page-size'] !== undefined ? { maxPageSize: Number(values['max-page-size']) } : {}),
   });
   if (!result.ok) {
     process.stderr.write(`${result.diagnostics.map(formatDiagnostic).join('\n\n')}\n\n`);

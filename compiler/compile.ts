@@ -24,7 +24,7 @@ import { planOperation } from './plan/planOperation.js';
 import { emitStatement, type EmittedStatement } from './sql/emitSql.js';
 import { expandPieces, hasOptionalParts } from './sql/template.js';
 import { prepareCode, type StatementOut, type TemplateOut, type VariantOut } from './emit/coercionCode.js';
-import { dataTs, variablesTs } from './emit/typeScriptTypes.js';
+import { dataTs, inputDeclarationsTs, variablesTs } from './emit/typeScriptTypes.js';
 import { emitIndexModule, emitOperationModule } from './emit/emitModule.js';
 import { persistedQueryManifest } from './emit/manifest.js';
 import { bindFunctions, functionNames, type FunctionCatalog } from './mutation/bindFunctions.js';
@@ -37,6 +37,11 @@ export interface CompileOptions {
   /** Live database to read view metadata from, unless `metadata` is given. */
   readonly databaseUrl?: string;
   readonly metadata?: DatabaseMetadata;
+  /**
+   * Largest `limit` a list accepts; a list without a limit returns at most this many rows. Larger
+   * literals are compile errors, larger variables request errors. Unset: no maximum.
+   */
+  readonly maxPageSize?: number;
 }
 
 export type CompileResult =
@@ -50,6 +55,9 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const loadErrors = [...schemaFiles.diagnostics, ...operationFiles.diagnostics];
   if (loadErrors.length > 0) return { ok: false, diagnostics: loadErrors };
 
+  if (options.maxPageSize !== undefined && (!Number.isSafeInteger(options.maxPageSize) || options.maxPageSize < 1)) {
+    return { ok: false, diagnostics: [{ code: 'FRAISE_BAD_OPTION', message: `maxPageSize must be a positive integer, got ${options.maxPageSize}.` }] };
+  }
   const built = buildFraiseSchema(schemaFiles.files);
   if (!built.schema) return { ok: false, diagnostics: built.diagnostics };
   const schema = built.schema;
@@ -89,13 +97,16 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
         shape: { kind: 'data' },
         templates: [],
         optionalFilterCount: 0,
+        // Input objects are spelled out inline in the variables type; no whole-variable shapes.
+        inputDeclarations: '',
+        dynamic: false,
       });
       files.set(`${name}.ts`, module.ts);
       files.set(`${name}.d.ts`, module.dts);
       compiled.push({ name, id: sha256(body), body, type: 'mutation' });
       continue;
     }
-    const result = compileOperation(schema, checked.catalog, validated.fragments, operation);
+    const result = compileOperation(schema, checked.catalog, validated.fragments, operation, options.maxPageSize);
     if ('diagnostics' in result) {
       diagnostics.push(...result.diagnostics);
       continue;
@@ -106,8 +117,9 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
       name,
       kind: 'query',
       sourceFile: sourceNames.get(operation) ?? '?',
-      optionalFilterCount: findConditions(operation, validated.fragments).optionalFilters.length,
+      optionalFilterCount: findConditions(operation, validated.fragments, schema).optionalFilters.length,
       variablesType: variablesTs(schema, operation),
+      inputDeclarations: inputDeclarationsTs(schema, operation),
       dataType: dataTs(schema, operation, validated.fragments),
     });
     files.set(`${name}.ts`, module.ts);
@@ -173,6 +185,7 @@ interface CompiledOperationParts {
   readonly templates: readonly TemplateOut[];
   readonly prepareHelpers: string;
   readonly prepareBody: string;
+  readonly dynamic: boolean;
 }
 
 function compileOperation(
@@ -180,8 +193,9 @@ function compileOperation(
   catalog: ViewCatalog,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   operation: OperationDefinitionNode,
+  maxPageSize: number | undefined,
 ): CompiledOperationParts | { diagnostics: Diagnostic[] } {
-  const { conditions, optionalFilters } = findConditions(operation, fragments);
+  const { conditions, optionalFilters } = findConditions(operation, fragments, schema);
   if (conditions.length > MAX_CONDITIONS || optionalFilters.length > MAX_OPTIONAL_FILTERS) {
     return {
       diagnostics: [
@@ -199,25 +213,26 @@ function compileOperation(
   const variants: VariantOut[] = [];
   let shape: EmittedStatement['shape'] | undefined;
   for (const assignment of assignments(conditions)) {
-    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics }, operation);
+    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics, ...(maxPageSize !== undefined ? { maxPageSize } : {}) }, operation);
     const emitted = emitStatement(plan, optionalBits);
     shape ??= emitted.shape;
     if (hasOptionalParts(emitted.pieces)) {
       const key = JSON.stringify(emitted.pieces);
       let index = templates.findIndex((t) => JSON.stringify(t.pieces) === key);
-      if (index < 0) index = templates.push({ name: `fraise_${sha256(key).slice(0, 16)}`, pieces: emitted.pieces }) - 1;
-      variants.push({ kind: 'template', index, params: emitted.params });
+      const fallbacks = emitted.slots.map((s) => s.tieBreak ?? 'TRUE');
+      if (index < 0) index = templates.push({ name: `fraise_${sha256(key).slice(0, 16)}`, pieces: emitted.pieces, fallbacks }) - 1;
+      variants.push({ kind: 'template', index, params: emitted.params, slots: emitted.slots });
     } else {
       // Parameters are numbered in the order they appear in the text, so lay the values out so.
       const { text, params: order } = expandPieces(emitted.pieces, 0);
       let index = statements.findIndex((s) => s.text === text);
       if (index < 0) index = statements.push({ name: statementName(text), text }) - 1;
-      variants.push({ kind: 'statement', index, params: order.map((i) => emitted.params[i]!) });
+      variants.push({ kind: 'statement', index, params: order.map((i) => emitted.params[i]!), slots: [] });
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
   const body = operationBody(operation, fragments);
-  const prepare = prepareCode({ schema, operation, conditions, optionalFilters, variants });
+  const prepare = prepareCode({ schema, catalog, operation, conditions, optionalFilters, variants });
   return {
     id: sha256(body),
     body,
@@ -226,6 +241,7 @@ function compileOperation(
     templates,
     prepareHelpers: prepare.helpers,
     prepareBody: prepare.body,
+    dynamic: prepare.dynamic,
   };
 }
 

@@ -4,10 +4,9 @@ import type { Writable } from 'node:stream';
 import type { Pool } from 'pg';
 import { contextSettings, type RequestContext } from './context.js';
 import { FraiseError } from './errors.js';
-import { executeMutation } from './executeMutation.js';
 import { executeOperation } from './executeOperation.js';
-import type { RuntimeSettings } from './settings.js';
-import { streamOperation, writeResponse } from './streamOperation.js';
+import type { RuntimeSettings, TimeoutSetting } from './settings.js';
+import { streamOperation } from './streamOperation.js';
 import type { AnyCompiledOperation, DataOf, ExecutionResult, VariablesOf } from './types.js';
 
 export interface RuntimeOptions {
@@ -18,6 +17,18 @@ export interface RuntimeOptions {
   readonly debug?: boolean;
   /** Sees every database failure (responses only carry the SQLSTATE), e.g. for logging. */
   readonly onError?: (error: unknown, operation: AnyCompiledOperation) => void;
+  /**
+   * statement_timeout in milliseconds (0 = none), for every operation or per operation; undefined
+   * keeps the connection's default. Set on a connection only when it differs from what it has.
+   */
+  readonly statementTimeout?: TimeoutSetting;
+  /** lock_timeout in milliseconds, like statementTimeout. */
+  readonly lockTimeout?: TimeoutSetting;
+  /**
+   * Named prepared statements kept per connection (default 256). Whole-variable filters prepare one
+   * statement per shape; beyond this many, the least recently used is DEALLOCATEd.
+   */
+  readonly maxPreparedStatements?: number;
 }
 
 export type { RequestContext };
@@ -53,6 +64,7 @@ export interface Runtime {
 }
 
 const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_MAX_PREPARED_STATEMENTS = 256;
 const MAX_BATCH_SIZE = 0x7fffffff; // Execute's row limit is an int32 (and 0 would mean "all")
 
 export function createRuntime(options: RuntimeOptions): Runtime {
@@ -61,36 +73,53 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     execute: async <TOp extends AnyCompiledOperation>(op: TOp, variables?: Variables<TOp>, callOptions?: ExecuteOptions) => {
       checkCall(op);
       const context = contextSettings(callOptions?.context);
-      const result =
-        op.kind === 'mutation'
-          ? await executeMutation(settings, op, asVariables(variables), context)
-          : await executeOperation(settings, op, asVariables(variables), context);
+      const result = await executeOperation(settings, op, asVariables(variables), context);
       // The generated module's types describe what its SQL builds; the runtime cannot check them.
       return result as ExecutionResult<DataOf<TOp>>;
     },
     stream: async <TOp extends AnyCompiledOperation>(op: TOp, variables: Variables<TOp>, writable: Writable, callOptions?: ExecuteOptions) => {
       checkCall(op);
       const context = contextSettings(callOptions?.context);
-      if (op.kind === 'mutation') {
-        // A mutation's response is small and only complete once committed: written whole.
-        await writeResponse(writable, JSON.stringify(await executeMutation(settings, op, asVariables(variables), context)));
-      } else {
-        await streamOperation(settings, op, asVariables(variables), writable, context);
-      }
+      await streamOperation(settings, op, asVariables(variables), writable, context);
     },
   };
 }
 
-function settingsOf(options: RuntimeOptions): RuntimeSettings {
+/** Validates the options shared by createRuntime and createHandler. */
+export function settingsOf(options: RuntimeOptions, caller = 'createRuntime'): RuntimeSettings {
   const pool: unknown = options?.pool;
   if (typeof pool !== 'object' || pool === null || !('connect' in pool) || !('query' in pool)) {
-    throw new FraiseError('INVALID_OPTIONS', 'createRuntime needs a pg Pool as `pool`');
+    throw new FraiseError('INVALID_OPTIONS', `${caller} needs a pg Pool as \`pool\``);
   }
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new FraiseError('INVALID_OPTIONS', `batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}`);
   }
-  return { pool: options.pool, batchSize, debug: options.debug ?? false, onError: options.onError };
+  // An idle client whose backend died (a restart, pg_terminate_backend) makes the pool emit 'error';
+  // with no listener Node would crash the process. The pool drops that client either way.
+  if (options.pool.listenerCount('error') === 0) options.pool.on('error', () => {});
+  const maxPreparedStatements = options.maxPreparedStatements ?? DEFAULT_MAX_PREPARED_STATEMENTS;
+  if (!Number.isSafeInteger(maxPreparedStatements) || maxPreparedStatements < 1) {
+    throw new FraiseError('INVALID_OPTIONS', `maxPreparedStatements must be a positive integer, got ${maxPreparedStatements}`);
+  }
+  checkTimeout('statementTimeout', options.statementTimeout);
+  checkTimeout('lockTimeout', options.lockTimeout);
+  return {
+    pool: options.pool,
+    batchSize,
+    maxPreparedStatements,
+    debug: options.debug ?? false,
+    onError: options.onError,
+    statementTimeout: options.statementTimeout,
+    lockTimeout: options.lockTimeout,
+  };
+}
+
+function checkTimeout(name: string, value: TimeoutSetting | undefined): void {
+  if (value === undefined || typeof value === 'function') return;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new FraiseError('INVALID_OPTIONS', `${name} must be a whole number of milliseconds (0 = none), got ${value}`);
+  }
 }
 
 function checkCall(op: AnyCompiledOperation): void {

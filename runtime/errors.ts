@@ -17,6 +17,8 @@ export type FraiseErrorCode =
   | 'CURSOR_CLOSED'
   /** The request context is not an object of valid setting names and values. */
   | 'INVALID_CONTEXT'
+  /** A persisted-document manifest that is not in a supported format, or names operations not compiled. */
+  | 'INVALID_MANIFEST'
   /** A feature of the specification this runtime does not implement yet. */
   | 'NOT_SUPPORTED';
 

@@ -16,3 +16,10 @@ export type {
   ResultShape,
   VariablesOf,
 } from './types.js';
+export { createHandler } from './http/createHandler.js';
+export type { ErrorContext, GraphQLHandler, HandlerOptions, OperationEvent } from './http/createHandler.js';
+export type { CompileDocument, CompileOutcome } from './http/documents.js';
+export { loadPersistedDocuments, parsePersistedDocuments } from './http/manifests.js';
+export type { PersistedDocument } from './http/manifests.js';
+export type { RequestErrorCode } from './http/httpErrors.js';
+export type { TimeoutSetting } from './settings.js';

@@ -129,6 +129,16 @@ export class PortalCursor {
     return this.#outcome.promise;
   }
 
+  /** True while an Execute is in flight: the backend may be busy computing rows. */
+  get fetching(): boolean {
+    return this.#state === 'fetching';
+  }
+
+  /** The error the exchange failed with, if it did. */
+  get error(): Error | undefined {
+    return this.#error;
+  }
+
   /** The next batch; the first is requested on submit, later ones when this is called. */
   read(): Promise<RowBatch> {
     if (this.#state === 'suspended') {

@@ -35,7 +35,7 @@ export function compileMutation(
   statementName: (text: string) => string,
 ): CompiledMutation | { diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  if (findConditions(operation, fragments).conditions.length > 0) {
+  if (findConditions(operation, fragments, schema).conditions.length > 0) {
     return {
       diagnostics: [diagnostic('FRAISE_UNSUPPORTED', `Mutation "${operation.name?.value}" uses @include/@skip with a variable; mutations take literal conditions only.`,
         operation, 'Split the mutation, or use a literal true/false.')],
