@@ -114,14 +114,12 @@ async function readJsonBody(req: HandlerRequest, maxBytes: number): Promise<unkn
       cleanup();
       resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     };
-    const onError = (error: Error): void => {
+    // The client went away mid-body: nobody reads the answer, and it is no server failure.
+    const onError = (): void => {
       cleanup();
-      reject(error);
+      reject(badRequest('The request body was cut off'));
     };
-    const onClose = (): void => {
-      cleanup();
-      reject(new Error('The client closed the request before its body ended'));
-    };
+    const onClose = onError;
     req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
   return parseJson(text);
