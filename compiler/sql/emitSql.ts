@@ -2,10 +2,7 @@
 // `{ text, params }`. The response JSON is built inside PostgreSQL with json_build_object, which
 // keeps keys in selection order (jsonb would sort them). Every value is a numbered parameter.
 import type {
-  ConnectionQuery,
-  ConnectionSelection,
   DynamicSlot,
-  KeyTerm,
   FieldPlan,
   FieldPlanKind,
   Filter,
@@ -19,7 +16,7 @@ import type {
   ScalarTarget,
 } from '../plan/ir.js';
 import type { ResultShape } from '../../runtime/types.js';
-import type { OrderDirection } from '../schema/prelude.js';
+import { emitConnection, emitKeyset } from './emitConnection.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
 import { markOptional, markParam, markSlot, toPieces, type SqlPiece } from './template.js';
 
@@ -47,7 +44,7 @@ export interface SlotOut {
 /** json_build_object takes at most 100 arguments: 50 keys. Wider objects use row_to_json. */
 const MAX_KEYS_PER_BUILD = 50;
 
-class Emitter {
+export class Emitter {
   readonly params: Param[] = [];
   readonly slots: SlotOut[] = [];
   private aliases = 0;
@@ -71,7 +68,7 @@ class Emitter {
 }
 
 /** The JSON source of an object: its jsonb expression, and the row alias when it is a view row. */
-interface ObjectSource {
+export interface ObjectSource {
   readonly data: string;
   readonly alias: string | null;
 }
@@ -98,7 +95,7 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
   return Object.freeze({ pieces: Object.freeze(toPieces(text)), params: Object.freeze([...e.params]), shape, slots: Object.freeze([...e.slots]) });
 }
 
-function rowSource(alias: string): ObjectSource {
+export function rowSource(alias: string): ObjectSource {
   return { data: `${alias}."data"`, alias };
 }
 
@@ -118,7 +115,7 @@ function emitRootExpression(e: Emitter, field: RootField): string {
   }
 }
 
-function emitObject(e: Emitter, selection: ObjectSelection, source: ObjectSource): string {
+export function emitObject(e: Emitter, selection: ObjectSelection, source: ObjectSource): string {
   const entries = selection.fields.map((f) => [f.key, FIELD_HANDLERS[f.kind](e, f as never, source)] as const);
   if (entries.length <= MAX_KEYS_PER_BUILD) {
     return `json_build_object(${entries.map(([k, v]) => `${quoteLiteral(k)}, ${v}`).join(', ')})`;
@@ -278,129 +275,6 @@ const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
   Optional: (e, f, a) => markOptional(e.optionalBits.get(f.variable)!, emitFilter(e, f.filter, a)),
 };
 
-function emitFilter(e: Emitter, filter: Filter, alias: string): string {
+export function emitFilter(e: Emitter, filter: Filter, alias: string): string {
   return FILTER_HANDLERS[filter.kind](e, filter as never, alias);
-}
-
-// ---- Relay connections ----
-
-/** Each direction read backwards, nulls placement mirrored (PostgreSQL: ASC = NULLS LAST). */
-const REVERSED_SQL: Readonly<Record<OrderDirection, string>> = {
-  ASC: 'DESC NULLS FIRST',
-  ASC_NULLS_LAST: 'DESC NULLS FIRST',
-  ASC_NULLS_FIRST: 'DESC NULLS LAST',
-  DESC: 'ASC NULLS LAST',
-  DESC_NULLS_FIRST: 'ASC NULLS LAST',
-  DESC_NULLS_LAST: 'ASC NULLS FIRST',
-};
-
-/**
- * A connection as one scalar subquery building its JSON: the page's rows are read in the
- * connection's order (or backwards for `last`), one more than the page size to tell whether there
- * is another page, numbered, and aggregated into edges and pageInfo. totalCount, when selected,
- * counts the filtered rows regardless of paging.
- */
-function emitConnection(
-  e: Emitter,
-  viewSql: string,
-  query: ConnectionQuery,
-  selection: ConnectionSelection,
-  join: { inner: string; outer: string } | null,
-): string {
-  const { index } = query.args;
-  const computed = (part: 'size' | 'fetch' | 'back', sqlType: string): string =>
-    e.param({ source: { kind: 'Connection', index, part }, sqlType, encoding: 'plain' });
-  const t = e.alias('t');
-  const s = e.alias('s');
-  const where = join ? [`${t}.${quoteIdent(join.inner)} = ${join.outer}`] : [];
-  if (query.filter) where.push(emitFilter(e, query.filter, t));
-  for (const keyset of query.keyset) where.push(emitFilter(e, keyset, t));
-  const keys = query.terms.map((term) => emitTarget(term.target, t));
-  const order = (): string =>
-    query.terms
-      .flatMap((term, i) => [
-        `(CASE WHEN NOT ${computed('back', 'boolean')} THEN ${keys[i]} END) ${ORDER_SQL[term.direction]}`,
-        `(CASE WHEN ${computed('back', 'boolean')} THEN ${keys[i]} END) ${REVERSED_SQL[term.direction]}`,
-      ])
-      .join(', ');
-  // The cursor: base64 of the JSON array of the key values (PostgreSQL wraps base64 lines).
-  const cursor = `translate(encode(convert_to(json_build_array(${keys.join(', ')})::text, 'UTF8'), 'base64'), chr(10), '')`;
-  const columns = [`${cursor} AS c`, `row_number() OVER (ORDER BY ${order()}) AS r`];
-  const nodes = new Map<ObjectSelection, string>();
-  for (const entry of selection.entries) {
-    if (entry.kind !== 'Edges') continue;
-    for (const field of entry.fields) {
-      if (field.kind !== 'Node') continue;
-      const column = `n${nodes.size}`;
-      nodes.set(field.selection, column);
-      columns.push(`${emitObject(e, field.selection, rowSource(t))} AS ${column}`);
-    }
-  }
-  const inner =
-    `SELECT ${columns.join(', ')} FROM ${viewSql} ${t}` +
-    (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-    ` ORDER BY ${order()} LIMIT ${computed('fetch', 'integer')}`;
-  const final = (): string => `(CASE WHEN ${computed('back', 'boolean')} THEN -${s}.r ELSE ${s}.r END)`;
-  const keep = (): string => `(${computed('size', 'integer')} IS NULL OR ${s}.r <= ${computed('size', 'integer')})`;
-  const more = (): string => `count(*) > ${computed('size', 'integer')}`;
-  const parts = selection.entries.map((entry): string => {
-    switch (entry.kind) {
-      case 'Typename':
-        return `${quoteLiteral(entry.key)}, ${quoteLiteral(entry.typeName)}::text`;
-      case 'TotalCount': {
-        const c = e.alias('t');
-        const counted = join ? [`${c}.${quoteIdent(join.inner)} = ${join.outer}`] : [];
-        if (query.filter) counted.push(emitFilter(e, query.filter, c));
-        return `${quoteLiteral(entry.key)}, (SELECT count(*) FROM ${viewSql} ${c}${counted.length > 0 ? ` WHERE ${counted.join(' AND ')}` : ''})`;
-      }
-      case 'Edges': {
-        const edge = entry.fields.map((f) => {
-          if (f.kind === 'Typename') return `${quoteLiteral(f.key)}, ${quoteLiteral(f.typeName)}::text`;
-          if (f.kind === 'Cursor') return `${quoteLiteral(f.key)}, ${s}.c`;
-          return `${quoteLiteral(f.key)}, ${s}.${nodes.get(f.selection)!}`;
-        });
-        return `${quoteLiteral(entry.key)}, coalesce(json_agg(json_build_object(${edge.join(', ')}) ORDER BY ${final()}) FILTER (WHERE ${keep()}), '[]'::json)`;
-      }
-      case 'PageInfo': {
-        const info = entry.fields.map((f) => {
-          const value =
-            f.field === 'hasNextPage'
-              ? `coalesce(NOT ${computed('back', 'boolean')} AND ${more()}, false)`
-              : f.field === 'hasPreviousPage'
-                ? `coalesce(${computed('back', 'boolean')} AND ${more()}, false)`
-                : f.field === 'startCursor'
-                  ? `(array_agg(${s}.c ORDER BY ${final()}) FILTER (WHERE ${keep()}))[1]`
-                  : f.field === 'endCursor'
-                    ? `(array_agg(${s}.c ORDER BY ${final()} DESC) FILTER (WHERE ${keep()}))[1]`
-                    : `'PageInfo'::text`;
-          return `${quoteLiteral(f.key)}, ${value}`;
-        });
-        return `${quoteLiteral(entry.key)}, json_build_object(${info.join(', ')})`;
-      }
-    }
-  });
-  return `(SELECT json_build_object(${parts.join(', ')}) FROM (${inner}) ${s})`;
-}
-
-/**
- * Rows strictly after (or before) the cursor's key in the connection's order: the first key term
- * that differs decides. Nulls sort where the direction puts them; equal means IS NOT DISTINCT FROM.
- */
-function emitKeyset(e: Emitter, terms: readonly KeyTerm[], index: number, which: 'after' | 'before', alias: string): string {
-  const part = (at: number): string =>
-    e.param({ source: { kind: 'Cursor', index, which, at }, sqlType: terms[at]!.target.sqlType, encoding: 'plain' });
-  const later = (a: string, b: string, direction: OrderDirection): string => {
-    const desc = direction.startsWith('DESC');
-    const nullsFirst = direction === 'DESC' || direction.endsWith('NULLS_FIRST');
-    const nulls = nullsFirst ? `(${a} IS NOT NULL AND ${b} IS NULL)` : `(${a} IS NULL AND ${b} IS NOT NULL)`;
-    return `(${a} ${desc ? '<' : '>'} ${b} OR ${nulls})`;
-  };
-  const alternatives = terms.map((term, i) => {
-    const x = emitTarget(term.target, alias);
-    const equal = terms.slice(0, i).map((prior, j) => `${emitTarget(prior.target, alias)} IS NOT DISTINCT FROM ${part(j)}`);
-    const c = part(i);
-    const step = which === 'after' ? later(x, c, term.direction) : later(c, x, term.direction);
-    return [...equal, step].join(' AND ');
-  });
-  return `(${alternatives.map((a) => `(${a})`).join(' OR ')})`;
 }
