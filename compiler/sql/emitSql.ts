@@ -17,6 +17,7 @@ import type {
 } from '../plan/ir.js';
 import type { ResultShape } from '../../runtime/types.js';
 import type { BoundView } from '../metadata/checkSchema.js';
+import { emitConnection, emitKeyset } from './emitConnection.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
 import { markOptional, markParam, markSlot, toPieces, type SqlPiece } from './template.js';
 
@@ -44,7 +45,7 @@ export interface SlotOut {
 /** json_build_object takes at most 100 arguments: 50 keys. Wider objects use row_to_json. */
 const MAX_KEYS_PER_BUILD = 50;
 
-class Emitter {
+export class Emitter {
   readonly params: Param[] = [];
   readonly slots: SlotOut[] = [];
   private aliases = 0;
@@ -68,7 +69,7 @@ class Emitter {
 }
 
 /** The JSON source of an object: its jsonb expression, and the row alias when it is a view row. */
-interface ObjectSource {
+export interface ObjectSource {
   readonly data: string;
   readonly alias: string | null;
 }
@@ -108,10 +109,16 @@ function emitRowObject(e: Emitter, selection: ObjectSelection, view: BoundView, 
   return `(SELECT ${emitObject(e, selection, { data: `${r}.d`, alias })} FROM (SELECT ${alias}."data" AS d OFFSET 0) ${r})`;
 }
 
+export function rowSource(alias: string): ObjectSource {
+  return { data: `${alias}."data"`, alias };
+}
+
 function emitRootExpression(e: Emitter, field: RootField): string {
   switch (field.kind) {
     case 'RootTypename':
       return `'Query'::text`;
+    case 'RootConnection':
+      return emitConnection(e, field.view.sqlName, field.query, field.selection, null);
     case 'RootList':
       return emitListSubquery(e, field.view, field.selection, field.query, null);
     case 'RootLookup': {
@@ -122,7 +129,7 @@ function emitRootExpression(e: Emitter, field: RootField): string {
   }
 }
 
-function emitObject(e: Emitter, selection: ObjectSelection, source: ObjectSource): string {
+export function emitObject(e: Emitter, selection: ObjectSelection, source: ObjectSource): string {
   const entries = selection.fields.map((f) => [f.key, FIELD_HANDLERS[f.kind](e, f as never, source)] as const);
   if (entries.length <= MAX_KEYS_PER_BUILD) {
     return `json_build_object(${entries.map(([k, v]) => `${quoteLiteral(k)}, ${v}`).join(', ')})`;
@@ -156,6 +163,8 @@ const FIELD_HANDLERS: { readonly [K in FieldPlanKind]: FieldHandler<K> } = {
     const join = `${alias}.${quoteIdent(f.join.innerColumn)} = ${s.alias}.${quoteIdent(f.join.outerColumn)}`;
     return `(SELECT ${emitRowObject(e, f.selection, f.view, alias)} FROM ${f.view.sqlName} ${alias} WHERE ${join})`;
   },
+  RelationConnection: (e, f, s) =>
+    emitConnection(e, f.view.sqlName, f.query, f.selection, { inner: f.join.innerColumn, outer: `${s.alias}.${quoteIdent(f.join.outerColumn)}` }),
   RelationList: (e, f, s) =>
     emitListSubquery(e, f.view, f.selection, f.query, { inner: f.join.innerColumn, outer: `${s.alias}.${quoteIdent(f.join.outerColumn)}` }),
 };
@@ -261,6 +270,7 @@ const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
     const el = e.alias('e');
     return `(CASE WHEN jsonb_typeof(${array}) = 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${e.param(f.param)}) ${el}(v) WHERE ${array} @> jsonb_build_array(${el}.v)) END)`;
   },
+  Keyset: (e, f, a) => emitKeyset(e, f.terms, f.index, f.which, a),
   Dynamic: (e, f, a) => {
     const data = f.slot.path.reduce((d, k) => `${d}->${quoteLiteral(k)}`, `${a}."data"`);
     return e.slot({ slot: f.slot, alias: f.slot.view ? a : null, data, tieBreak: null });
@@ -279,6 +289,6 @@ const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
   Optional: (e, f, a) => markOptional(e.optionalBits.get(f.variable)!, emitFilter(e, f.filter, a)),
 };
 
-function emitFilter(e: Emitter, filter: Filter, alias: string): string {
+export function emitFilter(e: Emitter, filter: Filter, alias: string): string {
   return FILTER_HANDLERS[filter.kind](e, filter as never, alias);
 }
