@@ -21,6 +21,7 @@ import type { DatabaseMetadata } from './metadata/types.js';
 import { validateOperations } from './validate/validateOperations.js';
 import { MAX_CONDITIONS, MAX_OPTIONAL_FILTERS, assignments, findConditions } from './plan/conditions.js';
 import { planOperation } from './plan/planOperation.js';
+import type { ConnectionArgs } from './plan/ir.js';
 import { emitStatement, type EmittedStatement } from './sql/emitSql.js';
 import { expandPieces, hasOptionalParts } from './sql/template.js';
 import { prepareCode, type StatementOut, type TemplateOut, type VariantOut } from './emit/coercionCode.js';
@@ -81,7 +82,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   for (const operation of validated.operations) {
     if (operation.operation === 'mutation') {
       const name = operation.name!.value;
-      const result = compileMutation(schema, checked.catalog, bound.functions, validated.fragments, operation, statementName);
+      const result = compileMutation(schema, checked.catalog, bound.functions, validated.fragments, operation, statementName, options.maxPageSize);
       if ('diagnostics' in result) {
         diagnostics.push(...result.diagnostics);
         continue;
@@ -213,7 +214,8 @@ function compileOperation(
   const variants: VariantOut[] = [];
   let shape: EmittedStatement['shape'] | undefined;
   for (const assignment of assignments(conditions)) {
-    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics, ...(maxPageSize !== undefined ? { maxPageSize } : {}) }, operation);
+    const connections: ConnectionArgs[] = [];
+    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics, connections, ...(maxPageSize !== undefined ? { maxPageSize } : {}) }, operation);
     const emitted = emitStatement(plan, optionalBits);
     shape ??= emitted.shape;
     if (hasOptionalParts(emitted.pieces)) {
@@ -221,13 +223,13 @@ function compileOperation(
       let index = templates.findIndex((t) => JSON.stringify(t.pieces) === key);
       const fallbacks = emitted.slots.map((s) => s.tieBreak ?? 'TRUE');
       if (index < 0) index = templates.push({ name: `fraise_${sha256(key).slice(0, 16)}`, pieces: emitted.pieces, fallbacks }) - 1;
-      variants.push({ kind: 'template', index, params: emitted.params, slots: emitted.slots });
+      variants.push({ kind: 'template', index, params: emitted.params, slots: emitted.slots, connections });
     } else {
       // Parameters are numbered in the order they appear in the text, so lay the values out so.
       const { text, params: order } = expandPieces(emitted.pieces, 0);
       let index = statements.findIndex((s) => s.text === text);
       if (index < 0) index = statements.push({ name: statementName(text), text }) - 1;
-      variants.push({ kind: 'statement', index, params: order.map((i) => emitted.params[i]!), slots: [] });
+      variants.push({ kind: 'statement', index, params: order.map((i) => emitted.params[i]!), slots: [], connections });
     }
   }
   if (diagnostics.length > 0) return { diagnostics };

@@ -22,8 +22,25 @@ interface AppliedTimeouts {
 /** What this runtime last SET on each connection, so that the common case costs no round trip. */
 const applied = new WeakMap<PoolClient, AppliedTimeouts>();
 
-/** Checks a client out; throws ConnectionFailure when none can be had. */
+/**
+ * Checks a client out; throws ConnectionFailure when none can be had. A client that fails while
+ * its timeouts are set (its backend died while it sat idle in the pool) is destroyed and one more
+ * is tried.
+ */
 export async function openSession(settings: RuntimeSettings, op: AnyCompiledOperation): Promise<Session> {
+  for (let attempt = 0; ; attempt++) {
+    const session = await checkout(settings);
+    try {
+      await applyTimeouts(session.client, timeoutOf(settings.statementTimeout, op), timeoutOf(settings.lockTimeout, op));
+      return session;
+    } catch (error) {
+      session.release(error instanceof Error ? error : new Error(String(error)));
+      if (attempt > 0) throw new ConnectionFailure(error);
+    }
+  }
+}
+
+async function checkout(settings: RuntimeSettings): Promise<Session> {
   let client: PoolClient;
   try {
     client = await settings.pool.connect();
@@ -33,7 +50,7 @@ export async function openSession(settings: RuntimeSettings, op: AnyCompiledOper
   let lostListener: (error: Error) => void = () => {};
   const onError = (error: Error): void => lostListener(error);
   client.on('error', onError);
-  const session: Session = {
+  return {
     client,
     onLost: (listener) => {
       lostListener = listener;
@@ -44,13 +61,6 @@ export async function openSession(settings: RuntimeSettings, op: AnyCompiledOper
       client.release(error);
     },
   };
-  try {
-    await applyTimeouts(client, timeoutOf(settings.statementTimeout, op), timeoutOf(settings.lockTimeout, op));
-  } catch (error) {
-    session.release(error instanceof Error ? error : new Error(String(error)));
-    throw new ConnectionFailure(error);
-  }
-  return session;
 }
 
 function timeoutOf(setting: TimeoutSetting | undefined, op: AnyCompiledOperation): number | undefined {

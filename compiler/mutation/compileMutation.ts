@@ -13,6 +13,7 @@ import type { ViewCatalog } from '../metadata/checkSchema.js';
 import { collectFields } from '../plan/collectFields.js';
 import { findConditions } from '../plan/conditions.js';
 import type { PlanContext } from '../plan/context.js';
+import type { ConnectionArgs } from '../plan/ir.js';
 import type { FunctionCatalog } from './bindFunctions.js';
 import { mutationFieldSql } from './emitMutation.js';
 import { mutationPrepareCode, type StepOut } from './mutationPrepare.js';
@@ -33,6 +34,7 @@ export function compileMutation(
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   operation: OperationDefinitionNode,
   statementName: (text: string) => string,
+  maxPageSize?: number,
 ): CompiledMutation | { diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   if (findConditions(operation, fragments, schema).conditions.length > 0) {
@@ -43,7 +45,8 @@ export function compileMutation(
   }
   const mutationType = schema.getMutationType()!;
   const variables = new Map((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v]));
-  const ctx: PlanContext = { schema, catalog, fragments, variables, assignment: new Map(), diagnostics };
+  const connections: ConnectionArgs[] = [];
+  const ctx: PlanContext = { schema, catalog, fragments, variables, assignment: new Map(), diagnostics, connections, ...(maxPageSize !== undefined ? { maxPageSize } : {}) };
   const statements: StatementOut[] = [];
   const steps: StepOut[] = [];
   for (const [key, nodes] of collectFields(ctx, mutationType, [operation.selectionSet])) {
@@ -58,6 +61,12 @@ export function compileMutation(
     if (!field || !fn) continue; // reported when the schema was bound
     const sets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
     const text = mutationFieldSql(ctx, fn, field.type, sets);
+    if (connections.length > 0) {
+      // A connection's paging arguments are decoded by a query's prepare; a mutation's does not.
+      diagnostics.push(diagnostic('FRAISE_UNSUPPORTED', `Mutation field "${key}" selects a Relay connection in its result; connections are supported in queries only.`,
+        node, 'Select the relation as a list (with limit/offset), or query the connection after the mutation.'));
+      connections.length = 0;
+    }
     let index = statements.findIndex((s) => s.text === text);
     if (index < 0) index = statements.push({ name: statementName(text), text }) - 1;
     // An omitted argument takes the field's default (as written in the SDL), else null.

@@ -150,7 +150,8 @@ async function serve(
   }
   exchange.mediaType = mediaType;
   const params = await readParams(req, limits);
-  const op = await registry.resolve(params);
+  const resolved = registry.resolve(params);
+  const op = resolved instanceof Promise ? await resolved : resolved;
   exchange.operation = op;
   if (op.kind === 'mutation' && exchange.method === 'GET') {
     throw new RequestFailure('http', 405, 'METHOD_NOT_ALLOWED', 'Mutations are only accepted over POST', {

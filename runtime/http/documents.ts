@@ -83,16 +83,16 @@ export class DocumentRegistry {
     return op !== undefined && (only === undefined || only.kind === op.kind) ? op : undefined;
   }
 
-  /** The operation the request names; throws RequestFailure when there is none to run. */
-  async resolve(params: RequestParams): Promise<AnyCompiledOperation> {
-    const op = await this.#find(params);
-    if (params.operationName !== undefined && params.operationName !== op.name) {
-      throw graphqlFailure(400, 'OPERATION_NAME_MISMATCH', `Unknown operation named "${params.operationName}"`);
-    }
-    return op;
+  /**
+   * The operation the request names; throws RequestFailure when there is none to run. A promise
+   * only while a document compiles at run time: the common case costs no extra turn.
+   */
+  resolve(params: RequestParams): AnyCompiledOperation | Promise<AnyCompiledOperation> {
+    const found = this.#find(params);
+    return found instanceof Promise ? found.then((op) => checkName(op, params)) : checkName(found, params);
   }
 
-  async #find(params: RequestParams): Promise<AnyCompiledOperation> {
+  #find(params: RequestParams): AnyCompiledOperation | Promise<AnyCompiledOperation> {
     const apqHash = persistedQueryHash(params.extensions);
     if (params.documentId !== undefined && params.query !== undefined) {
       throw badRequest('Send either a document id or a query, not both');
@@ -102,7 +102,7 @@ export class DocumentRegistry {
     }
     const id = params.documentId ?? apqHash;
     if (id !== undefined) {
-      const known = this.#byId.get(id) ?? this.#byId.get(stripPrefix(id)) ?? (await this.#cached(stripPrefix(id)));
+      const known = this.#byId.get(id) ?? this.#byId.get(stripPrefix(id)) ?? this.#cached(stripPrefix(id));
       if (params.query === undefined) {
         if (known !== undefined) return known;
         throw this.#safelist
@@ -119,7 +119,7 @@ export class DocumentRegistry {
       throw badRequest('No document: send a persisted document id (documentId or extensions.persistedQuery) or a query');
     }
     const hash = sha256(params.query);
-    const known = this.#byId.get(hash) ?? (await this.#cached(hash));
+    const known = this.#byId.get(hash) ?? this.#cached(hash);
     if (known !== undefined) return known;
     if (this.#compile === undefined || this.#safelist) {
       throw graphqlFailure(400, 'PERSISTED_QUERY_NOT_IN_LIST', 'PersistedQueryNotInList');
@@ -127,7 +127,7 @@ export class DocumentRegistry {
     return this.#compileAndCache(hash, params.query, params.operationName, this.#compile);
   }
 
-  async #cached(hash: string): Promise<AnyCompiledOperation | undefined> {
+  #cached(hash: string): Promise<AnyCompiledOperation> | undefined {
     const entry = this.#compiled.get(hash);
     if (entry === undefined) return undefined;
     this.#compiled.delete(hash); // most recently used goes last
@@ -159,6 +159,13 @@ export class DocumentRegistry {
     }
     return pending;
   }
+}
+
+function checkName(op: AnyCompiledOperation, params: RequestParams): AnyCompiledOperation {
+  if (params.operationName !== undefined && params.operationName !== op.name) {
+    throw graphqlFailure(400, 'OPERATION_NAME_MISMATCH', `Unknown operation named "${params.operationName}"`);
+  }
+  return op;
 }
 
 function stripPrefix(id: string): string {

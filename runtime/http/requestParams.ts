@@ -92,16 +92,37 @@ async function readJsonBody(req: HandlerRequest, maxBytes: number): Promise<unkn
   }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buffer.length;
-    // Stop reading at the limit: a large body is not buffered whole.
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(buffer);
-  }
-  return parseJson(Buffer.concat(chunks).toString('utf8'));
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += buffer.length;
+      if (size > maxBytes) {
+        // Stop reading at the limit: a large body is not buffered whole.
+        cleanup();
+        req.pause();
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(buffer);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    };
+    // The client went away mid-body: nobody reads the answer, and it is no server failure.
+    const onError = (): void => {
+      cleanup();
+      reject(badRequest('The request body was cut off'));
+    };
+    const onClose = onError;
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+  return parseJson(text);
 }
 
 function tooLarge(maxBytes: number): RequestFailure {

@@ -8,7 +8,7 @@ import { createDocumentCompiler } from '../../compiler/index.js';
 import { createHandler, createRuntime } from '../../runtime/index.js';
 import { compileBlogFixture, repoRoot, type GeneratedFixture } from '../support/compileFixture.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { listen, sha256, type Listening } from './support.js';
+import { errorsOf, listen, post, sha256, type Listening } from './support.js';
 
 const ALICE = '11111111-1111-4111-8111-000000000001';
 
@@ -120,6 +120,24 @@ describe('Apollo Client persisted-query link', () => {
     expect(second.data).toEqual(first.data);
     expect(again.sent).toEqual([{ method: 'POST', hasQuery: false, hash, status: 200 }]);
     expect(compilations).toBe(1);
+  });
+
+  it('in run-time mode: compiles a plain document once, and checks a registration hash first', async () => {
+    const source = 'query TwoUsers { users(limit: 2) { id } }';
+    const before = compilations;
+    for (let i = 0; i < 2; i++) {
+      const reply = await post(runtimeMode.url, { query: source });
+      expect(reply.json).toMatchObject({ data: { users: [{ id: expect.any(String) }, { id: expect.any(String) }] } });
+    }
+    const byHash = await post(runtimeMode.url, { documentId: `sha256:${sha256(source)}` });
+    expect(byHash.json).toEqual((await post(runtimeMode.url, { query: source })).json);
+    expect(compilations).toBe(before + 1);
+    const mismatch = await post(runtimeMode.url, {
+      query: 'query Other { users { id } }',
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256(source) } },
+    });
+    expect([mismatch.status, mismatch.json]).toEqual([400, errorsOf('PERSISTED_QUERY_HASH_MISMATCH', 'provided sha does not match query')]);
+    expect(compilations).toBe(before + 1);
   });
 
   it('in run-time mode: a document the compiler refuses is a validation error, not cached', async () => {

@@ -21,9 +21,9 @@ function intOperation(name: string, variable: string, shape: ResultShape, statem
   };
 }
 
-export const PAD = 500;
+export const PAD = 700;
 
-/** `rows(count)`: rows {"n": n, "pad": "xxx…"} of about 530 bytes each. */
+/** `rows(count)`: rows {"n": n, "pad": "xxx…"} of about 730 bytes each. */
 export const bigRowsOp = intOperation('BigRows', 'count', { kind: 'list', key: 'rows' }, {
   name: 'fraise_test_big_rows',
   text: `SELECT json_build_object('n', n, 'pad', repeat('x', ${PAD}))::text FROM generate_series(1, $1::int) AS n`,

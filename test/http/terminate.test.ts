@@ -24,7 +24,11 @@ beforeAll(async () => {
   const fixture = await compileBlogFixture(db.url, 'http-terminate');
   userById = fixture.operationsByName['UserById']!;
   pool = new pg.Pool({ connectionString: db.url, max: POOL_SIZE });
-  server = await listen(createHandler({ pool, operations: fixture.operations, onError: (error) => void errors.push(error) }));
+  // With a statement timeout, a fresh connection's first round trip is its SET: that path must
+  // survive a dead connection too.
+  server = await listen(
+    createHandler({ pool, operations: fixture.operations, statementTimeout: 5000, onError: (error) => void errors.push(error) }),
+  );
 });
 afterAll(async () => {
   await server?.close();
