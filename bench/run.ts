@@ -9,6 +9,7 @@ import { createRuntime } from '../runtime/index.js';
 import { compileFixture } from './compileFixture.js';
 import { readConfig } from './config.js';
 import { contendersFor } from './contenders.js';
+import { contextCostTable } from './context.js';
 import { postmasterOf } from './cpu.js';
 import { startBenchDatabase } from './database.js';
 import { buildBlogSchema, graphqlJsRunner } from './graphqlJs.js';
@@ -57,6 +58,20 @@ async function main(): Promise<void> {
       memory = await streamMemory(url, path.join(outDir, 'index.js'));
     }
 
+    let context = '';
+    if (config.only.length === 0 || config.only.some((o) => 'context'.includes(o))) {
+      log('request context cost: the same queries with and without a context...');
+      context = await contextCostTable(
+        url,
+        operations,
+        [
+          ['PostWithAuthor (object)', 'PostWithAuthor', { id: '22222222-2222-4222-8222-000000000007' }],
+          ['PostsPage (list of 100)', 'PostsPage', { offset: 0 }],
+        ],
+        500,
+      );
+    }
+
     const cpus = os.cpus();
     process.stdout.write(
       `\nFraise benchmark: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, ` +
@@ -66,6 +81,7 @@ async function main(): Promise<void> {
     );
     if (results.length > 0) process.stdout.write(`${loadTable(results)}\n\n`);
     if (memory) process.stdout.write(`Streaming memory, AllPosts:\n\n${memory}\n\n`);
+    if (context) process.stdout.write(`${context}\n\n`);
     process.stdout.write(`Total run time (seeding included): ${elapsedTotal().toFixed(0)} s\n`);
   } finally {
     await pool.end();
