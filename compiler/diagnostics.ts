@@ -11,9 +11,13 @@ export interface SourceLocation {
   readonly lineText: string;
 }
 
+export type Severity = 'error' | 'warning';
+
 export interface Diagnostic {
-  /** Stable code, e.g. FRAISE_UNKNOWN_VIEW. */
+  /** Stable code, e.g. FRAISE_UNKNOWN_VIEW (the catalogue is in docs/cli.md). */
   readonly code: string;
+  /** Absent means error: a warning never fails a compile. */
+  readonly severity?: Severity;
   readonly message: string;
   readonly hint?: string;
   readonly location?: SourceLocation;
@@ -58,10 +62,16 @@ export function fromGraphQLError(code: string, error: GraphQLError): Diagnostic 
   return { code, message: error.message, ...(location ? { location } : {}) };
 }
 
+export function warning(code: string, message: string, node?: ASTNode | null, hint?: string): Diagnostic {
+  return { ...diagnostic(code, message, node, hint), severity: 'warning' };
+}
+
+export const isError = (d: Diagnostic): boolean => (d.severity ?? 'error') === 'error';
+
 /** `file:line:column: error CODE: message`, then the source line with a caret, then the hint. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.column}: ` : '';
-  const lines = [`${where}error ${d.code}: ${d.message}`];
+  const lines = [`${where}${d.severity ?? 'error'} ${d.code}: ${d.message}`];
   if (d.location) {
     const gutter = `${d.location.line} | `;
     lines.push(gutter + d.location.lineText);
@@ -69,6 +79,19 @@ export function formatDiagnostic(d: Diagnostic): string {
   }
   if (d.hint) lines.push(`hint: ${d.hint}`);
   return lines.join('\n');
+}
+
+/** The JSON form (`--format json`): one flat object per diagnostic, for editors and CI annotations. */
+export function diagnosticJson(d: Diagnostic): Record<string, string | number | null> {
+  return {
+    severity: d.severity ?? 'error',
+    code: d.code,
+    message: d.message,
+    hint: d.hint ?? null,
+    file: d.location?.file ?? null,
+    line: d.location?.line ?? null,
+    column: d.location?.column ?? null,
+  };
 }
 
 /** Levenshtein-based suggestion, for "did you mean" hints. */

@@ -14,7 +14,7 @@ import {
 } from 'graphql';
 import { diagnostic } from '../diagnostics.js';
 import type { BoundView } from '../metadata/checkSchema.js';
-import { isListOutput, jsonKeyOf, relationOf, snakeCase } from '../schema/model.js';
+import { dataKeyOf, isListOutput, jsonKeyOf, relationOf } from '../schema/model.js';
 import { collectFields } from './collectFields.js';
 import type { PlanContext } from './context.js';
 import type { FieldPlan, Join, ObjectSelection, OperationPlan, Param, RootField } from './ir.js';
@@ -43,7 +43,7 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
       fields.push({ kind: 'RootList', key, view, query: planListQuery(ctx, named, view, node.arguments ?? []), selection });
     } else {
       const keys = (node.arguments ?? []).map((arg) => {
-        const column = snakeCase(arg.name.value);
+        const column = dataKeyOf(ctx.schema, arg.name.value);
         const argType = def.args.find((a) => a.name === arg.name.value)?.type;
         return { column, param: lookupParam(arg.value, argType, view.columns.get(column) ?? "text") };
       });
