@@ -25,6 +25,8 @@ Options:
   --format <text|json>   report as text on stderr (default) or JSON on stdout
   -h, --help             this text`;
 
+const PREPARE = 'PREPARE fraise_check AS ';
+
 interface PgError {
   readonly message: string;
   readonly code?: string;
@@ -91,7 +93,7 @@ async function prepareAll(databaseUrl: string, operations: readonly CompiledStat
       for (const statement of operation.statements) {
         await client.query('SAVEPOINT fraise_check');
         try {
-          await client.query(`PREPARE fraise_check AS ${statement.text}`);
+          await client.query(`${PREPARE}${statement.text}`);
           await client.query('DEALLOCATE fraise_check');
         } catch (error) {
           const e = error as PgError;
@@ -122,13 +124,15 @@ async function driftDiagnostic(
   statement: { name: string; text: string },
   error: PgError,
 ): Promise<Diagnostic> {
-  const location = await statementLocation(out, cwd, operation.name, statement, error.position ? Number(error.position) : 1);
+  // PostgreSQL counts the position in the PREPARE command; the statement starts after its prefix.
+  const position = error.position ? Math.max(1, Number(error.position) - PREPARE.length) : 1;
+  const location = await statementLocation(out, cwd, operation.name, statement, position);
   return {
     code: 'FRAISE_DRIFT',
     message: `Operation "${operation.name}" no longer fits the database: ${error.message} (statement ${statement.name}${error.code ? `, SQLSTATE ${error.code}` : ''}).`,
-    hint: error.hint
-      ? `${error.hint} Or: the database changed since the compile; migrate it, or update the schema and recompile.`
-      : 'The database changed since the compile (a dropped or renamed column or view, a changed type): migrate it, or update the schema and recompile.',
+    hint:
+      'The database changed since the compile (a dropped or renamed column or view, a changed type): migrate it, or update the schema and recompile.' +
+      (error.hint ? ` PostgreSQL says: ${error.hint}` : ''),
     ...(location ? { location } : {}),
   };
 }
