@@ -118,7 +118,10 @@ export function reportSuccess(
 function usageFailure(io: Streams, format: OutputFormat, diagnostics: readonly Diagnostic[]): number {
   if (format === 'json') printJson(io, false, diagnostics);
   else printDiagnostics(io, diagnostics);
-  if (format === 'text' && diagnostics.some((d) => d.code === 'FRAISE_USAGE')) io.stderr.write(`${COMPILE_USAGE}\n`);
+  if (format === 'text') {
+    if (diagnostics.some((d) => d.code === 'FRAISE_USAGE')) io.stderr.write(`${COMPILE_USAGE}\n`);
+    else io.stderr.write(`fraise-compile: ${countText(diagnostics)}; nothing was written.\n`);
+  }
   return 2;
 }
 

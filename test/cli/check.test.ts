@@ -27,6 +27,13 @@ describe('check', () => {
     expect(run).toEqual({ code: 0, stdout: 'fraise-compile check: 3 statement(s) of 3 operation(s) prepare on the database.\n', stderr: '' });
   });
 
+  it('checks a .ts-only output folder too', async () => {
+    const compiled = await runCli(['--schema', BLOG_SCHEMA, '--operations', 'ops/*.graphql', '--out', 'ts-only', '--output', 'ts', '--database-url', db.url], dir);
+    expect([compiled.code, compiled.stderr]).toEqual([0, '']);
+    const run = await runCli(['check', '--database-url', db.url, '--out', 'ts-only'], dir);
+    expect(run).toEqual({ code: 0, stdout: 'fraise-compile check: 3 statement(s) of 3 operation(s) prepare on the database.\n', stderr: '' });
+  });
+
   it('reports a dropped column and a changed type, and exits 1', async () => {
     await db.pool.query(`
       DROP VIEW v_user CASCADE;
