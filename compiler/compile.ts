@@ -29,6 +29,11 @@ import { persistedQueryManifest } from './emit/manifest.js';
 import type { Naming, OutputKind } from './config/types.js';
 import { setSchemaOptions } from './schema/projectOptions.js';
 import { type CachedOperation, type CompileCache, createCompileCache, metadataKey } from './compileCache.js';
+import { indexMetadata } from './metadata/resolve.js';
+import { listFields } from './risks/listFields.js';
+import { pagesTooLarge } from './risks/pageSize.js';
+import { unboundedLists } from './risks/unboundedList.js';
+import { unindexedJsonFilters } from './risks/jsonFilterIndex.js';
 
 export interface CompileOptions {
   readonly schema: readonly string[];
@@ -91,7 +96,9 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     options.naming ?? 'camel',
     options.scalars ?? {},
     options.output ?? 'both',
+    options.maxPageSize ?? null,
   ]);
+  const resolved = indexMetadata(metadata);
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const compiled: { name: string; id: string; body: string }[] = [];
@@ -100,9 +107,11 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     const key = sha256(`${contextKey}\n${sourceFile}\n${operationBody(operation, validated.fragments)}`);
     let entry = cache.operations.get(key);
     if (!entry) {
+      const lists = listFields(schema, resolved, validated.fragments, operation);
+      const tooLarge = pagesTooLarge(lists, options.maxPageSize);
       const result = compileOperation(schema, checked.catalog, validated.fragments, operation);
-      if ('diagnostics' in result) {
-        diagnostics.push(...result.diagnostics);
+      if ('diagnostics' in result || tooLarge.length > 0) {
+        diagnostics.push(...tooLarge, ...('diagnostics' in result ? result.diagnostics : []));
         continue;
       }
       const name = operation.name!.value;
@@ -115,7 +124,8 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
         variablesType: variablesTs(schema, operation),
         dataType: dataTs(schema, operation, validated.fragments),
       });
-      entry = { ts: module.ts, dts: module.dts, compiled: { name, id: result.id, body: result.body }, warnings: [] };
+      const warnings = [...unboundedLists(lists), ...unindexedJsonFilters(schema, resolved, lists)];
+      entry = { ts: module.ts, dts: module.dts, compiled: { name, id: result.id, body: result.body }, warnings };
     }
     used.set(key, entry);
     files.set(`${entry.compiled.name}.ts`, entry.ts);
@@ -145,7 +155,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   cache.javascript = javascript;
   files.set('persisted-queries.json', persistedQueryManifest(compiled));
   files.set('schema.graphql', printSchema(schema));
-  return { ok: true, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), operations: compiled.map((c) => c.name), warnings: [] };
+  return { ok: true, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), operations: compiled.map((c) => c.name), warnings: [...used.values()].flatMap((e) => e.warnings) };
 }
 
 interface CompiledOperationParts {

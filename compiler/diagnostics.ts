@@ -2,6 +2,7 @@
 // first, so one run reports everything that is wrong, each with file:line:column and a caret.
 import type { ASTNode, GraphQLError, Source } from 'graphql';
 import { getLocation } from 'graphql';
+import { defaultHint } from './diagnosticCodes.js';
 
 export interface SourceLocation {
   readonly file: string;
@@ -54,12 +55,15 @@ export function diagnostic(
   return { code, message, ...(hint ? { hint } : {}), ...(location ? { location } : {}) };
 }
 
+/** A graphql-js error; its trailing "Did you mean ...?" becomes the hint. */
 export function fromGraphQLError(code: string, error: GraphQLError): Diagnostic {
   const node = error.nodes?.[0];
   const source = error.source ?? node?.loc?.source;
   const offset = error.positions?.[0] ?? node?.loc?.start;
   const location = source && offset !== undefined ? locationOf(source, offset) : undefined;
-  return { code, message: error.message, ...(location ? { location } : {}) };
+  const suggestion = / (Did you mean [^]*\?)$/.exec(error.message);
+  const message = suggestion ? error.message.slice(0, suggestion.index) : error.message;
+  return { code, message, ...(suggestion ? { hint: suggestion[1]! } : {}), ...(location ? { location } : {}) };
 }
 
 export function warning(code: string, message: string, node?: ASTNode | null, hint?: string): Diagnostic {
@@ -77,7 +81,8 @@ export function formatDiagnostic(d: Diagnostic): string {
     lines.push(gutter + d.location.lineText);
     lines.push(' '.repeat(gutter.length + d.location.column - 1) + '^');
   }
-  if (d.hint) lines.push(`hint: ${d.hint}`);
+  const hint = d.hint ?? defaultHint(d.code);
+  if (hint) lines.push(`hint: ${hint}`);
   return lines.join('\n');
 }
 
@@ -87,7 +92,7 @@ export function diagnosticJson(d: Diagnostic): Record<string, string | number | 
     severity: d.severity ?? 'error',
     code: d.code,
     message: d.message,
-    hint: d.hint ?? null,
+    hint: d.hint ?? defaultHint(d.code) ?? null,
     file: d.location?.file ?? null,
     line: d.location?.line ?? null,
     column: d.location?.column ?? null,

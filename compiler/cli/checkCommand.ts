@@ -58,7 +58,7 @@ export async function checkCommand(argv: readonly string[], io: Streams, cwd = p
   if (!config.out) return usage('missing --out (the compiled output folder)', 'Give --out or "out" in fraise.config.json.');
   if (!config.databaseUrl) return usage('missing --database-url', 'Give --database-url or set DATABASE_URL.');
 
-  const loaded = await loadCompiledOperations(config.out);
+  const loaded = await loadCompiledOperations(config.out, displayPath(config.out, cwd));
   if ('diagnostics' in loaded) {
     finish(false, loaded.diagnostics, 'nothing was checked.');
     return 1;

@@ -30,6 +30,7 @@ Options:
   --naming <camel|preserve>  field userId reads data key user_id (camel, default) or userId
   --output <both|ts|js>  emit .ts + .js + .d.ts (default), .ts only, or .js + .d.ts
   --max-page-size <n>    largest limit a list may ask for
+  --ignore-warning <code>  do not report this warning code (repeatable)
   --watch                recompile on every change of schema, operations, snapshot or config
   --format <text|json>   diagnostics as text on stderr (default) or JSON on stdout
   -h, --help             this text
@@ -45,6 +46,7 @@ const OPTIONS = {
   naming: { type: 'string' },
   output: { type: 'string' },
   'max-page-size': { type: 'string' },
+  'ignore-warning': { type: 'string', multiple: true },
   watch: { type: 'boolean' },
 } as const;
 
@@ -59,11 +61,11 @@ export async function compileCommand(argv: readonly string[], io: Streams, cwd =
   if (missing.length > 0) {
     return usageFailure(io, format, [
       { code: 'FRAISE_USAGE', message: `missing ${missing.map((m) => `--${m}`).join(', ')}`,
-        hint: 'Give them on the command line or in fraise.config.json (see docs/cli.md).' },
+        hint: 'Give them on the command line or in fraise.config.json; fraise-compile --help lists the options.' },
     ]);
   }
   if (values['watch']) return watchProject(config, { io, format, cwd });
-  const metadata = await loadMetadata({ metadataFile: config.metadata, databaseUrl: config.databaseUrl });
+  const metadata = await loadMetadata({ metadataFile: config.metadata, databaseUrl: config.databaseUrl, cwd });
   const started = performance.now();
   const result = 'diagnostics' in metadata ? ({ ok: false, diagnostics: metadata.diagnostics } as const) : await compileWith(config, metadata, cwd);
   if (!result.ok) return reportFailure(io, format, result.diagnostics);
@@ -105,12 +107,13 @@ export function reportSuccess(
   written: readonly string[] | undefined,
 ): void {
   const out = displayPath(config.out!, cwd);
+  const warnings = result.warnings.filter((w) => !config.ignoreWarnings.includes(w.code));
   if (format === 'json') {
-    printJson(io, true, result.warnings, { out, operations: result.operations, ms, ...(written ? { written } : {}) });
+    printJson(io, true, warnings, { out, operations: result.operations, ms, ...(written ? { written } : {}) });
     return;
   }
-  printDiagnostics(io, result.warnings);
-  const warned = result.warnings.length > 0 ? ` (${result.warnings.length} warning(s))` : '';
+  printDiagnostics(io, warnings);
+  const warned = warnings.length > 0 ? ` (${warnings.length} warning(s))` : '';
   const changed = written ? `, ${written.length} file(s) changed` : '';
   io.stdout.write(`fraise-compile: ${result.operations.length} operation(s) compiled to ${out} in ${ms} ms${changed}${warned}\n`);
 }
@@ -118,10 +121,7 @@ export function reportSuccess(
 function usageFailure(io: Streams, format: OutputFormat, diagnostics: readonly Diagnostic[]): number {
   if (format === 'json') printJson(io, false, diagnostics);
   else printDiagnostics(io, diagnostics);
-  if (format === 'text') {
-    if (diagnostics.some((d) => d.code === 'FRAISE_USAGE')) io.stderr.write(`${COMPILE_USAGE}\n`);
-    else io.stderr.write(`fraise-compile: ${countText(diagnostics)}; nothing was written.\n`);
-  }
+  if (format === 'text') io.stderr.write(`fraise-compile: ${countText(diagnostics)}; nothing was written.\n`);
   return 2;
 }
 

@@ -12,7 +12,7 @@ export interface CompiledStatements {
   readonly statements: readonly { readonly name: string; readonly text: string }[];
 }
 
-export async function loadCompiledOperations(out: string): Promise<{ operations: CompiledStatements[] } | { diagnostics: Diagnostic[] }> {
+export async function loadCompiledOperations(out: string, shownAs = out): Promise<{ operations: CompiledStatements[] } | { diagnostics: Diagnostic[] }> {
   const js = path.join(out, 'index.js');
   const ts = path.join(out, 'index.ts');
   const exists = (file: string): Promise<boolean> => stat(file).then(() => true, () => false);
@@ -31,11 +31,11 @@ export async function loadCompiledOperations(out: string): Promise<{ operations:
         await rm(dir, { recursive: true, force: true });
       }
     } else {
-      return { diagnostics: [{ code: 'FRAISE_NO_OUTPUT', message: `No compiled output in "${out}" (no index.js or index.ts).`,
+      return { diagnostics: [{ code: 'FRAISE_NO_OUTPUT', message: `No compiled output in "${shownAs}" (no index.js or index.ts).`,
         hint: 'Compile first (fraise-compile --out DIR), and give check the same --out.' }] };
     }
   } catch (error) {
-    return { diagnostics: [{ code: 'FRAISE_NO_OUTPUT', message: `Cannot load the compiled output in "${out}": ${(error as Error).message}`,
+    return { diagnostics: [{ code: 'FRAISE_NO_OUTPUT', message: `Cannot load the compiled output in "${shownAs}": ${(error as Error).message}`,
       hint: 'Recompile the folder with this version of fraise-compile.' }] };
   }
   const byName = module.operationsByName ?? {};

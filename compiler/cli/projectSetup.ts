@@ -21,6 +21,7 @@ export async function projectConfig(values: ParsedValues, cwd: string): Promise<
       naming: str(values['naming']),
       output: str(values['output']),
       maxPageSize: str(values['max-page-size']),
+      ignoreWarnings: strs(values['ignore-warning']),
     }),
   };
   const loaded = await loadConfig(flags, cwd);

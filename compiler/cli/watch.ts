@@ -60,7 +60,7 @@ export async function watchProject(initial: ProjectConfig, ctx: WatchContext): P
       reloadMetadata = true;
     }
     reloadConfig = false;
-    if (reloadMetadata) metadata = await loadMetadata({ metadataFile: config.metadata, databaseUrl: config.databaseUrl });
+    if (reloadMetadata) metadata = await loadMetadata({ metadataFile: config.metadata, databaseUrl: config.databaseUrl, cwd: ctx.cwd });
     reloadMetadata = false;
     const result = metadata && 'diagnostics' in metadata
       ? ({ ok: false, diagnostics: metadata.diagnostics } as const)
@@ -111,7 +111,7 @@ export async function watchProject(initial: ProjectConfig, ctx: WatchContext): P
   };
   function updateWatchers(): void {
     const dirs = new Set<string>();
-    for (const pattern of [...config.schema, ...config.operations]) if (!pattern.startsWith('!')) dirs.add(staticBase(pattern));
+    for (const pattern of patterns()) dirs.add(staticBase(pattern));
     for (const file of [...config.configFiles, ...(config.metadata ? [config.metadata] : [])]) dirs.add(path.dirname(file));
     dirs.add(ctx.cwd); // a configuration file created later
     for (const [dir, watcher] of watchers) {
@@ -139,9 +139,10 @@ export async function watchProject(initial: ProjectConfig, ctx: WatchContext): P
   }
   /** Recursive only where a pattern reaches below its base folder (`**`, `a/*\/b`). */
   const needsRecursion = (dir: string): boolean =>
-    [...config.schema, ...config.operations].some(
-      (p) => !p.startsWith('!') && staticBase(p) === dir && path.relative(dir, p).split(/[\\/]/).length > 1,
-    );
+    patterns().some((p) => staticBase(p) === dir && path.relative(dir, p).split(/[\\/]/).length > 1);
+  /** The positive patterns, absolute. */
+  const patterns = (): string[] =>
+    [...config.schema, ...config.operations].filter((p) => !p.startsWith('!')).map((p) => path.resolve(ctx.cwd, p));
 
   await build();
   return new Promise<number>((resolve) => {

@@ -31,6 +31,7 @@ export interface ConfigFlags {
   readonly naming?: string;
   readonly output?: string;
   readonly maxPageSize?: string;
+  readonly ignoreWarnings?: readonly string[];
 }
 
 type Layer = Partial<{
@@ -43,9 +44,10 @@ type Layer = Partial<{
   scalars: Record<string, string>;
   maxPageSize: number;
   output: OutputKind;
+  ignoreWarnings: string[];
 }>;
 
-const KEYS = ['schema', 'operations', 'out', 'metadata', 'databaseUrl', 'naming', 'scalars', 'maxPageSize', 'output'] as const;
+const KEYS = ['schema', 'operations', 'out', 'metadata', 'databaseUrl', 'naming', 'scalars', 'maxPageSize', 'output', 'ignoreWarnings'] as const;
 
 export async function loadConfig(
   flags: ConfigFlags,
@@ -58,7 +60,7 @@ export async function loadConfig(
   const rc = await findFirst(cwd, GRAPHQL_CONFIGS);
   if (rc) {
     configFiles.push(rc.file);
-    layers.push(graphqlConfigLayer(rc.file, rc.text, diagnostics));
+    layers.push(graphqlConfigLayer(rc.file, rc.text, diagnostics, cwd));
   }
   const fraiseFile = flags.config ? path.resolve(cwd, flags.config) : path.join(cwd, FRAISE_CONFIG);
   const text = await readFile(fraiseFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -69,8 +71,8 @@ export async function loadConfig(
   });
   if (text !== undefined) {
     configFiles.push(fraiseFile);
-    const value = parseConfigText(fraiseFile, text, diagnostics);
-    if (value !== undefined) layers.push(readLayer(fraiseFile, text, value, diagnostics, KEYS));
+    const value = parseConfigText(fraiseFile, text, diagnostics, cwd);
+    if (value !== undefined) layers.push(readLayer(fraiseFile, text, value, diagnostics, KEYS, cwd));
   }
   layers.push(flagLayer(flags, cwd, diagnostics));
   if (diagnostics.length > 0) return { diagnostics };
@@ -87,6 +89,7 @@ export async function loadConfig(
       scalars: merged.scalars ?? {},
       ...(merged.maxPageSize !== undefined ? { maxPageSize: merged.maxPageSize } : {}),
       output: merged.output ?? 'both',
+      ignoreWarnings: merged.ignoreWarnings ?? [],
       configFiles,
     },
   };
@@ -101,7 +104,7 @@ async function findFirst(dir: string, names: readonly string[]): Promise<{ file:
   return undefined;
 }
 
-function parseConfigText(file: string, text: string, diagnostics: Diagnostic[]): unknown {
+function parseConfigText(file: string, text: string, diagnostics: Diagnostic[], cwd: string): unknown {
   const json = file.endsWith('.json') || !/\.ya?ml$/.test(file) && text.trimStart().startsWith('{');
   try {
     return json ? JSON.parse(text) : parseYaml(text);
@@ -109,21 +112,21 @@ function parseConfigText(file: string, text: string, diagnostics: Diagnostic[]):
     const message = (error as Error).message.split('\n')[0]!;
     const offset = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
     diagnostics.push({ code: 'FRAISE_BAD_CONFIG', message: `${path.basename(file)} is not valid ${json ? 'JSON' : 'YAML'}: ${message}`,
-      hint: 'Fix the syntax; the file is read as JSON when it ends in .json or starts with {.', location: locateKey(file, text, undefined, offset) });
+      hint: 'Fix the syntax; the file is read as JSON when it ends in .json or starts with {.', location: locateKey(file, text, undefined, cwd, offset) });
     return undefined;
   }
 }
 
-function graphqlConfigLayer(file: string, text: string, diagnostics: Diagnostic[]): Layer {
-  const value = parseConfigText(file, text, diagnostics);
+function graphqlConfigLayer(file: string, text: string, diagnostics: Diagnostic[], cwd: string): Layer {
+  const value = parseConfigText(file, text, diagnostics, cwd);
   if (value === undefined) return {};
   if (!isRecord(value)) {
-    diagnostics.push(badValue(file, text, undefined, `${path.basename(file)} must hold an object.`, 'Write schema: and documents: keys.'));
+    diagnostics.push(badValue(file, text, undefined, `${path.basename(file)} must hold an object.`, 'Write schema: and documents: keys.', cwd));
     return {};
   }
   if (value['schema'] === undefined && value['projects'] !== undefined) {
     diagnostics.push(badValue(file, text, 'projects', 'Multi-project graphql-config files are not supported.',
-      'Put schema and documents at the top level, or write a fraise.config.json.'));
+      'Put schema and documents at the top level, or write a fraise.config.json.', cwd));
     return {};
   }
   const base: Record<string, unknown> = {};
@@ -132,14 +135,14 @@ function graphqlConfigLayer(file: string, text: string, diagnostics: Diagnostic[
   const extensions = isRecord(value['extensions']) ? value['extensions'] : {};
   const fraise = isRecord(extensions['fraise']) ? extensions['fraise'] : {};
   return {
-    ...readLayer(file, text, base, diagnostics, ['schema', 'operations']),
-    ...readLayer(file, text, fraise, diagnostics, KEYS.filter((k) => k !== 'schema' && k !== 'operations')),
+    ...readLayer(file, text, base, diagnostics, ['schema', 'operations'], cwd),
+    ...readLayer(file, text, fraise, diagnostics, KEYS.filter((k) => k !== 'schema' && k !== 'operations'), cwd),
   };
 }
 
-function readLayer(file: string, text: string, value: unknown, diagnostics: Diagnostic[], allowed: readonly string[]): Layer {
+function readLayer(file: string, text: string, value: unknown, diagnostics: Diagnostic[], allowed: readonly string[], cwd: string): Layer {
   if (!isRecord(value)) {
-    diagnostics.push(badValue(file, text, undefined, `${path.basename(file)} must hold a JSON object.`, `Keys: ${allowed.join(', ')}.`));
+    diagnostics.push(badValue(file, text, undefined, `${path.basename(file)} must hold a JSON object.`, `Keys: ${allowed.join(', ')}.`, cwd));
     return {};
   }
   const dir = path.dirname(file);
@@ -147,7 +150,7 @@ function readLayer(file: string, text: string, value: unknown, diagnostics: Diag
   for (const [key, v] of Object.entries(value)) {
     if (key === '$schema') continue;
     const fail = (message: string, hint: string): void => {
-      diagnostics.push(badValue(file, text, key, message, hint));
+      diagnostics.push(badValue(file, text, key, message, hint, cwd));
     };
     if (!allowed.includes(key)) {
       const suggestion = didYouMean(key, allowed);
@@ -160,7 +163,7 @@ function readLayer(file: string, text: string, value: unknown, diagnostics: Diag
         const list = typeof v === 'string' ? [v] : Array.isArray(v) && v.every((p) => typeof p === 'string') ? (v as string[]) : undefined;
         if (!list || list.length === 0) fail(`"${key}" must be a glob or a list of globs.`, `Example: "${key}": ["${key === 'schema' ? 'schema' : 'src'}/**/*.graphql"].`);
         else if (list.some((p) => /^https?:/.test(p))) fail(`"${key}" must name local .graphql files, not a URL.`, 'Fraise compiles from SDL files; save the schema to a file.');
-        else layer[key] = list.map((p) => resolvePattern(dir, p));
+        else layer[key] = list.map((p) => resolvePattern(dir, p, cwd));
         break;
       }
       case 'out':
@@ -181,6 +184,10 @@ function readLayer(file: string, text: string, value: unknown, diagnostics: Diag
         if (!isRecord(v) || !Object.values(v).every((t) => typeof t === 'string')) fail('"scalars" must map scalar names to TypeScript types.', 'Example: "scalars": { "BigInt": "string" }.');
         else layer.scalars = v as Record<string, string>;
         break;
+      case 'ignoreWarnings':
+        if (!Array.isArray(v) || !v.every((c) => typeof c === 'string')) fail('"ignoreWarnings" must be a list of warning codes.', 'Example: "ignoreWarnings": ["FRAISE_UNBOUNDED_LIST"].');
+        else layer.ignoreWarnings = v as string[];
+        break;
       case 'maxPageSize':
         if (!Number.isSafeInteger(v) || (v as number) < 1) fail('"maxPageSize" must be a positive integer.', 'Example: "maxPageSize": 100.');
         else layer.maxPageSize = v as number;
@@ -195,8 +202,9 @@ function flagLayer(flags: ConfigFlags, cwd: string, diagnostics: Diagnostic[]): 
   const usage = (message: string, hint: string): void => {
     diagnostics.push({ code: 'FRAISE_USAGE', message, hint });
   };
-  if (flags.schema) layer.schema = flags.schema.map((p) => resolvePattern(cwd, p));
-  if (flags.operations) layer.operations = flags.operations.map((p) => resolvePattern(cwd, p));
+  if (flags.schema) layer.schema = [...flags.schema];
+  if (flags.operations) layer.operations = [...flags.operations];
+  if (flags.ignoreWarnings) layer.ignoreWarnings = [...flags.ignoreWarnings];
   if (flags.out !== undefined) layer.out = path.resolve(cwd, flags.out);
   if (flags.metadata !== undefined) layer.metadata = path.resolve(cwd, flags.metadata);
   if (flags.databaseUrl !== undefined) layer.databaseUrl = flags.databaseUrl;
@@ -216,15 +224,19 @@ function flagLayer(flags: ConfigFlags, cwd: string, diagnostics: Diagnostic[]): 
   return layer;
 }
 
-/** A glob relative to `dir`, made absolute (keeping a leading `!` of a negated pattern). */
-function resolvePattern(dir: string, pattern: string): string {
+/**
+ * A glob relative to `dir`, made absolute (keeping a leading `!` of a negated pattern) unless `dir`
+ * is the working directory, so that messages show patterns as they were written.
+ */
+function resolvePattern(dir: string, pattern: string, cwd: string): string {
+  if (path.resolve(dir) === path.resolve(cwd) || path.isAbsolute(pattern.replace(/^!/, ''))) return pattern;
   const negated = pattern.startsWith('!');
   const resolved = path.resolve(dir, negated ? pattern.slice(1) : pattern);
   return negated ? `!${resolved}` : resolved;
 }
 
-function badValue(file: string, text: string, key: string | undefined, message: string, hint: string): Diagnostic {
-  return { code: 'FRAISE_BAD_CONFIG', message, hint, location: locateKey(file, text, key) };
+function badValue(file: string, text: string, key: string | undefined, message: string, hint: string, cwd: string): Diagnostic {
+  return { code: 'FRAISE_BAD_CONFIG', message, hint, location: locateKey(file, text, key, cwd) };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { SourceLocation } from '../diagnostics.js';
 
-export function locateKey(file: string, text: string, key: string | undefined, fallbackOffset = 0): SourceLocation {
+export function locateKey(file: string, text: string, key: string | undefined, cwd: string, fallbackOffset = 0): SourceLocation {
   let offset = fallbackOffset;
   if (key !== undefined) {
     const json = text.indexOf(JSON.stringify(key));
@@ -12,7 +12,7 @@ export function locateKey(file: string, text: string, key: string | undefined, f
   }
   const before = text.slice(0, offset).split(/\r\n|\n/);
   const line = before.length;
-  const name = path.relative(process.cwd(), file);
+  const name = path.relative(cwd, file);
   return {
     file: name.startsWith('..') ? file : name,
     line,

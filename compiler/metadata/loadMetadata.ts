@@ -7,8 +7,9 @@ import type { DatabaseMetadata } from './types.js';
 export async function loadMetadata(source: {
   readonly metadataFile?: string | undefined;
   readonly databaseUrl?: string | undefined;
+  readonly cwd?: string;
 }): Promise<DatabaseMetadata | { diagnostics: Diagnostic[] }> {
-  if (source.metadataFile !== undefined) return readMetadataFile(source.metadataFile);
+  if (source.metadataFile !== undefined) return readMetadataFile(source.metadataFile, source.cwd);
   if (!source.databaseUrl) {
     return {
       diagnostics: [

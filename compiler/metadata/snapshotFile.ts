@@ -8,13 +8,13 @@ import { METADATA_FORMAT, METADATA_VERSION, type DatabaseMetadata } from './type
 
 const LISTS = ['searchPath', 'relations', 'functions', 'enums', 'indexes'] as const;
 
-export async function readMetadataFile(file: string): Promise<DatabaseMetadata | { diagnostics: Diagnostic[] }> {
+export async function readMetadataFile(file: string, cwd = process.cwd()): Promise<DatabaseMetadata | { diagnostics: Diagnostic[] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return bad(`Cannot read the metadata snapshot "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-      'Write one with: fraise-compile introspect --database-url URL --out ' + file);
+    return bad(`Cannot read the metadata snapshot "${path.relative(cwd, file)}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      'Write one with: fraise-compile introspect --database-url URL --out ' + path.relative(cwd, file));
   }
   let value: unknown;
   try {
@@ -23,24 +23,24 @@ export async function readMetadataFile(file: string): Promise<DatabaseMetadata |
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message)?.[1];
     return bad(`The metadata snapshot is not valid JSON: ${message}`, 'Regenerate it with fraise-compile introspect.',
-      locate(file, text, position === undefined ? 0 : Number(position)));
+      locate(file, cwd, text, position === undefined ? 0 : Number(position)));
   }
   const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   if (record['format'] !== METADATA_FORMAT || record['version'] !== METADATA_VERSION) {
-    return bad(`"${file}" is not a version ${METADATA_VERSION} Fraise metadata snapshot (format "${METADATA_FORMAT}").`,
-      'Regenerate it with the same fraise-compile version: fraise-compile introspect --database-url URL --out ' + file,
-      locate(file, text, 0));
+    return bad(`"${path.relative(cwd, file)}" is not a version ${METADATA_VERSION} Fraise metadata snapshot (format "${METADATA_FORMAT}").`,
+      'Regenerate it with the same fraise-compile version: fraise-compile introspect --database-url URL --out ' + path.relative(cwd, file),
+      locate(file, cwd, text, 0));
   }
   const missing = LISTS.filter((key) => !Array.isArray(record[key]));
   if (missing.length > 0) {
-    return bad(`The metadata snapshot "${file}" lacks ${missing.join(', ')}.`, 'Regenerate it with fraise-compile introspect.',
-      locate(file, text, 0));
+    return bad(`The metadata snapshot "${path.relative(cwd, file)}" lacks ${missing.join(', ')}.`, 'Regenerate it with fraise-compile introspect.',
+      locate(file, cwd, text, 0));
   }
   return normalizeMetadata(value as DatabaseMetadata);
 }
 
-function locate(absolute: string, text: string, offset: number): SourceLocation {
-  const relative = path.relative(process.cwd(), absolute);
+function locate(absolute: string, cwd: string, text: string, offset: number): SourceLocation {
+  const relative = path.relative(cwd, absolute);
   const file = relative.startsWith('..') ? absolute : relative;
   const before = text.slice(0, offset).split('\n');
   const line = before.length;
