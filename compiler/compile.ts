@@ -23,7 +23,7 @@ import { planOperation } from './plan/planOperation.js';
 import { emitStatement, type EmittedStatement } from './sql/emitSql.js';
 import { expandPieces, hasOptionalParts } from './sql/template.js';
 import { prepareCode, type StatementOut, type TemplateOut, type VariantOut } from './emit/coercionCode.js';
-import { dataTs, variablesTs } from './emit/typeScriptTypes.js';
+import { dataTs, inputDeclarationsTs, variablesTs } from './emit/typeScriptTypes.js';
 import { emitIndexModule, emitOperationModule } from './emit/emitModule.js';
 import { persistedQueryManifest } from './emit/manifest.js';
 import type { Naming, OutputKind } from './config/types.js';
@@ -31,7 +31,6 @@ import { setSchemaOptions } from './schema/projectOptions.js';
 import { type CachedOperation, type CompileCache, createCompileCache, metadataKey } from './compileCache.js';
 import { indexMetadata } from './metadata/resolve.js';
 import { listFields } from './risks/listFields.js';
-import { pagesTooLarge } from './risks/pageSize.js';
 import { unboundedLists } from './risks/unboundedList.js';
 import { unindexedJsonFilters } from './risks/jsonFilterIndex.js';
 
@@ -46,7 +45,10 @@ export interface CompileOptions {
   readonly naming?: Naming;
   /** TypeScript types for scalars, e.g. { BigInt: 'string' }. */
   readonly scalars?: Readonly<Record<string, string>>;
-  /** Largest page a list may ask for; reserved for the planner (not enforced yet). */
+  /**
+   * Largest `limit` a list accepts; a list without a limit returns at most this many rows. Larger
+   * literals are compile errors, larger variables request errors. Unset: no maximum.
+   */
   readonly maxPageSize?: number;
   /** Which files to emit (default both: .ts, .js and .d.ts). */
   readonly output?: OutputKind;
@@ -71,6 +73,14 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const loadErrors = [...schemaFiles.diagnostics, ...operationFiles.diagnostics];
   if (loadErrors.length > 0) return { ok: false, diagnostics: loadErrors };
 
+  if (options.maxPageSize !== undefined && (!Number.isSafeInteger(options.maxPageSize) || options.maxPageSize < 1)) {
+    return {
+      ok: false,
+      diagnostics: [
+        { code: 'FRAISE_BAD_OPTION', message: `maxPageSize must be a positive integer, got ${options.maxPageSize}.`, hint: 'Pass a whole number of rows, at least 1.' },
+      ],
+    };
+  }
   const built = buildFraiseSchema(schemaFiles.files);
   if (!built.schema) return { ok: false, diagnostics: built.diagnostics };
   const schema = built.schema;
@@ -107,11 +117,9 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     const key = sha256(`${contextKey}\n${sourceFile}\n${operationBody(operation, validated.fragments)}`);
     let entry = cache.operations.get(key);
     if (!entry) {
-      const lists = listFields(schema, resolved, validated.fragments, operation);
-      const tooLarge = pagesTooLarge(lists, options.maxPageSize);
-      const result = compileOperation(schema, checked.catalog, validated.fragments, operation);
-      if ('diagnostics' in result || tooLarge.length > 0) {
-        diagnostics.push(...tooLarge, ...('diagnostics' in result ? result.diagnostics : []));
+      const result = compileOperation(schema, checked.catalog, validated.fragments, operation, options.maxPageSize);
+      if ('diagnostics' in result) {
+        diagnostics.push(...result.diagnostics);
         continue;
       }
       const name = operation.name!.value;
@@ -120,11 +128,13 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
         name,
         kind: 'query',
         sourceFile,
-        optionalFilterCount: findConditions(operation, validated.fragments).optionalFilters.length,
+        optionalFilterCount: findConditions(operation, validated.fragments, schema).optionalFilters.length,
         variablesType: variablesTs(schema, operation),
+        inputDeclarations: inputDeclarationsTs(schema, operation),
         dataType: dataTs(schema, operation, validated.fragments),
       });
-      const warnings = [...unboundedLists(lists), ...unindexedJsonFilters(schema, resolved, lists)];
+      const lists = listFields(schema, resolved, validated.fragments, operation);
+      const warnings = [...unboundedLists(lists, options.maxPageSize), ...unindexedJsonFilters(schema, resolved, lists)];
       entry = { ts: module.ts, dts: module.dts, compiled: { name, id: result.id, body: result.body }, warnings };
     }
     used.set(key, entry);
@@ -166,6 +176,7 @@ interface CompiledOperationParts {
   readonly templates: readonly TemplateOut[];
   readonly prepareHelpers: string;
   readonly prepareBody: string;
+  readonly dynamic: boolean;
 }
 
 function compileOperation(
@@ -173,8 +184,9 @@ function compileOperation(
   catalog: ViewCatalog,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   operation: OperationDefinitionNode,
+  maxPageSize: number | undefined,
 ): CompiledOperationParts | { diagnostics: Diagnostic[] } {
-  const { conditions, optionalFilters } = findConditions(operation, fragments);
+  const { conditions, optionalFilters } = findConditions(operation, fragments, schema);
   if (conditions.length > MAX_CONDITIONS || optionalFilters.length > MAX_OPTIONAL_FILTERS) {
     return {
       diagnostics: [
@@ -192,25 +204,26 @@ function compileOperation(
   const variants: VariantOut[] = [];
   let shape: EmittedStatement['shape'] | undefined;
   for (const assignment of assignments(conditions)) {
-    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics }, operation);
+    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics, ...(maxPageSize !== undefined ? { maxPageSize } : {}) }, operation);
     const emitted = emitStatement(plan, optionalBits);
     shape ??= emitted.shape;
     if (hasOptionalParts(emitted.pieces)) {
       const key = JSON.stringify(emitted.pieces);
       let index = templates.findIndex((t) => JSON.stringify(t.pieces) === key);
-      if (index < 0) index = templates.push({ name: `fraise_${sha256(key).slice(0, 16)}`, pieces: emitted.pieces }) - 1;
-      variants.push({ kind: 'template', index, params: emitted.params });
+      const fallbacks = emitted.slots.map((s) => s.tieBreak ?? 'TRUE');
+      if (index < 0) index = templates.push({ name: `fraise_${sha256(key).slice(0, 16)}`, pieces: emitted.pieces, fallbacks }) - 1;
+      variants.push({ kind: 'template', index, params: emitted.params, slots: emitted.slots });
     } else {
       // Parameters are numbered in the order they appear in the text, so lay the values out so.
       const { text, params: order } = expandPieces(emitted.pieces, 0);
       let index = statements.findIndex((s) => s.text === text);
       if (index < 0) index = statements.push({ name: statementName(text), text }) - 1;
-      variants.push({ kind: 'statement', index, params: order.map((i) => emitted.params[i]!) });
+      variants.push({ kind: 'statement', index, params: order.map((i) => emitted.params[i]!), slots: [] });
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
   const body = operationBody(operation, fragments);
-  const prepare = prepareCode({ schema, operation, conditions, optionalFilters, variants });
+  const prepare = prepareCode({ schema, catalog, operation, conditions, optionalFilters, variants });
   return {
     id: sha256(body),
     body,
@@ -219,6 +232,7 @@ function compileOperation(
     templates,
     prepareHelpers: prepare.helpers,
     prepareBody: prepare.body,
+    dynamic: prepare.dynamic,
   };
 }
 

@@ -12,6 +12,11 @@ export interface RuntimeOptions {
   readonly pool: Pool;
   /** Rows per round trip when streaming a list (default 1000). */
   readonly batchSize?: number;
+  /**
+   * Named prepared statements kept per connection (default 256). Whole-variable filters prepare
+   * one statement per shape; beyond this many the least recently used is deallocated.
+   */
+  readonly maxPreparedStatements?: number;
   /** Adds PostgreSQL's error message to DATABASE_ERROR errors. Development only: it can quote data. */
   readonly debug?: boolean;
   /** Sees every database failure (responses only carry the SQLSTATE), e.g. for logging. */
@@ -48,6 +53,7 @@ export interface Runtime {
 }
 
 const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_MAX_PREPARED_STATEMENTS = 256;
 const MAX_BATCH_SIZE = 0x7fffffff; // Execute's row limit is an int32 (and 0 would mean "all")
 
 export function createRuntime(options: RuntimeOptions): Runtime {
@@ -75,7 +81,11 @@ function settingsOf(options: RuntimeOptions): RuntimeSettings {
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new FraiseError('INVALID_OPTIONS', `batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}`);
   }
-  return { pool: options.pool, batchSize, debug: options.debug ?? false, onError: options.onError };
+  const maxPreparedStatements = options.maxPreparedStatements ?? DEFAULT_MAX_PREPARED_STATEMENTS;
+  if (!Number.isSafeInteger(maxPreparedStatements) || maxPreparedStatements < 1) {
+    throw new FraiseError('INVALID_OPTIONS', `maxPreparedStatements must be a positive integer, got ${maxPreparedStatements}`);
+  }
+  return { pool: options.pool, batchSize, maxPreparedStatements, debug: options.debug ?? false, onError: options.onError };
 }
 
 function checkCall(op: AnyCompiledOperation, options: ExecuteOptions | undefined): void {

@@ -1,8 +1,10 @@
 // runtime.execute: one named prepared statement through pool.query, rows parsed into `data`.
-import type { CustomTypesConfig } from 'pg';
+import pg from 'pg';
+import type { CustomTypesConfig, PoolClient } from 'pg';
 import { FraiseError } from './errors.js';
 import { databaseError, rowCountError } from './responseErrors.js';
 import type { RuntimeSettings } from './settings.js';
+import { useStatement } from './statementBound.js';
 import type { AnyCompiledOperation, ExecutionResult, ResultShape } from './types.js';
 
 // Every column comes back as its text: pg would otherwise JSON.parse json/jsonb columns itself, and
@@ -18,9 +20,12 @@ export async function executeOperation(
   if (!prepared.ok) return { errors: prepared.errors };
   const { name, text } = prepared.statement;
   let rows: (string | null)[][];
+  let client: PoolClient | undefined;
   try {
+    client = await settings.pool.connect();
+    await useStatement(client, name, settings.maxPreparedStatements);
     // Named: pg parses it once per connection and reuses the plan afterwards.
-    const result = await settings.pool.query<(string | null)[]>({
+    const result = await client.query<(string | null)[]>({
       name,
       text,
       values: [...prepared.values],
@@ -28,7 +33,10 @@ export async function executeOperation(
       types: rawText,
     });
     rows = result.rows;
+    client.release();
   } catch (error) {
+    // After a statement's error the session is intact; anything else may have broken the connection.
+    client?.release(isStatementError(error) ? undefined : (error as Error));
     settings.onError?.(error, op);
     return { data: null, errors: [databaseError(error, settings.debug)] };
   }
@@ -55,4 +63,8 @@ function parseRow(row: string | null): unknown {
   } catch (cause) {
     throw new FraiseError('INVALID_ROW', 'A result row did not hold JSON text', { cause });
   }
+}
+
+function isStatementError(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC';
 }

@@ -3,13 +3,13 @@
 // has drained. Failures before the first byte become a GraphQL error response; after it the
 // writable is destroyed, since the JSON cannot be completed.
 import type { Writable } from 'node:stream';
-import type { Pool } from 'pg';
 import { FraiseError } from './errors.js';
 import { errorsBody, framesFor, joinRows, rowText, type Frames } from './frames.js';
 import { PortalCursor } from './portalCursor.js';
 import { ResponseSink } from './responseSink.js';
 import { databaseError, ResponseFailure, rowCountError } from './responseErrors.js';
 import type { RuntimeSettings } from './settings.js';
+import { useStatement } from './statementBound.js';
 import type { AnyCompiledOperation, ResultShape } from './types.js';
 
 /** Single-row shapes fetch two rows: enough to tell "one" from "several" without reading on. */
@@ -32,7 +32,7 @@ export async function streamOperation(
   const sink = new ResponseSink(writable, () => cursor.stop());
   try {
     if (sink.gone) return;
-    const last = await withCursor(settings.pool, cursor, () =>
+    const last = await withCursor(settings, cursor, () =>
       shape.kind === 'list' ? pumpList(cursor, sink, framesFor(shape)) : readSingle(cursor, shape),
     );
     if (last !== undefined) await sink.end(last);
@@ -63,8 +63,14 @@ async function writeWhole(writable: Writable, body: string): Promise<void> {
 }
 
 /** Runs `body` with the cursor submitted on a pooled client, and always gives the client back. */
-async function withCursor<T>(pool: Pool, cursor: PortalCursor, body: () => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+async function withCursor<T>(settings: RuntimeSettings, cursor: PortalCursor, body: () => Promise<T>): Promise<T> {
+  const client = await settings.pool.connect();
+  try {
+    await useStatement(client, cursor.name, settings.maxPreparedStatements);
+  } catch (error) {
+    client.release(error as Error);
+    throw error;
+  }
   // A held client emits 'error' when its backend goes away; unlistened, that crashes the process.
   const onError = (error: Error): void => cursor.lost(error);
   client.on('error', onError);

@@ -29,7 +29,7 @@ Options:
   --metadata <file>      metadata snapshot (fraise-compile introspect) instead of a live database
   --naming <camel|preserve>  field userId reads data key user_id (camel, default) or userId
   --output <both|ts|js>  emit .ts + .js + .d.ts (default), .ts only, or .js + .d.ts
-  --max-page-size <n>    largest limit a list may ask for
+  --max-page-size <n>    largest limit a list accepts, and the limit of lists without one
   --ignore-warning <code>  do not report this warning code (repeatable)
   --watch                recompile on every change of schema, operations, snapshot or config
   --format <text|json>   diagnostics as text on stderr (default) or JSON on stdout

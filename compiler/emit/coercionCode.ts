@@ -3,6 +3,7 @@
 // statement variant, and the layout of bind values.
 import {
   isEnumType,
+  isInputObjectType,
   isListType,
   isNonNullType,
   print,
@@ -10,10 +11,15 @@ import {
   valueFromAST,
   type GraphQLInputType,
   type GraphQLNamedType,
+  getNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
+import type { ViewCatalog } from '../metadata/checkSchema.js';
 import type { Param } from '../plan/ir.js';
+import type { SlotOut } from '../sql/emitSql.js';
+import { DynamicCode, LIKE_HELPERS_SOURCE } from './dynamicCode.js';
+import { MAX_REGEX_LENGTH } from '../plan/planArguments.js';
 import type { Condition, OptionalFilterVariable } from '../plan/conditions.js';
 import type { SqlPiece } from '../sql/template.js';
 
@@ -39,6 +45,8 @@ export interface TemplateOut {
   /** Prefix of the names of the statements expanded from it (a hash of the pieces). */
   readonly name: string;
   readonly pieces: readonly SqlPiece[];
+  /** What each dynamic part reads when its variable is omitted (for the listed statement). */
+  readonly fallbacks: readonly string[];
 }
 
 /** One @include/@skip variant: a fixed statement, or a template with optional filters. */
@@ -46,10 +54,13 @@ export interface VariantOut {
   readonly kind: 'statement' | 'template';
   readonly index: number;
   readonly params: readonly Param[];
+  /** The dynamic parts of a template (whole-variable where/orderBy), in `{ slot }` order. */
+  readonly slots: readonly SlotOut[];
 }
 
 export interface PrepareInput {
   readonly schema: GraphQLSchema;
+  readonly catalog: ViewCatalog;
   readonly operation: OperationDefinitionNode;
   readonly conditions: readonly Condition[];
   readonly optionalFilters: readonly OptionalFilterVariable[];
@@ -62,6 +73,8 @@ export interface PrepareCode {
   readonly helpers: string;
   /** The body of `prepare(variables)`. */
   readonly body: string;
+  /** Whether the module builds dynamic parts (and so needs the shape cache for them). */
+  readonly dynamic: boolean;
 }
 
 export function prepareCode(input: PrepareInput): PrepareCode {
@@ -76,7 +89,22 @@ export function prepareCode(input: PrepareInput): PrepareCode {
   const uuidChecked = new Set(
     input.variants.flatMap((v) => v.params).flatMap((p) => (/^uuid(\[\])?$/.test(p.sqlType) && p.source.kind === 'Variable' ? [p.source.name] : [])),
   );
+  const maxima = new Map(
+    input.variants.flatMap((v) => v.params).flatMap((p) => (p.max !== undefined && p.source.kind === 'Variable' ? [[p.source.name, p.max] as const] : [])),
+  );
   const strictNull = new Set(optionalFilters.filter((o) => !o.nullMeansOmitted).map((o) => o.variable));
+  const allParams = input.variants.flatMap((v) => v.params);
+  const regexChecked = new Set(
+    allParams.flatMap((p) => (p.source.kind === 'Variable' && p.sqlType === 'text' && p.regex ? [p.source.name] : [])),
+  );
+  const dynamic = new DynamicCode({
+    schema,
+    catalog: input.catalog,
+    coercer: (type) => {
+      const expression = coercerExpression(type as GraphQLInputType, used, enums);
+      return expression;
+    },
+  });
 
   for (const def of operation.variableDefinitions ?? []) {
     const name = def.variable.name.value;
@@ -116,6 +144,22 @@ export function prepareCode(input: PrepareInput): PrepareCode {
       `  ${local} = coerced;`,
       `}`,
     );
+    if (textual(type)) {
+      lines.push(
+        `if (hasNulText(${local})) errors.push(badInput(${JSON.stringify(`Variable "$${name}" contains the NUL character (U+0000), which PostgreSQL text cannot hold.`)}));`,
+      );
+    }
+    if (regexChecked.has(name)) {
+      lines.push(
+        `if (typeof ${local} === 'string' && ${local}.length > ${MAX_REGEX_LENGTH}) errors.push(badInput(${JSON.stringify(`Variable "$${name}" is a regular expression longer than ${MAX_REGEX_LENGTH} characters.`)}));`,
+      );
+    }
+    const max = maxima.get(name);
+    if (max !== undefined) {
+      lines.push(
+        `if (typeof ${local} === 'number' && ${local} > ${max}) errors.push(badInput(${JSON.stringify(`Variable "$${name}" is larger than the maximum page size, ${max}.`)}));`,
+      );
+    }
     if (nonNegative.has(name)) {
       lines.push(
         `if (typeof ${local} === 'number' && ${local} < 0) errors.push(badInput(${JSON.stringify(`Variable "$${name}" must not be negative.`)}));`,
@@ -132,10 +176,21 @@ export function prepareCode(input: PrepareInput): PrepareCode {
     lines.push('// Each optional filter whose variable was given sets its bit; the others read TRUE.');
     lines.push(`const present = ${filterBits.join(' | ')};`);
   }
+  const present = filterBits.length > 0 ? 'present' : '0';
   const returnFor = (v: VariantOut): string => {
     const values = `[${v.params.map(valueCode).join(', ')}]`;
     if (v.kind === 'statement') return `return { ok: true, statement: statements[${v.index}]!, values: ${values} };`;
-    return `{ const all: unknown[] = ${values}; const shape = shapeOf(${v.index}, present); return { ok: true, statement: shape.statement, values: shape.params.map((i) => all[i]) }; }`;
+    if (v.slots.length === 0) {
+      return `{ const all: unknown[] = ${values}; const shape = shapeOf(${v.index}, ${present}); return { ok: true, statement: shape.statement, values: shape.params.map((i) => all[i]) }; }`;
+    }
+    // Whole variables: generated functions build each dynamic part; its text is the shape's key.
+    const fragments = v.slots.map((slot) => dynamic.slotExpression(slot, varLocal(slot.slot.variable)));
+    return (
+      `{ const b = newBuilder(); const fragments = [${fragments.join(', ')}]; ` +
+      `if (b.errors.length > 0) return { ok: false, errors: b.errors }; ` +
+      `const all: unknown[] = ${values}; const shape = shapeOf(${v.index}, ${present}, fragments, b.params.length); ` +
+      `return { ok: true, statement: shape.statement, values: [...b.params, ...shape.params.map((i) => all[i])] }; }`
+    );
   };
   if (variantBits.length === 0) {
     lines.push(returnFor(input.variants[0]!));
@@ -152,16 +207,22 @@ export function prepareCode(input: PrepareInput): PrepareCode {
     ...[...used].sort().map((s) => `const coerce${s} = ${SCALAR_COERCERS[s]!};`),
     ...[...enums].map(([n, values]) => `const coerce${n} = (v: unknown) => (typeof v === 'string' && ${JSON.stringify(values)}.includes(v) ? v : INVALID);`),
   ];
-  if (lines.some((l) => l.includes('coerceList('))) {
+  const dynamicSource = dynamic.source();
+  if (lines.some((l) => l.includes('hasNulText('))) {
+    helpers.push(`const hasNulText = (v: unknown): boolean => [v].flat().some((x) => typeof x === 'string' && x.includes('\\u0000'));`);
+  }
+  if (lines.some((l) => l.includes('coerceList(')) || dynamicSource.includes('coerceList(')) {
     helpers.push(
-      `const coerceList = (v: unknown, item: (x: unknown) => unknown): unknown => {`,
+      `const coerceList = (v: unknown, item: (x: unknown) => unknown, nullable = true): unknown => {`,
       `  const items = Array.isArray(v) ? v : [v];`,
-      `  const out = items.map((x) => (x === null ? null : item(x)));`,
+      `  const out = items.map((x) => (x === null ? (nullable ? null : INVALID) : item(x)));`,
       `  return out.includes(INVALID) ? INVALID : out;`,
       `};`,
     );
   }
-  return { helpers: helpers.join('\n'), body: lines.join('\n') };
+  if (allParams.some((p) => p.encoding.startsWith('like')) || dynamicSource.includes('likeContains(')) helpers.push(LIKE_HELPERS_SOURCE);
+  if (dynamicSource) helpers.push(dynamicSource);
+  return { helpers: helpers.join('\n'), body: lines.join('\n'), dynamic: dynamic.used };
 }
 
 function coercerExpression(type: GraphQLInputType, used: Set<string>, enums: Map<string, readonly string[]>): string {
@@ -172,6 +233,8 @@ function coercerExpression(type: GraphQLInputType, used: Set<string>, enums: Map
     return `((v: unknown) => coerceList(v, ${item}))`;
   }
   const named = type as GraphQLNamedType;
+  // Input objects (where, orderBy, filter variables) are validated by their generated builders.
+  if (isInputObjectType(named)) return `((v: unknown) => v)`;
   if (isEnumType(named)) {
     enums.set(named.name, named.getValues().map((v) => v.name));
     return `coerce${named.name}`;
@@ -189,6 +252,19 @@ export function varLocal(name: string): string {
 
 function valueCode(param: Param): string {
   const value = param.source.kind === 'Const' ? JSON.stringify(param.source.value ?? null) : varLocal(param.source.name);
-  if (param.encoding === 'json') return `JSON.stringify(${value})`;
+  if (param.max !== undefined) return `(${value} ?? ${param.max})`;
+  if (param.encoding === 'json') {
+    // An array of JSON values binds as jsonb[] (in/nin on JSON), anything else as one jsonb.
+    return param.sqlType.endsWith('[]') ? `(${value} as unknown[] | null)?.map((x) => JSON.stringify(x))` : `JSON.stringify(${value})`;
+  }
+  if (param.encoding === 'likeContains' || param.encoding === 'likeStartsWith' || param.encoding === 'likeEndsWith') {
+    return `${param.encoding}(${value})`;
+  }
   return value;
+}
+
+/** Whether values of the type are (lists of) text, which must not hold NUL characters. */
+function textual(type: GraphQLInputType): boolean {
+  const named = getNamedType(type);
+  return named.name === 'String' || named.name === 'ID';
 }

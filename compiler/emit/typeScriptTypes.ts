@@ -2,9 +2,11 @@
 import {
   getNamedType,
   isEnumType,
+  isInputObjectType,
   isListType,
   isNonNullType,
   isObjectType,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLObjectType,
@@ -15,7 +17,7 @@ import {
   type SelectionSetNode,
   typeFromAST,
 } from 'graphql';
-import { collectFields, isIncluded } from '../plan/collectFields.js';
+import { collectFields } from '../plan/collectFields.js';
 import { configuredScalarTs } from '../schema/projectOptions.js';
 
 const SCALAR_TS: Readonly<Record<string, string>> = {
@@ -38,7 +40,30 @@ function namedTs(type: GraphQLNamedType): string {
 export function inputTypeTs(type: GraphQLInputType): string {
   if (isNonNullType(type)) return inputTypeTs(type.ofType).replace(/ \| null$/, '');
   if (isListType(type)) return `ReadonlyArray<${inputTypeTs(type.ofType)}> | null`;
+  // Input objects (where, orderBy, filters) are named types declared beside the variables.
+  if (isInputObjectType(type)) return `${type.name} | null`;
   return `${namedTs(type as GraphQLNamedType)} | null`;
+}
+
+/** Local declarations of the input object types the operation's variables use (recursively). */
+export function inputDeclarationsTs(schema: GraphQLSchema, operation: OperationDefinitionNode): string {
+  const seen = new Map<string, string>();
+  const visit = (type: GraphQLInputType): void => {
+    const named = getNamedType(type);
+    if (!isInputObjectType(named) || seen.has(named.name)) return;
+    seen.set(named.name, '');
+    const fields = Object.values(named.getFields());
+    seen.set(
+      named.name,
+      `type ${named.name} = {\n${fields.map((f) => `  readonly ${f.name}?: ${inputTypeTs(f.type)};`).join('\n')}\n};`,
+    );
+    for (const f of fields) visit(f.type);
+  };
+  for (const def of operation.variableDefinitions ?? []) {
+    const type = typeFromAST(schema, def.type) as GraphQLInputType | undefined;
+    if (type) visit(type);
+  }
+  return [...seen.values()].join('\n\n');
 }
 
 export function variablesTs(schema: GraphQLSchema, operation: OperationDefinitionNode): string {
@@ -67,11 +92,13 @@ function objectTs(
   depth: number,
 ): string {
   // With no assignment, @include/@skip on variables read as 'conditional': such keys are optional.
-  const fields = collectFields({ fragments, assignment: new Map() }, type, sets);
+  const conditional = new Set<FieldNode>();
+  const fields = collectFields({ fragments, assignment: new Map() }, type, sets, conditional);
   const indent = '  '.repeat(depth + 1);
   const lines: string[] = [];
   for (const [key, nodes] of fields) {
-    const optional = nodes.every((n) => isIncluded(null, n.directives) === 'conditional');
+    // A key is optional when every occurrence may be left out by @include/@skip on a variable.
+    const optional = nodes.every((n) => conditional.has(n));
     const name = nodes[0]!.name.value;
     let ts: string;
     if (name === '__typename') ts = JSON.stringify(type.name);

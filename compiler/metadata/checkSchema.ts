@@ -17,6 +17,8 @@ export interface BoundView {
   readonly typeName: string;
   /** Quoted, schema-qualified relation name for SQL. */
   readonly sqlName: string;
+  /** A (non-materialised) view: its `data` is computed at each reference. */
+  readonly isView: boolean;
   /** Column name -> PostgreSQL type. */
   readonly columns: ReadonlyMap<string, string>;
 }
@@ -68,6 +70,7 @@ export function checkSchema(
     catalog.set(type.name, {
       typeName: type.name,
       sqlName: `${quoteIdent(relation.schema)}.${quoteIdent(relation.name)}`,
+      isView: relation.kind === 'view',
       columns,
     });
   }

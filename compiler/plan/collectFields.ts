@@ -14,29 +14,34 @@ export function collectFields(
   ctx: Pick<PlanContext, 'fragments' | 'assignment'>,
   type: GraphQLObjectType,
   selectionSets: readonly SelectionSetNode[],
+  /** Receives the fields that @include/@skip on a variable may leave out (for optional types). */
+  conditional?: Set<FieldNode>,
 ): Map<string, FieldNode[]> {
   const fields = new Map<string, FieldNode[]>();
   const visited = new Set<string>();
-  const visit = (set: SelectionSetNode): void => {
+  const visit = (set: SelectionSetNode, underCondition: boolean): void => {
     for (const selection of set.selections) {
-      if (!isIncluded(ctx.assignment, selection.directives)) continue;
+      const included = isIncluded(ctx.assignment, selection.directives);
+      if (!included) continue;
+      const isConditional = underCondition || included === 'conditional';
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
         const list = fields.get(key);
         if (list) list.push(selection);
         else fields.set(key, [selection]);
+        if (isConditional) conditional?.add(selection);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (appliesTo(selection.typeCondition?.name.value, type)) visit(selection.selectionSet);
+        if (appliesTo(selection.typeCondition?.name.value, type)) visit(selection.selectionSet, isConditional);
       } else {
         const name = selection.name.value;
         if (visited.has(name)) continue;
         visited.add(name);
         const fragment = ctx.fragments.get(name);
-        if (fragment && appliesTo(fragment.typeCondition.name.value, type)) visit(fragment.selectionSet);
+        if (fragment && appliesTo(fragment.typeCondition.name.value, type)) visit(fragment.selectionSet, isConditional);
       }
     }
   };
-  for (const set of selectionSets) visit(set);
+  for (const set of selectionSets) visit(set, false);
   return fields;
 }
 

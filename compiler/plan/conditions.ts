@@ -5,7 +5,11 @@
 //   such filters as optional parts of a template, expanded per shape at run time and cached.
 import {
   Kind,
+  getNamedType,
+  isLeafType,
+  typeFromAST,
   visit,
+  type GraphQLSchema,
   type ASTNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
@@ -37,6 +41,7 @@ export const MAX_OPTIONAL_FILTERS = 30;
 export function findConditions(
   operation: OperationDefinitionNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  schema: GraphQLSchema,
 ): RuntimeConditions {
   const variables = new Map<string, VariableDefinitionNode>(
     (operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v]),
@@ -62,6 +67,9 @@ export function findConditions(
             const variable = field.value.name.value;
             const def = variables.get(variable);
             if (!def || def.type.kind === Kind.NON_NULL_TYPE || def.defaultValue) return;
+            // Whole filter objects are built at run time (dynamic parts), not optional operators.
+            const type = typeFromAST(schema, def.type);
+            if (!type || !isLeafType(getNamedType(type))) return;
             const isnull = field.name.value === 'isnull';
             const nullMeansOmitted = isnull && (optional.get(variable)?.nullMeansOmitted ?? true);
             optional.set(variable, { variable, nullMeansOmitted });

@@ -11,6 +11,8 @@ export interface PlanContext {
   /** The values of the operation's conditions in this variant (see conditions.ts). */
   readonly assignment: ReadonlyMap<string, boolean>;
   readonly diagnostics: Diagnostic[];
+  /** Largest `limit` a list accepts (and the limit of lists that give none); unset: unbounded. */
+  readonly maxPageSize?: number;
 }
 
 /** Condition key: the boolean variable of an @include/@skip. */

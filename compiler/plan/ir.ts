@@ -1,21 +1,45 @@
 // The typed plan of what an operation needs from the database: kind-tagged, immutable nodes that
 // the SQL emitter walks with one handler per kind.
 import type { BoundView } from '../metadata/checkSchema.js';
+import type { GraphQLObjectType } from 'graphql';
 import type { OrderDirection } from '../schema/prelude.js';
+
+/**
+ * A part of a statement that comes whole from a variable (`where: $where`, `orderBy: $order`, or
+ * `title: $titleFilter`): a generated function validates the value and builds its SQL per shape.
+ * `view` is set when the scope is a view row, null inside an object embedded in `data` at `path`.
+ */
+export interface DynamicSlot {
+  readonly kind: 'where' | 'orderBy' | 'field';
+  readonly variable: string;
+  readonly type: GraphQLObjectType;
+  readonly view: BoundView | null;
+  readonly path: readonly string[];
+  /** For `field`: the field whose filter input the variable holds. */
+  readonly field?: string;
+}
 
 /** Where a bind value comes from: a literal of the operation, or a variable. */
 export type ValueSource =
   | { readonly kind: 'Const'; readonly value: unknown }
   | { readonly kind: 'Variable'; readonly name: string };
 
-/** How the runtime must shape a value before binding it. */
-export type ParamEncoding = 'plain' | 'json' | 'nonNegativeInt';
+/**
+ * How the runtime must shape a value before binding it: as it is, as JSON text, checked to be a
+ * non-negative Int, or as a LIKE pattern matching the value literally (wildcards escaped) inside,
+ * at the start or at the end of the text.
+ */
+export type ParamEncoding = 'plain' | 'json' | 'nonNegativeInt' | 'likeContains' | 'likeStartsWith' | 'likeEndsWith';
 
 export interface Param {
   readonly source: ValueSource;
   /** PostgreSQL type the parameter is cast to in the SQL text. */
   readonly sqlType: string;
   readonly encoding: ParamEncoding;
+  /** The value is a regular expression (its length is bounded). */
+  readonly regex?: boolean;
+  /** A `limit` under a configured maximum page size: larger values are refused, null reads as it. */
+  readonly max?: number;
 }
 
 /** A scalar value of the current row: a plain column, or a path inside `data` cast to a type. */
@@ -23,7 +47,17 @@ export type ScalarTarget =
   | { readonly kind: 'Column'; readonly column: string; readonly sqlType: string }
   | { readonly kind: 'JsonPath'; readonly path: readonly string[]; readonly sqlType: string };
 
-export type CompareOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'like' | 'ilike';
+export type CompareOp =
+  | 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte'
+  /** LIKE / ILIKE (the pattern comes from like/ilike, or from contains, startswith, ... escaped). */
+  | 'like' | 'ilike'
+  /** POSIX regular expressions: ~, ~*, !~. */
+  | 'matches' | 'imatches' | 'not_matches';
+
+/** jsonb operators: ?, ?|, ?&, @>, <@. */
+export type JsonOp = 'has_key' | 'has_any_keys' | 'has_all_keys' | 'contains' | 'contained_by';
+
+export type LengthOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte';
 
 /** Correlates a subquery's rows (inner) with the enclosing row (outer). */
 export interface Join {
@@ -38,6 +72,14 @@ export type Filter =
   | { readonly kind: 'Compare'; readonly target: ScalarTarget; readonly op: CompareOp; readonly param: Param }
   | { readonly kind: 'InList'; readonly target: ScalarTarget; readonly negated: boolean; readonly param: Param }
   | { readonly kind: 'IsNull'; readonly target: ScalarTarget; readonly param: Param }
+  /** jsonb containment and key tests, on a JSON field or an array inside data. */
+  | { readonly kind: 'Json'; readonly target: ScalarTarget; readonly op: JsonOp; readonly param: Param }
+  /** The length of an array inside data (not an array: no match). */
+  | { readonly kind: 'ArrayLength'; readonly target: ScalarTarget; readonly op: LengthOp; readonly param: Param }
+  /** An array inside data shares at least one element with the given array. */
+  | { readonly kind: 'ArrayOverlaps'; readonly target: ScalarTarget; readonly param: Param }
+  /** A whole `where: $variable`: SQL built at run time by a generated function (see dynamicWhere). */
+  | { readonly kind: 'Dynamic'; readonly slot: DynamicSlot }
   | { readonly kind: 'Exists'; readonly view: BoundView; readonly join: Join; readonly filter: Filter }
   /** A filter whose operand is a nullable variable: when the variable is omitted it reads TRUE. */
   | { readonly kind: 'Optional'; readonly variable: string; readonly filter: Filter };
@@ -45,13 +87,19 @@ export type Filter =
 export type FilterKind = Filter['kind'];
 
 export interface OrderTerm {
-  readonly target: ScalarTarget;
+  /** A scalar of the row, or of the single row a relation points at (a scalar subquery). */
+  readonly target: ScalarTarget | { readonly kind: 'Related'; readonly view: BoundView; readonly join: Join; readonly target: ScalarTarget };
   readonly direction: OrderDirection;
 }
 
+/** What a list is ordered by: terms fixed at compile time, or a whole `orderBy: $variable`. */
+export type Ordering =
+  | { readonly kind: 'Static'; readonly terms: readonly OrderTerm[] }
+  | { readonly kind: 'Dynamic'; readonly slot: DynamicSlot; readonly tieBreak: OrderTerm | null };
+
 export interface ListQuery {
   readonly filter: Filter | null;
-  readonly orderBy: readonly OrderTerm[];
+  readonly ordering: Ordering;
   readonly limit: Param | null;
   readonly offset: Param | null;
 }

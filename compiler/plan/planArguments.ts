@@ -16,21 +16,33 @@ import {
 } from 'graphql';
 import { diagnostic } from '../diagnostics.js';
 import type { BoundView } from '../metadata/checkSchema.js';
-import { jsonKeyOf, relationOf } from '../schema/model.js';
-import { ORDER_DIRECTIONS, type OrderDirection } from '../schema/prelude.js';
+import { isListOutput, jsonKeyOf, relationOf } from '../schema/model.js';
+import { ORDER_DIRECTIONS, filterInputName, type OrderDirection } from '../schema/prelude.js';
 import type { PlanContext } from './context.js';
-import type { CompareOp, Filter, Join, ListQuery, OrderTerm, Param, ScalarTarget } from './ir.js';
+import type { CompareOp, DynamicSlot, Filter, Join, JsonOp, LengthOp, ListQuery, Ordering, OrderTerm, Param, ParamEncoding, ScalarTarget } from './ir.js';
 import { sqlTypeOfScalar } from './sqlTypes.js';
 
 /** Where a filter or order term reads from: a view row, or an object embedded in its data. */
-interface Scope {
+export interface Scope {
   readonly type: GraphQLObjectType;
   /** The view of the row, when the scope is the row itself (not an embedded object). */
   readonly view: BoundView | null;
   readonly path: readonly string[];
 }
 
-const COMPARE_OPS = new Set<string>(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike']);
+const COMPARE_OPS = new Set<string>(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'matches', 'imatches', 'not_matches']);
+/** contains / startswith / endswith and their case-insensitive forms: LIKE with an escaped value. */
+const LIKE_FORMS: Readonly<Record<string, { readonly op: CompareOp; readonly encoding: ParamEncoding }>> = {
+  contains: { op: 'like', encoding: 'likeContains' },
+  icontains: { op: 'ilike', encoding: 'likeContains' },
+  startswith: { op: 'like', encoding: 'likeStartsWith' },
+  istartswith: { op: 'ilike', encoding: 'likeStartsWith' },
+  endswith: { op: 'like', encoding: 'likeEndsWith' },
+  iendswith: { op: 'ilike', encoding: 'likeEndsWith' },
+};
+const JSON_OPS = new Set<string>(['has_key', 'has_any_keys', 'has_all_keys', 'contains', 'contained_by']);
+/** Longest regular expression accepted by matches / imatches / not_matches (their cost grows with it). */
+export const MAX_REGEX_LENGTH = 1000;
 
 export function planListQuery(
   ctx: PlanContext,
@@ -42,17 +54,40 @@ export function planListQuery(
   const arg = (name: string): ValueNode | undefined => args.find((a) => a.name.value === name)?.value;
   const whereNode = arg('where');
   const orderNode = arg('orderBy');
-  const orderBy = orderNode ? planOrderBy(ctx, scope, orderNode) : [];
-  if (view.columns.has('id') && !orderBy.some((t) => t.target.kind === 'Column' && t.target.column === 'id')) {
-    // A final key makes every ordering total, so pages are stable across requests.
-    orderBy.push({ target: { kind: 'Column', column: 'id', sqlType: view.columns.get('id')! }, direction: 'ASC' });
+  // A final key makes every ordering total, so pages are stable across requests.
+  const tieBreak: OrderTerm | null = view.columns.has('id')
+    ? { target: { kind: 'Column', column: 'id', sqlType: view.columns.get('id')! }, direction: 'ASC' }
+    : null;
+  let ordering: Ordering;
+  if (orderNode?.kind === Kind.VARIABLE) {
+    ordering = { kind: 'Dynamic', slot: dynamicSlot(ctx, 'orderBy', orderNode.name.value, scope), tieBreak };
+  } else {
+    const terms = orderNode ? planOrderBy(ctx, scope, orderNode) : [];
+    if (tieBreak && !terms.some((t) => t.target.kind === 'Column' && t.target.column === 'id')) terms.push(tieBreak);
+    ordering = { kind: 'Static', terms };
   }
   return {
     filter: whereNode ? planWhereValue(ctx, scope, whereNode) : null,
-    orderBy,
-    limit: planPageParam(ctx, arg('limit')),
+    ordering,
+    limit: planLimit(ctx, arg('limit')),
     offset: planPageParam(ctx, arg('offset')),
   };
+}
+
+function dynamicSlot(ctx: PlanContext, kind: DynamicSlot['kind'], variable: string, scope: Scope): DynamicSlot {
+  return { kind, variable, type: scope.type, view: scope.view, path: scope.path };
+}
+
+/** With a maximum page size, a list without a limit gets the maximum, and larger limits are refused. */
+function planLimit(ctx: PlanContext, node: ValueNode | undefined): Param | null {
+  const max = ctx.maxPageSize;
+  const param = planPageParam(ctx, node);
+  if (max === undefined) return param;
+  if (param === null) return { source: { kind: 'Const', value: max }, sqlType: 'integer', encoding: 'plain' };
+  if (param.source.kind === 'Const' && (param.source.value as number) > max) {
+    ctx.diagnostics.push(diagnostic('FRAISE_PAGE_TOO_LARGE', `limit ${String(param.source.value)} is larger than the maximum page size, ${max}.`, node));
+  }
+  return param.source.kind === 'Variable' ? { ...param, max } : param;
 }
 
 function planPageParam(ctx: PlanContext, node: ValueNode | undefined): Param | null {
@@ -69,11 +104,8 @@ function planPageParam(ctx: PlanContext, node: ValueNode | undefined): Param | n
 
 function planWhereValue(ctx: PlanContext, scope: Scope, node: ValueNode): Filter | null {
   if (node.kind === Kind.VARIABLE) {
-    ctx.diagnostics.push(
-      diagnostic('FRAISE_UNSUPPORTED', `A whole-object variable for "where" ($${node.name.value}) is not supported yet.`, node,
-        'Write the filter in the operation and pass leaf values as variables: where: { title: { eq: $title } }.'),
-    );
-    return null;
+    // The whole filter comes from the request: a generated function builds its SQL per shape.
+    return { kind: 'Dynamic', slot: dynamicSlot(ctx, 'where', node.name.value, scope) };
   }
   if (node.kind !== Kind.OBJECT) return null;
   return planWhereObject(ctx, scope, node);
@@ -88,7 +120,8 @@ function planWhereObject(ctx: PlanContext, scope: Scope, node: ObjectValueNode):
       const parts = (value.kind === Kind.LIST ? value.values : [value])
         .map((v) => planWhereValue(ctx, scope, v))
         .filter((f): f is Filter => f !== null);
-      if (parts.length > 0) items.push({ kind: name === 'AND' ? 'And' : 'Or', items: parts });
+      // OR of nothing is FALSE (no alternative holds); AND of nothing is TRUE.
+      if (parts.length > 0 || name === 'OR') items.push({ kind: name === 'AND' ? 'And' : 'Or', items: parts });
       continue;
     }
     if (name === 'NOT') {
@@ -106,18 +139,15 @@ function planWhereObject(ctx: PlanContext, scope: Scope, node: ObjectValueNode):
 function planFieldFilter(ctx: PlanContext, scope: Scope, fieldName: string, value: ValueNode): Filter | null {
   const field = scope.type.getFields()[fieldName];
   if (!field || value.kind === Kind.NULL) return null;
-  if (value.kind !== Kind.OBJECT) {
-    ctx.diagnostics.push(
-      diagnostic('FRAISE_UNSUPPORTED', `A variable for the whole filter of "${fieldName}" is not supported yet.`, value,
-        `Write the operators in the operation: ${fieldName}: { eq: $value }.`),
-    );
-    return null;
-  }
   const named = getNamedType(field.type);
   const key = jsonKeyOf(ctx.schema, field);
   if (isObjectType(named)) {
     const relation = relationOf(ctx.schema, field);
-    if (!relation) return planWhereObject(ctx, { type: named, view: null, path: [...scope.path, key] }, value);
+    if (!relation) {
+      const inner: Scope = { type: named, view: null, path: [...scope.path, key] };
+      if (value.kind === Kind.VARIABLE) return { kind: 'Dynamic', slot: dynamicSlot(ctx, 'where', value.name.value, inner) };
+      return value.kind === Kind.OBJECT ? planWhereObject(ctx, inner, value) : null;
+    }
     const target = ctx.catalog.get(named.name);
     if (!target || !scope.view) {
       ctx.diagnostics.push(
@@ -125,40 +155,118 @@ function planFieldFilter(ctx: PlanContext, scope: Scope, fieldName: string, valu
       );
       return null;
     }
-    const inner = planWhereObject(ctx, { type: named, view: target, path: [] }, value);
+    const innerScope: Scope = { type: named, view: target, path: [] };
+    const inner = planWhereValue(ctx, innerScope, value);
     const join: Join = relation.localKey
       ? { innerColumn: relation.references, outerColumn: relation.localKey }
       : { innerColumn: relation.foreignKey!, outerColumn: relation.references };
     return { kind: 'Exists', view: target, join, filter: inner ?? { kind: 'And', items: [] } };
   }
-  const target = scalarTarget(scope, key, sqlTypeOfScalar(named));
+  const list = isListOutput(field.type);
+  const target = list
+    ? ({ kind: 'JsonPath', path: [...scope.path, key], sqlType: 'jsonb' } as const)
+    : scalarTarget(scope, key, sqlTypeOfScalar(named));
+  if (value.kind === Kind.VARIABLE) {
+    // A whole `{ eq: ..., in: ... }` from the request.
+    return {
+      kind: 'Dynamic',
+      slot: { kind: 'field', variable: value.name.value, type: scope.type, view: scope.view, path: scope.path, field: fieldName },
+    };
+  }
+  if (value.kind !== Kind.OBJECT) return null;
   const items: Filter[] = [];
   for (const opField of value.fields) {
     const op = opField.name.value;
-    const opType = filterOperandType(ctx, named.name, op);
-    const param = planOperand(ctx, opField.value, op, target.sqlType, opType);
-    if (!param) continue;
-    let leaf: Filter;
-    if (op === 'isnull') leaf = { kind: 'IsNull', target, param };
-    else if (op === 'in' || op === 'nin') {
-      leaf = { kind: 'InList', target, negated: op === 'nin', param: { ...param, sqlType: `${target.sqlType}[]` } };
-    } else if (COMPARE_OPS.has(op)) leaf = { kind: 'Compare', target, op: op as CompareOp, param };
-    else continue;
-    const optional = param.source.kind === 'Variable' && isOptionalVariable(ctx, param.source.name);
-    items.push(optional && param.source.kind === 'Variable' ? { kind: 'Optional', variable: param.source.name, filter: leaf } : leaf);
+    const opType = filterOperandType(ctx, named.name, op, list);
+    const leaf = list
+      ? planListOperator(ctx, target, op, opField.value, opType, sqlTypeOfScalar(named))
+      : planScalarOperator(ctx, target, op, opField.value, opType, sqlTypeOfScalar(named));
+    if (!leaf) continue;
+    const source = opField.value.kind === Kind.VARIABLE ? opField.value.name.value : null;
+    const optional = source !== null && isOptionalVariable(ctx, source);
+    items.push(optional ? { kind: 'Optional', variable: source, filter: leaf } : leaf);
   }
   if (items.length === 0) return null;
   return items.length === 1 ? items[0]! : { kind: 'And', items };
 }
 
-function filterOperandType(ctx: PlanContext, typeName: string, op: string): GraphQLInputType | undefined {
-  const filter = ctx.schema.getType(`${typeName}Filter`);
+function planScalarOperator(
+  ctx: PlanContext,
+  target: ScalarTarget,
+  op: string,
+  node: ValueNode,
+  opType: GraphQLInputType | undefined,
+  fieldSqlType: string,
+): Filter | null {
+  const like = LIKE_FORMS[op];
+  if (fieldSqlType === 'jsonb' && JSON_OPS.has(op)) {
+    const paramType = op === 'has_key' ? 'text' : op === 'contains' || op === 'contained_by' ? 'jsonb' : 'text[]';
+    const param = planOperand(ctx, node, op, paramType, paramType === 'jsonb' ? 'json' : 'plain', opType);
+    return param && { kind: 'Json', target, op: op as JsonOp, param };
+  }
+  if (op === 'isnull') {
+    const param = planOperand(ctx, node, op, 'boolean', 'plain', opType);
+    return param && { kind: 'IsNull', target, param };
+  }
+  if (op === 'in' || op === 'nin') {
+    const param = planOperand(ctx, node, op, `${target.sqlType}[]`, target.sqlType === 'jsonb' ? 'json' : 'plain', opType);
+    return param && { kind: 'InList', target, negated: op === 'nin', param };
+  }
+  if (like) {
+    const param = planOperand(ctx, node, op, 'text', like.encoding, opType);
+    return param && { kind: 'Compare', target, op: like.op, param };
+  }
+  if (COMPARE_OPS.has(op)) {
+    const textual = op === 'like' || op === 'ilike' || op.endsWith('matches');
+    if (op.endsWith('matches')) checkRegexLiteral(ctx, node);
+    const paramType = textual ? 'text' : target.sqlType;
+    const operand = planOperand(ctx, node, op, paramType, paramType === 'jsonb' ? 'json' : 'plain', opType);
+    const param = operand && op.endsWith('matches') ? { ...operand, regex: true } : operand;
+    return param && { kind: 'Compare', target, op: op as CompareOp, param };
+  }
+  return null;
+}
+
+function planListOperator(
+  ctx: PlanContext,
+  target: ScalarTarget,
+  op: string,
+  node: ValueNode,
+  opType: GraphQLInputType | undefined,
+  elementSqlType: string,
+): Filter | null {
+  if (op === 'isnull') {
+    const param = planOperand(ctx, node, op, 'boolean', 'plain', opType);
+    return param && { kind: 'IsNull', target, param };
+  }
+  if (op.startsWith('len_')) {
+    const param = planOperand(ctx, node, op, 'integer', 'plain', opType);
+    return param && { kind: 'ArrayLength', target, op: op.slice(4) as LengthOp, param };
+  }
+  const param = planOperand(ctx, node, op, 'jsonb', 'json', opType);
+  if (!param) return null;
+  void elementSqlType; // elements compare as JSON values (see docs/filters.md)
+  if (op === 'overlaps') return { kind: 'ArrayOverlaps', target, param };
+  if (op === 'contains' || op === 'contained_by') return { kind: 'Json', target, op, param };
+  return null;
+}
+
+function checkRegexLiteral(ctx: PlanContext, node: ValueNode): void {
+  if (node.kind === Kind.STRING && node.value.length > MAX_REGEX_LENGTH) {
+    ctx.diagnostics.push(
+      diagnostic('FRAISE_REGEX_TOO_LONG', `A regular expression may have at most ${MAX_REGEX_LENGTH} characters.`, node),
+    );
+  }
+}
+
+function filterOperandType(ctx: PlanContext, typeName: string, op: string, list: boolean): GraphQLInputType | undefined {
+  const filter = ctx.schema.getType(filterInputName(typeName, list));
   if (!filter || !isInputObjectType(filter)) return undefined;
   return filter.getFields()[op]?.type;
 }
 
 /** A plain column of the view when it has one named like the data key, else the JSON path. */
-function scalarTarget(scope: Scope, key: string, sqlType: string): ScalarTarget {
+export function scalarTarget(scope: Scope, key: string, sqlType: string): ScalarTarget {
   const columnType = scope.view?.columns.get(key);
   if (columnType !== undefined && key !== 'data') return { kind: 'Column', column: key, sqlType: columnType };
   return { kind: 'JsonPath', path: [...scope.path, key], sqlType };
@@ -168,11 +276,10 @@ function planOperand(
   ctx: PlanContext,
   node: ValueNode,
   op: string,
-  sqlType: string,
+  paramType: string,
+  encoding: ParamEncoding,
   type: GraphQLInputType | undefined,
 ): Param | null {
-  const paramType = op === 'isnull' ? 'boolean' : op === 'like' || op === 'ilike' ? 'text' : sqlType;
-  const encoding = sqlType === 'jsonb' && op !== 'isnull' ? 'json' : 'plain';
   if (node.kind === Kind.VARIABLE) {
     return { source: { kind: 'Variable', name: node.name.value }, sqlType: paramType, encoding };
   }
@@ -193,6 +300,10 @@ function planOperand(
     return null;
   }
   const value = type ? valueFromAST(node, type) : undefined;
+  if (containsNul(value)) {
+    ctx.diagnostics.push(diagnostic('FRAISE_NUL_CHARACTER', 'A value must not contain the NUL character (U+0000): PostgreSQL text cannot hold it.', node));
+    return null;
+  }
   return { source: { kind: 'Const', value }, sqlType: paramType, encoding };
 }
 
@@ -208,8 +319,8 @@ function planOrderBy(ctx: PlanContext, scope: Scope, node: ValueNode): OrderTerm
   for (const entry of entries) {
     if (entry.kind !== Kind.OBJECT) {
       ctx.diagnostics.push(
-        diagnostic('FRAISE_UNSUPPORTED', 'orderBy must be written as literals in the operation.', entry,
-          'Write orderBy: [{ createdAt: DESC }]; variables for orderBy are not supported yet.'),
+        diagnostic('FRAISE_UNSUPPORTED', 'Items of an orderBy list must be written as literals.', entry,
+          'Write orderBy: [{ createdAt: DESC }], or pass the whole list as one variable: orderBy: $order.'),
       );
       continue;
     }
@@ -226,7 +337,26 @@ function planOrderObject(ctx: PlanContext, scope: Scope, node: ObjectValueNode):
     const named = getNamedType(def.type);
     const key = jsonKeyOf(ctx.schema, def);
     if (field.value.kind === Kind.OBJECT && isObjectType(named)) {
-      terms.push(...planOrderObject(ctx, { type: named, view: null, path: [...scope.path, key] }, field.value));
+      const relation = relationOf(ctx.schema, def);
+      if (!relation) {
+        terms.push(...planOrderObject(ctx, { type: named, view: null, path: [...scope.path, key] }, field.value));
+        continue;
+      }
+      const target = ctx.catalog.get(named.name);
+      if (!target || !scope.view) {
+        ctx.diagnostics.push(diagnostic('FRAISE_UNSUPPORTED', `Ordering through relation "${def.name}" inside an embedded object is not supported.`, field.value));
+        continue;
+      }
+      const join: Join = relation.localKey
+        ? { innerColumn: relation.references, outerColumn: relation.localKey }
+        : { innerColumn: relation.foreignKey!, outerColumn: relation.references };
+      for (const inner of planOrderObject(ctx, { type: named, view: target, path: [] }, field.value)) {
+        if (inner.target.kind === 'Related') {
+          ctx.diagnostics.push(diagnostic('FRAISE_UNSUPPORTED', 'Ordering through two relations is not supported.', field.value));
+          continue;
+        }
+        terms.push({ target: { kind: 'Related', view: target, join, target: inner.target }, direction: inner.direction });
+      }
     } else if (field.value.kind === Kind.ENUM && (isScalarType(named) || isEnumType(named))) {
       const direction = field.value.value as OrderDirection;
       if (ORDER_DIRECTIONS.includes(direction)) {
@@ -234,10 +364,17 @@ function planOrderObject(ctx: PlanContext, scope: Scope, node: ObjectValueNode):
       }
     } else if (field.value.kind !== Kind.NULL) {
       ctx.diagnostics.push(
-        diagnostic('FRAISE_UNSUPPORTED', 'orderBy directions must be literals (ASC, DESC, ...).', field.value,
-          'Variables for orderBy are not supported yet.'),
+        diagnostic('FRAISE_UNSUPPORTED', 'orderBy directions inside a literal orderBy must be literals (ASC, DESC, ...).', field.value,
+          'Pass the whole list as one variable instead: orderBy: $order.'),
       );
     }
   }
   return terms;
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([k, v]) => containsNul(k) || containsNul(v));
+  return false;
 }

@@ -10,6 +10,7 @@ import {
 import {
   ENUM_OPERATORS,
   EXTRA_SCALARS,
+  LIST_OPERATORS,
   ORDER_DIRECTIONS,
   SCALAR_OPERATORS,
   filterInputName,
@@ -44,6 +45,9 @@ export function generateInputsSdl(definitions: readonly DefinitionNode[]): strin
   }
   for (const enumName of enums) add(filterInputName(enumName), filterInput(enumName, ENUM_OPERATORS));
 
+  const listFilters = new Map<string, string>();
+  const orderInputs = new Map<string, string[]>();
+  const orderable = new Set<string>();
   for (const object of objects) {
     const name = object.name.value;
     const whereFields: string[] = [];
@@ -54,23 +58,41 @@ export function generateInputsSdl(definitions: readonly DefinitionNode[]): strin
       const isRelation = hasDirective(field, 'relation');
       if (!list && (scalarKinds.has(named) || enumKinds.has(named))) {
         whereFields.push(`${fieldName}: ${filterInputName(named)}`);
-        orderFields.push(`${fieldName}: OrderDirection`);
+        if (named !== 'JSON') orderFields.push(`${fieldName}: OrderDirection`);
+      } else if (list && !isRelation && (scalarKinds.has(named) || enumKinds.has(named))) {
+        // An array of scalars inside data: FraiseQL's array operators.
+        const listFilter = filterInputName(named, true);
+        if (!listFilters.has(listFilter)) listFilters.set(listFilter, listFilterInput(named));
+        whereFields.push(`${fieldName}: ${listFilter}`);
       } else if (objectNames.has(named) && (isRelation || !list)) {
         whereFields.push(`${fieldName}: ${named}Where`);
-        if (!list && !isRelation) orderFields.push(`${fieldName}: ${named}OrderBy`);
+        // Embedded objects and single related rows can be ordered by their fields.
+        if (!list) orderFields.push(`${fieldName}: ${named}OrderBy`);
       }
     }
     whereFields.push(`AND: [${name}Where!]`, `OR: [${name}Where!]`, `NOT: ${name}Where`);
     add(`${name}Where`, `input ${name}Where { ${whereFields.join(' ')} }`);
     // An input type must have at least one field; a type with nothing orderable gets none.
-    if (orderFields.length > 0) add(`${name}OrderBy`, `input ${name}OrderBy { ${orderFields.join(' ')} }`);
+    if (orderFields.length > 0) orderable.add(name);
+    orderInputs.set(name, orderFields);
   }
+  for (const [name, fields] of orderInputs) {
+    // References to types that have nothing orderable are dropped (an input needs a field).
+    const kept = fields.filter((f) => !f.endsWith('OrderBy') || orderable.has(f.slice(f.indexOf(': ') + 2, -'OrderBy'.length)));
+    if (kept.length > 0) add(`${name}OrderBy`, `input ${name}OrderBy { ${kept.join(' ')} }`);
+  }
+  for (const [listFilter, sdl] of listFilters) add(listFilter, sdl);
   return parts.join('\n');
 }
 
 function filterInput(typeName: string, operators: readonly string[]): string {
   const fields = operators.map((op) => `${op}: ${operatorValueType(op, typeName)}`);
   return `input ${filterInputName(typeName)} { ${fields.join(' ')} }`;
+}
+
+function listFilterInput(typeName: string): string {
+  const fields = LIST_OPERATORS.map((op) => `${op}: ${operatorValueType(op, typeName, true)}`);
+  return `input ${filterInputName(typeName, true)} { ${fields.join(' ')} }`;
 }
 
 export function unwrap(type: TypeNode): { named: string; list: boolean } {

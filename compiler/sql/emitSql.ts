@@ -2,6 +2,7 @@
 // `{ text, params }`. The response JSON is built inside PostgreSQL with json_build_object, which
 // keeps keys in selection order (jsonb would sort them). Every value is a numbered parameter.
 import type {
+  DynamicSlot,
   FieldPlan,
   FieldPlanKind,
   Filter,
@@ -9,13 +10,15 @@ import type {
   ListQuery,
   ObjectSelection,
   OperationPlan,
+  OrderTerm,
   Param,
   RootField,
   ScalarTarget,
 } from '../plan/ir.js';
 import type { ResultShape } from '../../runtime/types.js';
+import type { BoundView } from '../metadata/checkSchema.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
-import { markOptional, markParam, toPieces, type SqlPiece } from './template.js';
+import { markOptional, markParam, markSlot, toPieces, type SqlPiece } from './template.js';
 
 export interface EmittedStatement {
   /** The statement; `{ when }` pieces are filters whose variable may be omitted. */
@@ -23,6 +26,19 @@ export interface EmittedStatement {
   /** Every parameter, indexed by the `{ param }` pieces. */
   readonly params: readonly Param[];
   readonly shape: ResultShape;
+  /** The parts built at run time from whole variables, indexed by the `{ slot }` pieces. */
+  readonly slots: readonly SlotOut[];
+}
+
+/** A dynamic part and the SQL context it is built in. */
+export interface SlotOut {
+  readonly slot: DynamicSlot;
+  /** Alias of the view row in scope (null: none, e.g. inside an embedded object). */
+  readonly alias: string | null;
+  /** The jsonb expression of the object the slot's fields are read from. */
+  readonly data: string;
+  /** For orderBy: the tie-break term appended to every ordering (the view's id). */
+  readonly tieBreak: string | null;
 }
 
 /** json_build_object takes at most 100 arguments: 50 keys. Wider objects use row_to_json. */
@@ -30,6 +46,7 @@ const MAX_KEYS_PER_BUILD = 50;
 
 class Emitter {
   readonly params: Param[] = [];
+  readonly slots: SlotOut[] = [];
   private aliases = 0;
 
   /** `optionalBits`: for each optional filter variable, its bit in the shape number. */
@@ -42,6 +59,11 @@ class Emitter {
 
   alias(prefix: string): string {
     return `${prefix}${this.aliases++}`;
+  }
+
+  slot(out: SlotOut): string {
+    this.slots.push(out);
+    return markSlot(this.slots.length - 1);
   }
 }
 
@@ -58,23 +80,32 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
   let shape: ResultShape;
   if (only?.kind === 'RootList') {
     const alias = e.alias('t');
-    text = `SELECT ${emitObject(e, only.selection, rowSource(alias))}::text\n${emitFromWhere(e, only.view.sqlName, alias, [], only.query)}`;
+    text = `SELECT ${emitRowObject(e, only.selection, only.view, alias)}::text\n${emitFromWhere(e, only.view.sqlName, alias, [], only.query)}`;
     shape = { kind: 'list', key: only.key };
   } else if (only?.kind === 'RootLookup') {
     const alias = e.alias('t');
     const conditions = only.keys.map((k) => `${alias}.${quoteIdent(k.column)} = ${e.param(k.param)}`);
-    text = `SELECT ${emitObject(e, only.selection, rowSource(alias))}::text\nFROM ${only.view.sqlName} ${alias}\nWHERE ${conditions.join(' AND ')}`;
+    text = `SELECT ${emitRowObject(e, only.selection, only.view, alias)}::text\nFROM ${only.view.sqlName} ${alias}\nWHERE ${conditions.join(' AND ')}`;
     shape = { kind: 'object', key: only.key };
   } else {
     const parts = plan.fields.map((f) => `${quoteLiteral(f.key)}, ${emitRootExpression(e, f)}`);
     text = `SELECT json_build_object(${parts.join(',\n  ')})::text`;
     shape = { kind: 'data' };
   }
-  return Object.freeze({ pieces: Object.freeze(toPieces(text)), params: Object.freeze([...e.params]), shape });
+  return Object.freeze({ pieces: Object.freeze(toPieces(text)), params: Object.freeze([...e.params]), shape, slots: Object.freeze([...e.slots]) });
 }
 
-function rowSource(alias: string): ObjectSource {
-  return { data: `${alias}."data"`, alias };
+/**
+ * The object of a view row. A view's `data` column is an expression that PostgreSQL inlines at
+ * every reference, so an object reading it N times would build it N times. Reading it once through
+ * a fenced subquery (OFFSET 0 keeps the planner from pulling it up) builds it once per row:
+ * 6x faster for 100 rows of the bench's v_post with ten fields (23.4 ms -> 3.6 ms).
+ */
+function emitRowObject(e: Emitter, selection: ObjectSelection, view: BoundView, alias: string): string {
+  const dataReads = selection.fields.filter((f) => f.kind === 'Value' || f.kind === 'EmbeddedObject' || f.kind === 'EmbeddedList');
+  if (!view.isView || dataReads.length < 2) return emitObject(e, selection, { data: `${alias}."data"`, alias });
+  const r = e.alias('r');
+  return `(SELECT ${emitObject(e, selection, { data: `${r}.d`, alias })} FROM (SELECT ${alias}."data" AS d OFFSET 0) ${r})`;
 }
 
 function emitRootExpression(e: Emitter, field: RootField): string {
@@ -82,11 +113,11 @@ function emitRootExpression(e: Emitter, field: RootField): string {
     case 'RootTypename':
       return `'Query'::text`;
     case 'RootList':
-      return emitListSubquery(e, field.view.sqlName, field.selection, field.query, null);
+      return emitListSubquery(e, field.view, field.selection, field.query, null);
     case 'RootLookup': {
       const alias = e.alias('t');
       const conditions = field.keys.map((k) => `${alias}.${quoteIdent(k.column)} = ${e.param(k.param)}`);
-      return `(SELECT ${emitObject(e, field.selection, rowSource(alias))} FROM ${field.view.sqlName} ${alias} WHERE ${conditions.join(' AND ')})`;
+      return `(SELECT ${emitRowObject(e, field.selection, field.view, alias)} FROM ${field.view.sqlName} ${alias} WHERE ${conditions.join(' AND ')})`;
     }
   }
 }
@@ -123,15 +154,15 @@ const FIELD_HANDLERS: { readonly [K in FieldPlanKind]: FieldHandler<K> } = {
   RelationObject: (e, f, s) => {
     const alias = e.alias('t');
     const join = `${alias}.${quoteIdent(f.join.innerColumn)} = ${s.alias}.${quoteIdent(f.join.outerColumn)}`;
-    return `(SELECT ${emitObject(e, f.selection, rowSource(alias))} FROM ${f.view.sqlName} ${alias} WHERE ${join})`;
+    return `(SELECT ${emitRowObject(e, f.selection, f.view, alias)} FROM ${f.view.sqlName} ${alias} WHERE ${join})`;
   },
   RelationList: (e, f, s) =>
-    emitListSubquery(e, f.view.sqlName, f.selection, f.query, { inner: f.join.innerColumn, outer: `${s.alias}.${quoteIdent(f.join.outerColumn)}` }),
+    emitListSubquery(e, f.view, f.selection, f.query, { inner: f.join.innerColumn, outer: `${s.alias}.${quoteIdent(f.join.outerColumn)}` }),
 };
 
 function emitListSubquery(
   e: Emitter,
-  viewSql: string,
+  view: BoundView,
   selection: ObjectSelection,
   query: ListQuery,
   join: { inner: string; outer: string } | null,
@@ -139,10 +170,10 @@ function emitListSubquery(
   const alias = e.alias('t');
   const sub = e.alias('s');
   const joinCondition = join ? [`${alias}.${quoteIdent(join.inner)} = ${join.outer}`] : [];
-  const object = emitObject(e, selection, rowSource(alias));
+  const object = emitRowObject(e, selection, view, alias);
   return (
     `(SELECT coalesce(json_agg(${sub}.j), '[]'::json) FROM (SELECT ${object} AS j ` +
-    `${emitFromWhere(e, viewSql, alias, joinCondition, query).replace(/\n/g, ' ')}) ${sub})`
+    `${emitFromWhere(e, view.sqlName, alias, joinCondition, query).replace(/\n/g, ' ')}) ${sub})`
   );
 }
 
@@ -151,15 +182,28 @@ function emitFromWhere(e: Emitter, viewSql: string, alias: string, conditions: r
   if (query.filter) where.push(emitFilter(e, query.filter, alias));
   const lines = [`FROM ${viewSql} ${alias}`];
   if (where.length > 0) lines.push(`WHERE ${where.join(' AND ')}`);
-  if (query.orderBy.length > 0) {
-    lines.push(`ORDER BY ${query.orderBy.map((t) => `${emitTarget(t.target, alias)} ${ORDER_SQL[t.direction]}`).join(', ')}`);
+  const ordering = query.ordering;
+  if (ordering.kind === 'Static' && ordering.terms.length > 0) {
+    lines.push(`ORDER BY ${ordering.terms.map((t) => emitOrderTerm(e, t, alias)).join(', ')}`);
+  } else if (ordering.kind === 'Dynamic') {
+    const tieBreak = ordering.tieBreak ? emitOrderTerm(e, ordering.tieBreak, alias) : null;
+    lines.push(`ORDER BY ${e.slot({ slot: ordering.slot, alias, data: `${alias}."data"`, tieBreak })}`);
   }
   if (query.limit) lines.push(`LIMIT ${e.param(query.limit)}`);
   if (query.offset) lines.push(`OFFSET ${e.param(query.offset)}`);
   return lines.join('\n');
 }
 
-const ORDER_SQL = {
+function emitOrderTerm(e: Emitter, term: OrderTerm, alias: string): string {
+  const t = term.target;
+  if (t.kind !== 'Related') return `${emitTarget(t, alias)} ${ORDER_SQL[term.direction]}`;
+  // The single related row's value, as a scalar subquery (a missing row orders as NULL).
+  const inner = e.alias('t');
+  const join = `${inner}.${quoteIdent(t.join.innerColumn)} = ${alias}.${quoteIdent(t.join.outerColumn)}`;
+  return `(SELECT ${emitTarget(t.target, inner)} FROM ${t.view.sqlName} ${inner} WHERE ${join}) ${ORDER_SQL[term.direction]}`;
+}
+
+export const ORDER_SQL = {
   ASC: 'ASC',
   DESC: 'DESC',
   ASC_NULLS_FIRST: 'ASC NULLS FIRST',
@@ -173,25 +217,54 @@ function jsonPath(data: string, path: readonly string[]): string {
 }
 
 /** A typed scalar of the row; JSON paths end in ->> (text) and are cast to the field's type. */
-function emitTarget(target: ScalarTarget, alias: string, asText = false): string {
+export function emitTarget(target: ScalarTarget, alias: string, asText = false): string {
   if (target.kind === 'Column') return `${alias}.${quoteIdent(target.column)}`;
   const parents = target.path.slice(0, -1);
   const last = quoteLiteral(target.path[target.path.length - 1]!);
   const base = jsonPath(`${alias}."data"`, parents);
-  if (target.sqlType === 'jsonb' && !asText) return `(${base}->${last})`;
+  // A JSON null reads as SQL NULL, as a missing key does (so it never matches neq or nin).
+  if (target.sqlType === 'jsonb' && !asText) return `NULLIF(${base}->${last}, 'null'::jsonb)`;
   const text = `(${base}->>${last})`;
   return target.sqlType === 'text' || asText ? text : `${text}::${target.sqlType}`;
 }
 
 type FilterHandler<K extends FilterKind> = (e: Emitter, filter: Extract<Filter, { kind: K }>, alias: string) => string;
 
-const COMPARE_SQL = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=', like: 'LIKE', ilike: 'ILIKE' } as const;
+export const COMPARE_SQL = {
+  eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=',
+  like: 'LIKE', ilike: 'ILIKE', matches: '~', imatches: '~*', not_matches: '!~',
+} as const;
+export const JSON_SQL = { has_key: '?', has_any_keys: '?|', has_all_keys: '?&', contains: '@>', contained_by: '<@' } as const;
+const LENGTH_SQL = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+
+/** Text operators (LIKE, regular expressions) read a non-text column as its text. */
+const TEXTUAL_OPS = new Set(['like', 'ilike', 'matches', 'imatches', 'not_matches']);
 
 const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
   And: (e, f, a) => (f.items.length === 0 ? 'TRUE' : `(${f.items.map((i) => emitFilter(e, i, a)).join(' AND ')})`),
   Or: (e, f, a) => (f.items.length === 0 ? 'FALSE' : `(${f.items.map((i) => emitFilter(e, i, a)).join(' OR ')})`),
   Not: (e, f, a) => `NOT (${emitFilter(e, f.item, a)})`,
-  Compare: (e, f, a) => `${emitTarget(f.target, a)} ${COMPARE_SQL[f.op]} ${e.param(f.param)}`,
+  Compare: (e, f, a) => {
+    const textual = TEXTUAL_OPS.has(f.op);
+    const target = textual && f.target.kind === 'Column' && f.target.sqlType !== 'text'
+      ? `${emitTarget(f.target, a)}::text`
+      : emitTarget(f.target, a, textual);
+    return `${target} ${COMPARE_SQL[f.op]} ${e.param(f.param)}`;
+  },
+  Json: (e, f, a) => `${emitTarget(f.target, a)} ${JSON_SQL[f.op]} ${e.param(f.param)}`,
+  ArrayLength: (e, f, a) => {
+    const array = emitTarget(f.target, a);
+    return `(CASE WHEN jsonb_typeof(${array}) = 'array' THEN jsonb_array_length(${array}) END) ${LENGTH_SQL[f.op]} ${e.param(f.param)}`;
+  },
+  ArrayOverlaps: (e, f, a) => {
+    const array = emitTarget(f.target, a);
+    const el = e.alias('e');
+    return `(CASE WHEN jsonb_typeof(${array}) = 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${e.param(f.param)}) ${el}(v) WHERE ${array} @> jsonb_build_array(${el}.v)) END)`;
+  },
+  Dynamic: (e, f, a) => {
+    const data = f.slot.path.reduce((d, k) => `${d}->${quoteLiteral(k)}`, `${a}."data"`);
+    return e.slot({ slot: f.slot, alias: f.slot.view ? a : null, data, tieBreak: null });
+  },
   InList: (e, f, a) => `${emitTarget(f.target, a)} ${f.negated ? '<> ALL' : '= ANY'}(${e.param(f.param)})`,
   IsNull: (e, f, a) => {
     const target = emitTarget(f.target, a, true);

@@ -4,7 +4,9 @@
 export type SqlPiece =
   | string
   | { readonly param: number }
-  | { readonly when: number; readonly then: readonly SqlPiece[] };
+  | { readonly when: number; readonly then: readonly SqlPiece[] }
+  /** SQL built at run time from a whole variable (a where, an orderBy list); see dynamicCode.ts. */
+  | { readonly slot: number };
 
 // In-band markers let the string-building emitter mark pieces; they never occur in SQL we write
 // (identifiers and literals come from the schema and are checked for control characters).
@@ -13,8 +15,11 @@ const PARAM_CLOSE = '\u0005';
 const WHEN_OPEN = '\u0001';
 const WHEN_MID = '\u0002';
 const WHEN_CLOSE = '\u0003';
+const SLOT_OPEN = '\u0006';
+const SLOT_CLOSE = '\u0007';
 
 export const markParam = (index: number): string => `${PARAM_OPEN}${index}${PARAM_CLOSE}`;
+export const markSlot = (index: number): string => `${SLOT_OPEN}${index}${SLOT_CLOSE}`;
 export const markOptional = (bit: number, sql: string): string => `${WHEN_OPEN}${bit}${WHEN_MID}${sql}${WHEN_CLOSE}`;
 
 /** Parses marked text into pieces. */
@@ -33,6 +38,11 @@ export function toPieces(text: string): SqlPiece[] {
         const end = text.indexOf(PARAM_CLOSE, at);
         flush();
         pieces.push({ param: Number(text.slice(at + 1, end)) });
+        at = end + 1;
+      } else if (ch === SLOT_OPEN) {
+        const end = text.indexOf(SLOT_CLOSE, at);
+        flush();
+        pieces.push({ slot: Number(text.slice(at + 1, end)) });
         at = end + 1;
       } else if (ch === WHEN_OPEN) {
         const mid = text.indexOf(WHEN_MID, at);
@@ -54,12 +64,17 @@ export function toPieces(text: string): SqlPiece[] {
   return parse();
 }
 
+/** Whether the statement varies at run time (optional filters or dynamic parts). */
 export function hasOptionalParts(pieces: readonly SqlPiece[]): boolean {
-  return pieces.some((p) => typeof p !== 'string' && 'when' in p);
+  return pieces.some((p) => typeof p !== 'string' && ('when' in p || 'slot' in p));
 }
 
 /** The statement for one assignment of the optional bits: its text and parameter order. */
-export function expandPieces(pieces: readonly SqlPiece[], bits: number): { text: string; params: number[] } {
+/**
+ * The statement for one assignment of the optional bits and one set of dynamic fragments: its text
+ * and parameter order. Static parameters are numbered after the `offset` parameters of the fragments.
+ */
+export function expandPieces(pieces: readonly SqlPiece[], bits: number, fragments: readonly string[] = [], offset = 0): { text: string; params: number[] } {
   let text = '';
   const params: number[] = [];
   const walk = (list: readonly SqlPiece[]): void => {
@@ -67,8 +82,9 @@ export function expandPieces(pieces: readonly SqlPiece[], bits: number): { text:
       if (typeof piece === 'string') text += piece;
       else if ('param' in piece) {
         params.push(piece.param);
-        text += `$${params.length}`;
-      } else if (bits & (1 << piece.when)) walk(piece.then);
+        text += '$' + (offset + params.length);
+      } else if ('slot' in piece) text += fragments[piece.slot] ?? 'TRUE';
+      else if (bits & (1 << piece.when)) walk(piece.then);
       else text += 'TRUE';
     }
   };
@@ -77,7 +93,7 @@ export function expandPieces(pieces: readonly SqlPiece[], bits: number): { text:
 }
 
 /** The same expansion as generated code, for modules whose statements have optional parts. */
-export const EXPAND_SOURCE = `function expandPieces(pieces: readonly SqlPiece[], bits: number): { text: string; params: number[] } {
+export const EXPAND_SOURCE = `function expandPieces(pieces: readonly SqlPiece[], bits: number, fragments: readonly string[] = [], offset = 0): { text: string; params: number[] } {
   let text = '';
   const params: number[] = [];
   const walk = (list: readonly SqlPiece[]): void => {
@@ -85,8 +101,9 @@ export const EXPAND_SOURCE = `function expandPieces(pieces: readonly SqlPiece[],
       if (typeof piece === 'string') text += piece;
       else if ('param' in piece) {
         params.push(piece.param);
-        text += '$' + params.length;
-      } else if (bits & (1 << piece.when)) walk(piece.then);
+        text += '$' + (offset + params.length);
+      } else if ('slot' in piece) text += fragments[piece.slot] ?? 'TRUE';
+      else if (bits & (1 << piece.when)) walk(piece.then);
       else text += 'TRUE';
     }
   };

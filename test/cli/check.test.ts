@@ -1,5 +1,7 @@
 // `check` prepares every compiled statement on the database and reports those that no longer fit:
 // here a dropped column (v_user.is_active) and a changed type (v_post.views integer -> text).
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOG_SCHEMA, runCli, tempProject } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -9,6 +11,8 @@ const DRIFT_HINT =
 
 let db: TestDatabase;
 let dir: string;
+/** The prepared-statement name of each operation's (single) statement, as compiled. */
+let names: Record<string, string>;
 beforeAll(async () => {
   db = await createTestDatabase();
   dir = await tempProject({
@@ -18,6 +22,10 @@ beforeAll(async () => {
   });
   const compiled = await runCli(['--schema', BLOG_SCHEMA, '--operations', 'ops/*.graphql', '--out', 'generated', '--database-url', db.url], dir);
   expect([compiled.code, compiled.stderr]).toEqual([0, '']);
+  const index = (await import(pathToFileURL(path.join(dir, 'generated/index.js')).href)) as {
+    operationsByName: Record<string, { statements: { name: string }[] }>;
+  };
+  names = Object.fromEntries(Object.entries(index.operationsByName).map(([name, op]) => [name, op.statements[0]!.name]));
 });
 afterAll(() => db?.drop());
 
@@ -51,12 +59,12 @@ describe('check', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
       [
-        'generated/ActiveUsers.ts:27:7: error FRAISE_DRIFT: Operation "ActiveUsers" no longer fits the database: column t0.is_active does not exist (statement fraise_7c48a72de31ae62518bc5da2, SQLSTATE 42703).',
+        `generated/ActiveUsers.ts:27:7: error FRAISE_DRIFT: Operation "ActiveUsers" no longer fits the database: column t0.is_active does not exist (statement ${names.ActiveUsers}, SQLSTATE 42703).`,
         '27 | WHERE t0."is_active" = $1::boolean',
         '           ^',
         `hint: ${DRIFT_HINT}`,
         '',
-        'generated/PopularPosts.ts:29:18: error FRAISE_DRIFT: Operation "PopularPosts" no longer fits the database: operator does not exist: text >= integer (statement fraise_1a3f1fa11cee991e990f3bf2, SQLSTATE 42883).',
+        `generated/PopularPosts.ts:29:18: error FRAISE_DRIFT: Operation "PopularPosts" no longer fits the database: operator does not exist: text >= integer (statement ${names.PopularPosts}, SQLSTATE 42883).`,
         '29 | WHERE t0."views" >= $1::integer',
         '                      ^',
         `hint: ${DRIFT_HINT} PostgreSQL says: No operator matches the given name and argument types. You might need to add explicit type casts.`,
@@ -81,7 +89,7 @@ describe('check', () => {
         {
           severity: 'error',
           code: 'FRAISE_DRIFT',
-          message: 'Operation "ActiveUsers" no longer fits the database: column t0.is_active does not exist (statement fraise_7c48a72de31ae62518bc5da2, SQLSTATE 42703).',
+          message: `Operation "ActiveUsers" no longer fits the database: column t0.is_active does not exist (statement ${names.ActiveUsers}, SQLSTATE 42703).`,
           hint: DRIFT_HINT,
           file: 'generated/ActiveUsers.ts',
           line: 27,
@@ -90,7 +98,7 @@ describe('check', () => {
         {
           severity: 'error',
           code: 'FRAISE_DRIFT',
-          message: 'Operation "PopularPosts" no longer fits the database: operator does not exist: text >= integer (statement fraise_1a3f1fa11cee991e990f3bf2, SQLSTATE 42883).',
+          message: `Operation "PopularPosts" no longer fits the database: operator does not exist: text >= integer (statement ${names.PopularPosts}, SQLSTATE 42883).`,
           hint: `${DRIFT_HINT} PostgreSQL says: No operator matches the given name and argument types. You might need to add explicit type casts.`,
           file: 'generated/PopularPosts.ts',
           line: 29,

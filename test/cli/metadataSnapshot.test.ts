@@ -93,7 +93,7 @@ describe('metadata snapshot', () => {
     expect(snap.stderr).toBe(live.stderr); // the same warnings
     const liveFiles = await readTree(path.join(dir, 'live'));
     const snapFiles = await readTree(path.join(dir, 'snap'));
-    expect(liveFiles.size).toBe(28 * 3 + 3 + 2);
+    expect(liveFiles.size).toBe(33 * 3 + 3 + 2); // 33 operations, the index, the manifest and the schema
     expect([...snapFiles.keys()]).toEqual([...liveFiles.keys()]);
     for (const [name, text] of liveFiles) expect(snapFiles.get(name), name).toBe(text);
   });

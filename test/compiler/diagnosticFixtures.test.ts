@@ -1,12 +1,13 @@
 // One fixture per diagnostic code (test/compiler/diagnostics/<CODE>/): the project files, an
-// optional case.json ({ args, exit }) and expected.txt, the exact text fraise-compile prints on
-// stderr. Each fixture must report its own code. Also keeps the code catalogue (compiler and
+// optional case.json ({ args, exit }, or { api } for compileProject options) and expected.txt, the
+// exact text fraise-compile prints on stderr (for api cases, the formatted diagnostics). Each fixture must report its own code. Also keeps the code catalogue (compiler and
 // docs/cli.md) in step with the codes the compiler's sources use.
 import { cp, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../compiler/cli.js';
+import { compileProject, formatDiagnostic, type CompileOptions } from '../../compiler/index.js';
 import { DIAGNOSTIC_CODES } from '../../compiler/diagnosticCodes.js';
 import { repoRoot } from '../support/compileFixture.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -29,9 +30,17 @@ interface Captured {
 
 async function runFixture(code: string, extraArgs: readonly string[] = []): Promise<Captured> {
   const dir = path.join(FIXTURES, code);
-  const spec = JSON.parse(await readFile(path.join(dir, 'case.json'), 'utf8').catch(() => '{}')) as { args?: string[] };
+  const spec = JSON.parse(await readFile(path.join(dir, 'case.json'), 'utf8').catch(() => '{}')) as {
+    args?: string[];
+    api?: Partial<CompileOptions>;
+  };
   const cwd = await mkdtemp(path.join(os.tmpdir(), `fraise-${code}-`));
   await cp(dir, cwd, { recursive: true, filter: (source) => path.basename(source) !== 'expected.txt' });
+  if (spec.api) {
+    const result = await compileProject({ schema: ['schema.graphql'], operations: ['ops/*.graphql'], databaseUrl: db.url, cwd, ...spec.api });
+    const stderr = result.ok ? '' : `${result.diagnostics.map(formatDiagnostic).join('\n\n')}\n`;
+    return { code: result.ok ? 0 : 1, stdout: '', stderr };
+  }
   const out = { stdout: '', stderr: '' };
   const io = { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } };
   const args = [...(spec.args ?? DEFAULT_ARGS), ...extraArgs].map((a) => (a === '$DATABASE_URL' ? db.url : a));

@@ -95,7 +95,7 @@ describe('diagnostics', () => {
     ]);
   });
 
-  it('refuses anonymous operations and whole-object where variables', async () => {
+  it('refuses anonymous operations and null operands', async () => {
     const messages = await diagnose({
       'schema.graphql': GOOD_SCHEMA,
       'ops/q.graphql': '{ posts { id } }\nquery W($w: PostWhere) { posts(where: $w) { id } }\n',
@@ -110,14 +110,14 @@ describe('diagnostics', () => {
     ]);
     const second = await diagnose({
       'schema.graphql': GOOD_SCHEMA,
-      'ops/q.graphql': 'query W($w: PostWhere) { posts(where: $w) { id } }\n',
+      'ops/q.graphql': 'query W { posts(where: { id: { eq: null } }) { id } }\n',
     });
     expect(second).toEqual([
       [
-        'ops/q.graphql:1:39: error FRAISE_UNSUPPORTED: A whole-object variable for "where" ($w) is not supported yet.',
-        '1 | query W($w: PostWhere) { posts(where: $w) { id } }',
-        '                                          ^',
-        'hint: Write the filter in the operation and pass leaf values as variables: where: { title: { eq: $title } }.',
+        'ops/q.graphql:1:36: error FRAISE_NULL_OPERAND: Operator "eq" cannot compare with null.',
+        '1 | query W { posts(where: { id: { eq: null } }) { id } }',
+        '                                       ^',
+        'hint: Use { isnull: true } to match missing values.',
       ].join('\n'),
     ]);
   });

@@ -31,3 +31,22 @@ export async function compileBlogFixture(databaseUrl: string, suite: string): Pr
   };
   return { outDir, files: result.files, operations: index.operations, operationsByName: index.operationsByName };
 }
+
+/** Compiles a schema and operation files (globs relative to the repository) into test/.generated/<suite>/. */
+export async function compileProjectTo(
+  databaseUrl: string,
+  suite: string,
+  schema: readonly string[],
+  operations: readonly string[],
+  options: { readonly maxPageSize?: number } = {},
+): Promise<GeneratedFixture> {
+  const result = await compileProject({ schema, operations, databaseUrl, cwd: repoRoot, ...options });
+  if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n\n'));
+  const outDir = path.join(repoRoot, 'test/.generated', suite);
+  await writeOutputFolder(outDir, result.files);
+  const index = (await import(pathToFileURL(path.join(outDir, 'index.js')).href)) as {
+    operations: Record<string, CompiledOperation>;
+    operationsByName: Record<string, CompiledOperation>;
+  };
+  return { outDir, files: result.files, operations: index.operations, operationsByName: index.operationsByName };
+}

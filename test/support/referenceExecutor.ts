@@ -185,6 +185,7 @@ function buildSchemaUncached(sdl: string): GraphQLSchema {
 
   const generated: string[] = [];
   const filters = new Map<string, string>(); // input name -> definition
+  const orderInputs = new Map<string, string[]>();
   for (const [typeName, fields] of objectFields) {
     if (roots.has(typeName)) continue;
     const whereFields: string[] = [];
@@ -196,6 +197,8 @@ function buildSchemaUncached(sdl: string): GraphQLSchema {
       if (objectFields.has(named)) {
         // Relations filter by EXISTS; embedded objects by path. Embedded lists of objects: no filter.
         if (isRelation || !list) whereFields.push(`${field.name.value}: ${named}Where`);
+        // A single related row or embedded object orders by its fields.
+        if (!list) orderFields.push(`${field.name.value}: ${named}OrderBy`);
       } else if (scalars.has(named) || enums.has(named)) {
         const filter = `${named}${list ? 'List' : ''}Filter`;
         if (!filters.has(filter)) filters.set(filter, list ? listFilterInput(filter, named) : filterInput(filter, named));
@@ -205,7 +208,13 @@ function buildSchemaUncached(sdl: string): GraphQLSchema {
     }
     const where = `${typeName}Where`;
     generated.push(`input ${where} { ${whereFields.join(' ')} AND: [${where}!] OR: [${where}!] NOT: ${where} }`);
-    if (orderFields.length > 0) generated.push(`input ${typeName}OrderBy { ${orderFields.join(' ')} }`);
+    orderInputs.set(typeName, orderFields);
+  }
+  // Types with no scalar to order by get no OrderBy input, and references to them are dropped.
+  const orderable = new Set([...orderInputs].filter(([, f]) => f.some((x) => x.endsWith(': OrderDirection'))).map(([t]) => t));
+  for (const [typeName, fields] of orderInputs) {
+    const kept = fields.filter((f) => f.endsWith(': OrderDirection') || orderable.has(f.slice(f.indexOf(': ') + 2, -'OrderBy'.length)));
+    if (orderable.has(typeName)) generated.push(`input ${typeName}OrderBy { ${kept.join(' ')} }`);
   }
   generated.push(...filters.values());
 
@@ -645,7 +654,7 @@ async function relatedRows(
 
 interface ListArgs {
   where?: Record<string, unknown> | null;
-  orderBy?: Record<string, string | null>[] | null;
+  orderBy?: Record<string, unknown>[] | null;
   limit?: number | null;
   offset?: number | null;
 }
@@ -657,7 +666,7 @@ async function list(ctx: Ctx, type: GraphQLObjectType, rows: Row[], args: ListAr
     for (const o of objs) if ((await matches(ctx, type, o, args.where)) === true) kept.push(o);
     objs = kept;
   }
-  objs = sortRows(ctx, type, objs, args.orderBy ?? []);
+  objs = await sortRows(ctx, type, objs, args.orderBy ?? []);
   const offset = args.offset ?? 0;
   if (offset < 0) throw oracleError('OFFSET must not be negative');
   if (args.limit != null && args.limit < 0) throw oracleError('LIMIT must not be negative');
@@ -665,38 +674,64 @@ async function list(ctx: Ctx, type: GraphQLObjectType, rows: Row[], args: ListAr
 }
 
 interface SortTerm {
-  readonly value: (o: Obj) => { kind: ValueKind; key: Key } | null;
+  readonly value: (o: Obj) => Promise<{ kind: ValueKind; key: Key } | null>;
   readonly desc: boolean;
   readonly nullsFirst: boolean;
 }
 
-/** orderBy items in order, then the view's `id` ascending; ASC puts NULLs last, DESC first. */
-function sortRows(ctx: Ctx, type: GraphQLObjectType, objs: Obj[], orderBy: Record<string, string | null>[]): Obj[] {
+/**
+ * orderBy items in order (each item's fields in their order; an embedded object orders by its
+ * fields, a single relation by the related row's), then the view's `id` ascending. ASC puts NULLs
+ * last, DESC first, unless the direction says otherwise.
+ */
+async function sortRows(ctx: Ctx, type: GraphQLObjectType, objs: Obj[], orderBy: Record<string, unknown>[]): Promise<Obj[]> {
   const keyOf = (kind: ValueKind, raw: unknown) => (raw === null ? null : { kind, key: toKey(ctx, kind, raw) });
-  const terms: SortTerm[] = orderBy.map((item) => {
-    const entries = Object.entries(item).filter(([, dir]) => dir != null);
-    if (entries.length !== 1) throw oracleError('each orderBy item must name exactly one field');
-    const [name, dir] = entries[0] as [string, string];
-    const field = type.getFields()[name];
-    if (!field) throw oracleError(`${type.name} has no field "${name}"`);
-    return {
-      value: (o) => {
-        const { kind, raw } = operand(o, field);
-        return keyOf(kind, raw);
-      },
-      desc: dir.startsWith('DESC'),
-      nullsFirst: dir === 'DESC' || dir.endsWith('NULLS_FIRST'),
-    };
-  });
+  const terms: SortTerm[] = [];
+  const addTerms = (t: GraphQLObjectType, item: Record<string, unknown>, reach: (o: Obj) => Promise<Obj | null>): void => {
+    for (const [name, dir] of Object.entries(item)) {
+      if (dir == null) continue;
+      const field = t.getFields()[name];
+      if (!field) throw oracleError(`${t.name} has no field "${name}"`);
+      const target = getNamedType(field.type);
+      if (isObjectType(target)) {
+        const relation = directiveArgs(field.astNode, 'relation');
+        addTerms(target, dir as Record<string, unknown>, async (o) => {
+          const parent = await reach(o);
+          if (!parent) return null;
+          if (!relation) return { value: jsonGet(parent.value, dataKey(field)) };
+          const row = (await relatedRows(ctx, parent, field, target, relation))[0];
+          return row ? { row, value: row.data } : null;
+        });
+        continue;
+      }
+      const direction = dir as string;
+      terms.push({
+        value: async (o) => {
+          const at = await reach(o);
+          if (!at) return null;
+          const { kind, raw } = operand(at, field);
+          return keyOf(kind, raw);
+        },
+        desc: direction.startsWith('DESC'),
+        nullsFirst: direction === 'DESC' || direction.endsWith('NULLS_FIRST'),
+      });
+    }
+  };
+  for (const item of orderBy) addTerms(type, item, async (o) => o);
   terms.push({
-    value: (o) => {
+    value: async (o) => {
       const id = o.row?.columns.get('id');
       return id ? keyOf(id.kind, id.raw) : null;
     },
     desc: false,
     nullsFirst: false,
   });
-  const decorated = objs.map((o) => ({ o, keys: terms.map((t) => t.value(o)) }));
+  const decorated: { o: Obj; keys: ({ kind: ValueKind; key: Key } | null)[] }[] = [];
+  for (const o of objs) {
+    const keys: ({ kind: ValueKind; key: Key } | null)[] = [];
+    for (const term of terms) keys.push(await term.value(o));
+    decorated.push({ o, keys });
+  }
   decorated.sort((a, b) => {
     for (const [i, term] of terms.entries()) {
       const x = a.keys[i] ?? null;

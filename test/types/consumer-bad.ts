@@ -1,7 +1,7 @@
 // Mistakes the generated types must catch (see generatedTypes.test.ts for the expected errors).
 import pg from 'pg';
 import { createRuntime } from 'fraise/runtime';
-import { PostWithAuthor } from '../.generated/blog-types/index.js';
+import { PostWithAuthor, SearchPosts } from '../.generated/blog-types/index.js';
 
 const runtime = createRuntime({ pool: new pg.Pool() });
 
@@ -13,5 +13,7 @@ export async function mistakes(): Promise<unknown[]> {
   const notSelected = post?.body;
   await runtime.execute(PostWithAuthor, { id: 42 });
   await runtime.execute(PostWithAuthor, {});
+  await runtime.execute(SearchPosts, { where: { title: { contians: 'x' } } });
+  await runtime.execute(SearchPosts, { orderBy: [{ views: 'UP' }] });
   return [misspelt, wrongType, notSelected];
 }

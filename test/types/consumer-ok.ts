@@ -2,7 +2,7 @@
 // against modules generated into test/.generated/blog-types (so it is excluded from tsconfig.json).
 import pg from 'pg';
 import { createRuntime } from 'fraise/runtime';
-import { PostWithAuthor, UsersFilter, type PostWithAuthorData } from '../.generated/blog-types/index.js';
+import { PostWithAuthor, SearchPosts, UsersFilter, type PostWithAuthorData } from '../.generated/blog-types/index.js';
 
 const runtime = createRuntime({ pool: new pg.Pool() });
 
@@ -18,4 +18,14 @@ export async function headline(id: string): Promise<string | null> {
 export async function activeNames(): Promise<string[]> {
   const result = await runtime.execute(UsersFilter, { active: true });
   return (result.data?.users ?? []).map((u) => u.name);
+}
+
+export async function search(text: string): Promise<number> {
+  // Whole-variable filters are typed by the generated input types.
+  const result = await runtime.execute(SearchPosts, {
+    where: { OR: [{ title: { icontains: text } }, { author: { name: { startswith: text } } }], status: { in: ['PUBLISHED'] } },
+    orderBy: [{ rating: 'DESC_NULLS_LAST' }, { author: { name: 'ASC' } }],
+    limit: 10,
+  });
+  return result.data?.posts.length ?? 0;
 }

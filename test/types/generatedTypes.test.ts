@@ -42,6 +42,8 @@ describe('generated types', () => {
       "consumer-bad.ts:13 TS2339: Property 'body' does not exist on type '{ id: string; title: string;",
       "consumer-bad.ts:14 TS2322: Type 'number' is not assignable to type 'string'.",
       "consumer-bad.ts:15 TS2345: Argument of type '{}' is not assignable to parameter of type 'Variables<CompiledOperation<PostWithAuthorVariables,",
+      "consumer-bad.ts:16 TS2561: Object literal may only specify known properties, but 'contians' does not exist",
+      'consumer-bad.ts:17 TS2322: Type \'"UP"\' is not assignable to type \'"ASC" | "DESC" | "ASC_NULLS_FIRST"',
     ]);
   });
 });
