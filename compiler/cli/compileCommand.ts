@@ -11,7 +11,7 @@ import type { CompileCache } from '../compileCache.js';
 import { parseCommand, type ParsedValues } from './args.js';
 import { CONFIG_OPTIONS, projectConfig } from './projectSetup.js';
 import { countText, type OutputFormat, printDiagnostics, printJson, type Streams } from './report.js';
-import { watchProject } from './watch.js';
+import { type WatchContext, watchProject } from './watch.js';
 
 export const COMPILE_USAGE = `Usage: fraise-compile [--config <file>] --schema <glob> --operations <glob> --out <dir>
                       [--database-url <url> | --metadata <file>] [options]
@@ -50,7 +50,12 @@ const OPTIONS = {
   watch: { type: 'boolean' },
 } as const;
 
-export async function compileCommand(argv: readonly string[], io: Streams, cwd = process.cwd()): Promise<number> {
+export async function compileCommand(
+  argv: readonly string[],
+  io: Streams,
+  cwd = process.cwd(),
+  watchHooks: Pick<WatchContext, 'signal' | 'onBuild'> = {},
+): Promise<number> {
   const values = parseCommand(argv, OPTIONS, COMPILE_USAGE, io);
   if (typeof values === 'number') return values;
   const format: OutputFormat = values['format'] === 'json' ? 'json' : 'text';
@@ -64,7 +69,7 @@ export async function compileCommand(argv: readonly string[], io: Streams, cwd =
         hint: 'Give them on the command line or in fraise.config.json; fraise-compile --help lists the options.' },
     ]);
   }
-  if (values['watch']) return watchProject(config, { io, format, cwd });
+  if (values['watch']) return watchProject(config, { io, format, cwd, reload: () => projectConfig(values, cwd), ...watchHooks });
   const metadata = await loadMetadata({ metadataFile: config.metadata, databaseUrl: config.databaseUrl, cwd });
   const started = performance.now();
   const result = 'diagnostics' in metadata ? ({ ok: false, diagnostics: metadata.diagnostics } as const) : await compileWith(config, metadata, cwd);

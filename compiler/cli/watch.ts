@@ -65,6 +65,7 @@ export async function watchProject(initial: ProjectConfig, ctx: WatchContext): P
     const result = metadata && 'diagnostics' in metadata
       ? ({ ok: false, diagnostics: metadata.diagnostics } as const)
       : await compileWith(config, metadata!, ctx.cwd, cache);
+    updateWatchers(); // before reporting: whoever reacts to the report may edit files at once
     if (!result.ok) {
       reportFailure(ctx.io, ctx.format, result.diagnostics);
       ctx.onBuild?.({ ok: false, written: [], removed: [], ms: Math.round(performance.now() - started) });
@@ -75,7 +76,6 @@ export async function watchProject(initial: ProjectConfig, ctx: WatchContext): P
       reportSuccess(ctx.io, ctx.format, config, result, ctx.cwd, ms, written);
       ctx.onBuild?.({ ok: true, written, removed, ms });
     }
-    updateWatchers();
   };
 
   const schedule = (kind: 'source' | 'config' | 'metadata'): void => {
