@@ -6,3 +6,5 @@ export type { Diagnostic, SourceLocation } from './diagnostics.js';
 export { writeOutputFolder } from './emit/writeOutput.js';
 export { readMetadata } from './metadata/readMetadata.js';
 export type { DatabaseMetadata, RelationInfo, ColumnInfo } from './metadata/types.js';
+export { createDocumentCompiler } from './documentCompiler.js';
+export type { DocumentCompilerOptions } from './documentCompiler.js';
