@@ -14,9 +14,8 @@ import { transform } from 'esbuild';
 import { type Diagnostic, diagnostic } from './diagnostics.js';
 import { loadGraphQLFiles } from './load/loadSources.js';
 import { buildFraiseSchema } from './schema/buildSchema.js';
-import { viewNameOf } from './schema/model.js';
 import { checkSchema, type ViewCatalog } from './metadata/checkSchema.js';
-import { readMetadata } from './metadata/readMetadata.js';
+import { loadMetadata } from './metadata/loadMetadata.js';
 import type { DatabaseMetadata } from './metadata/types.js';
 import { validateOperations } from './validate/validateOperations.js';
 import { MAX_CONDITIONS, MAX_OPTIONAL_FILTERS, assignments, findConditions } from './plan/conditions.js';
@@ -28,7 +27,14 @@ import { prepareCode, type StatementOut, type TemplateOut, type VariantOut } fro
 import { dataTs, inputDeclarationsTs, variablesTs } from './emit/typeScriptTypes.js';
 import { emitIndexModule, emitOperationModule } from './emit/emitModule.js';
 import { persistedQueryManifest } from './emit/manifest.js';
-import { bindFunctions, functionNames, type FunctionCatalog } from './mutation/bindFunctions.js';
+import type { Naming, OutputKind } from './config/types.js';
+import { setSchemaOptions } from './schema/projectOptions.js';
+import { type CachedOperation, type CompileCache, createCompileCache, metadataKey } from './compileCache.js';
+import { indexMetadata } from './metadata/resolve.js';
+import { listFields } from './risks/listFields.js';
+import { unboundedLists } from './risks/unboundedList.js';
+import { unindexedJsonFilters } from './risks/jsonFilterIndex.js';
+import { bindFunctions, type FunctionCatalog } from './mutation/bindFunctions.js';
 import { compileMutation } from './mutation/compileMutation.js';
 
 export interface CompileOptions {
@@ -38,15 +44,29 @@ export interface CompileOptions {
   /** Live database to read view metadata from, unless `metadata` is given. */
   readonly databaseUrl?: string;
   readonly metadata?: DatabaseMetadata;
+  /** How field names map to data keys and lookup columns (default camel: userId -> user_id). */
+  readonly naming?: Naming;
+  /** TypeScript types for scalars, e.g. { BigInt: 'string' }. */
+  readonly scalars?: Readonly<Record<string, string>>;
   /**
    * Largest `limit` a list accepts; a list without a limit returns at most this many rows. Larger
    * literals are compile errors, larger variables request errors. Unset: no maximum.
    */
   readonly maxPageSize?: number;
+  /** Which files to emit (default both: .ts, .js and .d.ts). */
+  readonly output?: OutputKind;
+  /** Results of earlier compiles to reuse (watch mode); updated in place. */
+  readonly cache?: CompileCache;
 }
 
 export type CompileResult =
-  | { readonly ok: true; readonly files: ReadonlyMap<string, string>; readonly operations: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly files: ReadonlyMap<string, string>;
+      readonly operations: readonly string[];
+      /** Risky things that do not stop the compile (severity 'warning'). */
+      readonly warnings: readonly Diagnostic[];
+    }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 export async function compileProject(options: CompileOptions): Promise<CompileResult> {
@@ -57,14 +77,20 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   if (loadErrors.length > 0) return { ok: false, diagnostics: loadErrors };
 
   if (options.maxPageSize !== undefined && (!Number.isSafeInteger(options.maxPageSize) || options.maxPageSize < 1)) {
-    return { ok: false, diagnostics: [{ code: 'FRAISE_BAD_OPTION', message: `maxPageSize must be a positive integer, got ${options.maxPageSize}.` }] };
+    return {
+      ok: false,
+      diagnostics: [
+        { code: 'FRAISE_BAD_OPTION', message: `maxPageSize must be a positive integer, got ${options.maxPageSize}.`, hint: 'Pass a whole number of rows, at least 1.' },
+      ],
+    };
   }
   const built = buildFraiseSchema(schemaFiles.files);
   if (!built.schema) return { ok: false, diagnostics: built.diagnostics };
   const schema = built.schema;
+  setSchemaOptions(schema, { ...(options.naming ? { naming: options.naming } : {}), ...(options.scalars ? { scalars: options.scalars } : {}) });
 
   const validated = validateOperations(schema, operationFiles.files);
-  const metadata = options.metadata ?? (await metadataFromDatabase(schema, options.databaseUrl));
+  const metadata = options.metadata ?? (await loadMetadata({ databaseUrl: options.databaseUrl }));
   if ('diagnostics' in metadata) return { ok: false, diagnostics: [...validated.diagnostics, ...metadata.diagnostics] };
   const checked = checkSchema(schema, metadata);
   const bound = schema.getMutationType() ? bindFunctions(schema, metadata) : { functions: new Map() as FunctionCatalog, diagnostics: [] };
@@ -76,106 +102,98 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     for (const def of file.document.definitions) if (def.kind === Kind.OPERATION_DEFINITION) sourceNames.set(def, file.name);
   }
 
+  const cache = options.cache ?? createCompileCache();
+  const used = new Map<string, CachedOperation>();
+  const contextKey = JSON.stringify([
+    schemaFiles.files.map((f) => [f.name, f.document.loc?.source.body ?? print(f.document)]),
+    metadataKey(metadata),
+    options.naming ?? 'camel',
+    options.scalars ?? {},
+    options.output ?? 'both',
+    options.maxPageSize ?? null,
+  ]);
+  const resolved = indexMetadata(metadata);
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const compiled: { name: string; id: string; body: string; type: 'query' | 'mutation' }[] = [];
   for (const operation of validated.operations) {
-    if (operation.operation === 'mutation') {
+    const sourceFile = sourceNames.get(operation) ?? '?';
+    const key = sha256(`${contextKey}\n${sourceFile}\n${operationBody(operation, validated.fragments)}`);
+    let entry = cache.operations.get(key);
+    if (!entry) {
       const name = operation.name!.value;
-      const result = compileMutation(schema, checked.catalog, bound.functions, validated.fragments, operation, statementName, options.maxPageSize);
-      if ('diagnostics' in result) {
-        diagnostics.push(...result.diagnostics);
-        continue;
+      if (operation.operation === 'mutation') {
+        const result = compileMutation(schema, checked.catalog, bound.functions, validated.fragments, operation, statementName, options.maxPageSize);
+        if ('diagnostics' in result) {
+          diagnostics.push(...result.diagnostics);
+          continue;
+        }
+        const body = operationBody(operation, validated.fragments);
+        const module = emitOperationModule({
+          ...result,
+          name,
+          kind: 'mutation',
+          id: sha256(body),
+          body,
+          sourceFile,
+          shape: { kind: 'data' },
+          templates: [],
+          optionalFilterCount: 0,
+          // Input objects are spelled out inline in the variables type; no whole-variable shapes.
+          inputDeclarations: '',
+          dynamic: false,
+        });
+        entry = { ts: module.ts, dts: module.dts, compiled: { name, id: sha256(body), body, type: 'mutation' }, warnings: [] };
+      } else {
+        const result = compileOperation(schema, checked.catalog, validated.fragments, operation, options.maxPageSize);
+        if ('diagnostics' in result) {
+          diagnostics.push(...result.diagnostics);
+          continue;
+        }
+        const module = emitOperationModule({
+          ...result,
+          name,
+          kind: 'query',
+          sourceFile,
+          optionalFilterCount: findConditions(operation, validated.fragments, schema).optionalFilters.length,
+          variablesType: variablesTs(schema, operation),
+          inputDeclarations: inputDeclarationsTs(schema, operation),
+          dataType: dataTs(schema, operation, validated.fragments),
+        });
+        const lists = listFields(schema, resolved, validated.fragments, operation);
+        const warnings = [...unboundedLists(lists, options.maxPageSize), ...unindexedJsonFilters(schema, resolved, lists)];
+        entry = { ts: module.ts, dts: module.dts, compiled: { name, id: result.id, body: result.body, type: 'query' }, warnings };
       }
-      const body = operationBody(operation, validated.fragments);
-      const module = emitOperationModule({
-        ...result,
-        name,
-        kind: 'mutation',
-        id: sha256(body),
-        body,
-        sourceFile: sourceNames.get(operation) ?? '?',
-        shape: { kind: 'data' },
-        templates: [],
-        optionalFilterCount: 0,
-        // Input objects are spelled out inline in the variables type; no whole-variable shapes.
-        inputDeclarations: '',
-        dynamic: false,
-      });
-      files.set(`${name}.ts`, module.ts);
-      files.set(`${name}.d.ts`, module.dts);
-      compiled.push({ name, id: sha256(body), body, type: 'mutation' });
-      continue;
     }
-    const result = compileOperation(schema, checked.catalog, validated.fragments, operation, options.maxPageSize);
-    if ('diagnostics' in result) {
-      diagnostics.push(...result.diagnostics);
-      continue;
-    }
-    const name = operation.name!.value;
-    const module = emitOperationModule({
-      ...result,
-      name,
-      kind: 'query',
-      sourceFile: sourceNames.get(operation) ?? '?',
-      optionalFilterCount: findConditions(operation, validated.fragments, schema).optionalFilters.length,
-      variablesType: variablesTs(schema, operation),
-      inputDeclarations: inputDeclarationsTs(schema, operation),
-      dataType: dataTs(schema, operation, validated.fragments),
-    });
-    files.set(`${name}.ts`, module.ts);
-    files.set(`${name}.d.ts`, module.dts);
-    compiled.push({ name, id: result.id, body: result.body, type: 'query' });
+    used.set(key, entry);
+    files.set(`${entry.compiled.name}.ts`, entry.ts);
+    files.set(`${entry.compiled.name}.d.ts`, entry.dts);
+    compiled.push(entry.compiled);
   }
+  cache.operations = used;
   if (diagnostics.length > 0) return { ok: false, diagnostics: dedupe(diagnostics) };
 
   compiled.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // code-point order: the same on every machine
   const index = emitIndexModule(compiled.map((c) => c.name));
   files.set('index.ts', index.ts);
   files.set('index.d.ts', index.dts);
-  for (const [path, text] of [...files]) {
-    if (path.endsWith('.ts') && !path.endsWith('.d.ts')) {
-      const js = await transform(text, { loader: 'ts', format: 'esm', target: 'es2022', legalComments: 'inline' });
-      files.set(path.replace(/\.ts$/, '.js'), js.code);
-    }
-  }
+  const output = options.output ?? 'both';
+  const javascript = new Map<string, string>();
+  await Promise.all(
+    [...files].map(async ([path, text]) => {
+      const source = path.endsWith('.ts') && !path.endsWith('.d.ts');
+      if (source && output !== 'ts') {
+        const js = cache.javascript.get(text) ?? (await transform(text, { loader: 'ts', format: 'esm', target: 'es2022', legalComments: 'inline' })).code;
+        javascript.set(text, js);
+        files.set(path.replace(/\.ts$/, '.js'), js);
+      }
+      if ((source && output === 'js') || (path.endsWith('.d.ts') && output === 'ts')) files.delete(path);
+    }),
+  );
+  cache.javascript = javascript;
   files.set('persisted-queries.json', persistedQueryManifest(compiled));
   files.set('schema.graphql', printSchema(schema));
-  return { ok: true, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), operations: compiled.map((c) => c.name) };
-}
-
-async function metadataFromDatabase(
-  schema: GraphQLSchema,
-  databaseUrl: string | undefined,
-): Promise<DatabaseMetadata | { diagnostics: Diagnostic[] }> {
-  if (!databaseUrl) {
-    return {
-      diagnostics: [
-        {
-          code: 'FRAISE_NO_DATABASE',
-          message: 'The compiler needs view metadata: give --database-url (or DATABASE_URL).',
-          hint: 'The views named by @view are read from that database.',
-        },
-      ],
-    };
-  }
-  const names = Object.values(schema.getTypeMap()).flatMap((t) => {
-    const view = viewNameOf(schema, t);
-    return view ? [view] : [];
-  });
-  try {
-    return await readMetadata(databaseUrl, names, functionNames(schema));
-  } catch (error) {
-    return {
-      diagnostics: [
-        {
-          code: 'FRAISE_DATABASE_UNREACHABLE',
-          message: `Could not read view metadata from the database: ${(error as Error).message}`,
-          hint: 'Check --database-url and that the server is running.',
-        },
-      ],
-    };
-  }
+  return { ok: true, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), operations: compiled.map((c) => c.name), warnings: [...used.values()].flatMap((e) => e.warnings) };
 }
 
 interface CompiledOperationParts {

@@ -2,6 +2,7 @@
 // first, so one run reports everything that is wrong, each with file:line:column and a caret.
 import type { ASTNode, GraphQLError, Source } from 'graphql';
 import { getLocation } from 'graphql';
+import { defaultHint } from './diagnosticCodes.js';
 
 export interface SourceLocation {
   readonly file: string;
@@ -11,9 +12,13 @@ export interface SourceLocation {
   readonly lineText: string;
 }
 
+export type Severity = 'error' | 'warning';
+
 export interface Diagnostic {
-  /** Stable code, e.g. FRAISE_UNKNOWN_VIEW. */
+  /** Stable code, e.g. FRAISE_UNKNOWN_VIEW (the catalogue is in docs/cli.md). */
   readonly code: string;
+  /** Absent means error: a warning never fails a compile. */
+  readonly severity?: Severity;
   readonly message: string;
   readonly hint?: string;
   readonly location?: SourceLocation;
@@ -50,25 +55,48 @@ export function diagnostic(
   return { code, message, ...(hint ? { hint } : {}), ...(location ? { location } : {}) };
 }
 
+/** A graphql-js error; its trailing "Did you mean ...?" becomes the hint. */
 export function fromGraphQLError(code: string, error: GraphQLError): Diagnostic {
   const node = error.nodes?.[0];
   const source = error.source ?? node?.loc?.source;
   const offset = error.positions?.[0] ?? node?.loc?.start;
   const location = source && offset !== undefined ? locationOf(source, offset) : undefined;
-  return { code, message: error.message, ...(location ? { location } : {}) };
+  const suggestion = / (Did you mean [^]*\?)$/.exec(error.message);
+  const message = suggestion ? error.message.slice(0, suggestion.index) : error.message;
+  return { code, message, ...(suggestion ? { hint: suggestion[1]! } : {}), ...(location ? { location } : {}) };
 }
+
+export function warning(code: string, message: string, node?: ASTNode | null, hint?: string): Diagnostic {
+  return { ...diagnostic(code, message, node, hint), severity: 'warning' };
+}
+
+export const isError = (d: Diagnostic): boolean => (d.severity ?? 'error') === 'error';
 
 /** `file:line:column: error CODE: message`, then the source line with a caret, then the hint. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.column}: ` : '';
-  const lines = [`${where}error ${d.code}: ${d.message}`];
+  const lines = [`${where}${d.severity ?? 'error'} ${d.code}: ${d.message}`];
   if (d.location) {
     const gutter = `${d.location.line} | `;
     lines.push(gutter + d.location.lineText);
     lines.push(' '.repeat(gutter.length + d.location.column - 1) + '^');
   }
-  if (d.hint) lines.push(`hint: ${d.hint}`);
+  const hint = d.hint ?? defaultHint(d.code);
+  if (hint) lines.push(`hint: ${hint}`);
   return lines.join('\n');
+}
+
+/** The JSON form (`--format json`): one flat object per diagnostic, for editors and CI annotations. */
+export function diagnosticJson(d: Diagnostic): Record<string, string | number | null> {
+  return {
+    severity: d.severity ?? 'error',
+    code: d.code,
+    message: d.message,
+    hint: d.hint ?? defaultHint(d.code) ?? null,
+    file: d.location?.file ?? null,
+    line: d.location?.line ?? null,
+    column: d.location?.column ?? null,
+  };
 }
 
 /** Levenshtein-based suggestion, for "did you mean" hints. */

@@ -18,6 +18,7 @@ import {
   typeFromAST,
 } from 'graphql';
 import { collectFields } from '../plan/collectFields.js';
+import { configuredScalarTs } from '../schema/projectOptions.js';
 
 const SCALAR_TS: Readonly<Record<string, string>> = {
   ID: 'string',
@@ -33,7 +34,7 @@ const SCALAR_TS: Readonly<Record<string, string>> = {
 
 function namedTs(type: GraphQLNamedType): string {
   if (isEnumType(type)) return type.getValues().map((v) => JSON.stringify(v.name)).join(' | ');
-  return SCALAR_TS[type.name] ?? 'unknown';
+  return configuredScalarTs(type) ?? SCALAR_TS[type.name] ?? 'unknown';
 }
 
 export function inputTypeTs(type: GraphQLInputType): string {

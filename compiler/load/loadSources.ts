@@ -32,7 +32,7 @@ export async function loadGraphQLFiles(
       diagnostics.push({
         code: 'FRAISE_NO_FILES',
         message: `No ${what} files match "${pattern}".`,
-        hint: `Check the --${what} pattern; it is resolved from ${cwd}.`,
+        hint: `Check the ${what} pattern; a relative pattern is resolved from the working directory, or from the configuration file that names it.`,
       });
     }
     for (const p of matched) paths.add(path.resolve(cwd, p));

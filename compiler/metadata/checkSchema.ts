@@ -8,8 +8,9 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { type Diagnostic, diagnostic, didYouMean } from '../diagnostics.js';
-import { connectionNodeOf, isListOutput, relationOf, snakeCase, viewNameOf } from '../schema/model.js';
+import { connectionNodeOf, dataKeyOf, isListOutput, relationOf, viewNameOf } from '../schema/model.js';
 import { quoteIdent } from '../sql/quote.js';
+import { indexMetadata } from './resolve.js';
 import type { DatabaseMetadata } from './types.js';
 
 export interface BoundView {
@@ -33,6 +34,7 @@ export function checkSchema(
 ): { catalog: ViewCatalog; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const catalog = new Map<string, BoundView>();
+  const resolved = indexMetadata(metadata);
   const objectTypes = Object.values(schema.getTypeMap()).filter(
     (t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'),
   );
@@ -40,10 +42,10 @@ export function checkSchema(
   for (const type of objectTypes) {
     const viewName = viewNameOf(schema, type);
     if (viewName === undefined) continue;
-    const relation = metadata.relations[viewName];
+    const relation = resolved.relation(viewName);
     const node = type.astNode?.directives?.find((d) => d.name.value === 'view');
     if (!relation) {
-      const suggestion = didYouMean(viewName, metadata.visibleRelations);
+      const suggestion = didYouMean(viewName, resolved.visibleNames);
       diagnostics.push(
         diagnostic(
           'FRAISE_UNKNOWN_VIEW',
@@ -156,7 +158,7 @@ export function checkSchema(
     if (isListOutput(field.type) || connectionNode) {
       checkListArguments(query!, field, diagnostics, true, connectionNode !== undefined);
     } else {
-      for (const arg of field.args) requireColumn(view, snakeCase(arg.name), field, 'Lookup argument');
+      for (const arg of field.args) requireColumn(view, dataKeyOf(schema, arg.name), field, 'Lookup argument');
     }
   }
   return { catalog, diagnostics };

@@ -1,25 +1,76 @@
-// Reads the columns of the relations named by `@view` directives from a live database.
+// Reads the database metadata the compiler needs from a live database: every table and view of the
+// non-system schemas with their columns, function signatures, enum types and indexes. Objects that
+// belong to extensions are left out. The result is sorted, so it snapshots and diffs well.
 import pg from 'pg';
-import { readFunctions } from './functionMetadata.js';
-import type { DatabaseMetadata, RelationInfo } from './types.js';
+import { normalizeMetadata } from './normalize.js';
+import {
+  METADATA_FORMAT,
+  METADATA_VERSION,
+  type ArgumentMode,
+  type DatabaseMetadata,
+  type EnumInfo,
+  type FunctionInfo,
+  type FunctionKind,
+  type IndexInfo,
+  type RelationInfo,
+  type RelationKind,
+} from './types.js';
 
-const RELATION_SQL = `
+const USER_NAMESPACE = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
+  AND n.nspname NOT LIKE 'pg\\_temp\\_%'`;
+const NOT_EXTENSION = (catalog: string, oid: string): string =>
+  `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+
+const RELATIONS_SQL = `
 SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind,
        coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod))
                 ORDER BY a.attnum) FILTER (WHERE a.attnum IS NOT NULL), '[]') AS columns
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-WHERE c.oid = to_regclass($1)
+WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND ${USER_NAMESPACE} AND ${NOT_EXTENSION('pg_class', 'c.oid')}
 GROUP BY n.nspname, c.relname, c.relkind`;
 
-const VISIBLE_SQL = `
-SELECT c.relname AS name FROM pg_class c
-WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND pg_table_is_visible(c.oid)
-  AND c.relnamespace <> 'pg_catalog'::regnamespace
-ORDER BY 1`;
+// Arguments with their mode and type category, the number of trailing inputs with a default, and
+// the attributes of a composite return type (what mutations check a @function against).
+const FUNCTIONS_SQL = `
+SELECT n.nspname AS schema, p.proname AS name, p.prokind::text AS kind, pg_get_function_result(p.oid) AS returns,
+       format_type(p.prorettype, NULL) AS "returnType", p.proretset AS "returnsSet", p.pronargdefaults::int AS defaults,
+       coalesce((SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum)
+                 FROM pg_attribute a
+                 WHERE a.attrelid = rt.typrelid AND rt.typrelid <> 0 AND a.attnum > 0 AND NOT a.attisdropped), '[]') AS "returnFields",
+       coalesce((SELECT json_agg(json_build_object('name', coalesce(p.proargnames[a.i], ''),
+                                                   'type', format_type(a.t, NULL),
+                                                   'mode', coalesce(p.proargmodes[a.i]::text, 'i'),
+                                                   'category', ty.typcategory::text) ORDER BY a.i)
+                 FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY AS a(t, i)
+                 JOIN pg_type ty ON ty.oid = a.t), '[]') AS arguments
+FROM pg_proc p
+JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_type rt ON rt.oid = p.prorettype
+WHERE ${USER_NAMESPACE} AND ${NOT_EXTENSION('pg_proc', 'p.oid')}`;
 
-const KINDS: Record<string, RelationInfo['kind']> = {
+const ENUMS_SQL = `
+SELECT n.nspname AS schema, t.typname AS name, json_agg(e.enumlabel ORDER BY e.enumsortorder) AS values
+FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_enum e ON e.enumtypid = t.oid
+WHERE ${USER_NAMESPACE} AND ${NOT_EXTENSION('pg_type', 't.oid')}
+GROUP BY n.nspname, t.typname`;
+
+const INDEXES_SQL = `
+SELECT n.nspname AS schema, c.relname AS table, i.relname AS name, am.amname AS method, x.indisunique AS unique,
+       (SELECT json_agg(pg_get_indexdef(x.indexrelid, k, true) ORDER BY k)
+        FROM generate_series(1, x.indnkeyatts) AS k) AS keys,
+       pg_get_expr(x.indpred, x.indrelid, true) AS predicate
+FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_class c ON c.oid = x.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_am am ON am.oid = i.relam
+WHERE ${USER_NAMESPACE} AND ${NOT_EXTENSION('pg_class', 'c.oid')}`;
+
+const KINDS: Readonly<Record<string, RelationKind>> = {
   r: 'table',
   v: 'view',
   m: 'materialized view',
@@ -27,28 +78,64 @@ const KINDS: Record<string, RelationInfo['kind']> = {
   p: 'partitioned table',
 };
 
-export async function readMetadata(
-  databaseUrl: string,
-  names: readonly string[],
-  functionNames: readonly string[] = [],
-): Promise<DatabaseMetadata> {
+const MODES: Readonly<Record<string, ArgumentMode>> = { i: 'in', o: 'out', b: 'inout', v: 'variadic', t: 'table' };
+const FUNCTION_KINDS: Readonly<Record<string, FunctionKind>> = { f: 'function', p: 'procedure', a: 'aggregate', w: 'window' };
+
+interface FunctionRow {
+  schema: string;
+  name: string;
+  kind: string;
+  returns: string;
+  returnType: string;
+  returnsSet: boolean;
+  defaults: number;
+  returnFields: FunctionInfo['returnFields'];
+  arguments: { name: string; type: string; mode: string; category: string }[];
+}
+
+function functionInfo(f: FunctionRow): FunctionInfo {
+  // The last `defaults` input arguments (in, inout, variadic) have defaults.
+  const inputs = f.arguments.flatMap((a, i) => (a.mode === 'i' || a.mode === 'b' || a.mode === 'v' ? [i] : []));
+  const withDefault = new Set(f.defaults > 0 ? inputs.slice(inputs.length - f.defaults) : []);
+  return {
+    schema: f.schema,
+    name: f.name,
+    kind: FUNCTION_KINDS[f.kind] ?? 'function',
+    arguments: f.arguments.map((a, i) => ({
+      name: a.name,
+      type: a.type,
+      mode: MODES[a.mode] ?? 'in',
+      category: a.category,
+      hasDefault: withDefault.has(i),
+    })),
+    returns: f.returns,
+    returnType: f.returnType,
+    returnsSet: f.returnsSet,
+    returnFields: f.returnFields,
+  };
+}
+
+export async function readMetadata(databaseUrl: string): Promise<DatabaseMetadata> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const relations: Record<string, RelationInfo | null> = {};
-    for (const name of [...new Set(names)].sort()) {
-      const { rows } = await client.query<{ schema: string; name: string; kind: string; columns: RelationInfo['columns'] }>(
-        RELATION_SQL,
-        [name],
-      );
-      const row = rows[0];
-      relations[name] = row
-        ? { schema: row.schema, name: row.name, kind: KINDS[row.kind] ?? 'table', columns: row.columns }
-        : null;
-    }
-    const visible = await client.query<{ name: string }>(VISIBLE_SQL);
-    const functions = functionNames.length > 0 ? { functions: await readFunctions(client, functionNames) } : {};
-    return { relations, visibleRelations: visible.rows.map((r) => r.name), ...functions };
+    // One snapshot for all queries, so a concurrent migration cannot give a mixed picture.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const searchPath = await client.query<{ schemas: string[] }>('SELECT current_schemas(false)::text[] AS schemas');
+    const relations = await client.query<{ schema: string; name: string; kind: string; columns: RelationInfo['columns'] }>(RELATIONS_SQL);
+    const functions = await client.query<FunctionRow>(FUNCTIONS_SQL);
+    const enums = await client.query<EnumInfo>(ENUMS_SQL);
+    const indexes = await client.query<IndexInfo>(INDEXES_SQL);
+    await client.query('COMMIT');
+    return normalizeMetadata({
+      format: METADATA_FORMAT,
+      version: METADATA_VERSION,
+      searchPath: searchPath.rows[0]?.schemas ?? [],
+      relations: relations.rows.map((r) => ({ schema: r.schema, name: r.name, kind: KINDS[r.kind] ?? 'table', columns: r.columns })),
+      functions: functions.rows.map(functionInfo),
+      enums: enums.rows,
+      indexes: indexes.rows,
+    });
   } finally {
     await client.end();
   }

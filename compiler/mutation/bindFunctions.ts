@@ -18,6 +18,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { type Diagnostic, diagnostic } from '../diagnostics.js';
+import { indexMetadata } from '../metadata/resolve.js';
 import type { DatabaseMetadata, FunctionArgument, FunctionInfo } from '../metadata/types.js';
 import { jsonKeyOf, snakeCase } from '../schema/model.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -65,31 +66,18 @@ export function functionNameOf(schema: GraphQLSchema, field: GraphQLField<unknow
   return typeof args?.['name'] === 'string' ? args['name'] : undefined;
 }
 
-/** The function names the schema's Mutation fields name, for reading metadata. */
-export function functionNames(schema: GraphQLSchema): string[] {
-  return Object.values(schema.getMutationType()?.getFields() ?? {}).flatMap((f) => {
-    const name = functionNameOf(schema, f);
-    return name ? [name] : [];
-  });
-}
-
 export function bindFunctions(schema: GraphQLSchema, metadata: DatabaseMetadata): { functions: FunctionCatalog; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const functions = new Map<string, BoundFunction>();
+  const resolved = indexMetadata(metadata);
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
     const name = functionNameOf(schema, field);
-    const where = field.astNode?.directives?.find((d) => d.name.value === 'function') ?? field.astNode;
     if (name === undefined) {
       diagnostics.push(diagnostic('FRAISE_NO_FUNCTION', `Mutation field "${field.name}" has no @function(name:).`, field.astNode,
         'Name the PostgreSQL function that serves it: @function(name: "fn_...").'));
       continue;
     }
-    if (!metadata.functions) {
-      diagnostics.push(diagnostic('FRAISE_NO_FUNCTION_METADATA', `The metadata has no function signatures (needed for "${name}").`, where,
-        'Compile against the database (--database-url), or snapshot the metadata again with fraise-compile introspect.'));
-      continue;
-    }
-    const bound = bindOne(schema, field, name, metadata.functions[name] ?? [], diagnostics);
+    const bound = bindOne(schema, field, name, resolved.functions(name), diagnostics);
     if (bound) functions.set(field.name, bound);
   }
   return { functions, diagnostics };
@@ -117,14 +105,14 @@ function bindOne(
   }
   const fn = candidates[0]!;
   const label = `function "${name}" of mutation field "${field.name}"`;
-  if (fn.kind !== 'f') return fail('FRAISE_FUNCTION_MISMATCH', `"${name}" is not a plain function (prokind ${fn.kind}).`);
+  if (fn.kind !== 'function') return fail('FRAISE_FUNCTION_MISMATCH', `"${name}" is not a plain function (it is a ${fn.kind}).`);
   if (fn.returnsSet) return fail('FRAISE_FUNCTION_MISMATCH', `The ${label} returns a set; it must return one jsonb value or one mutation_response.`);
 
   const result = resultStyle(schema, field, fn, label, fail);
   if (!result) return undefined;
 
-  const inputs = fn.args.filter((a) => a.mode === 'i' || a.mode === 'b' || a.mode === 'v');
-  if (inputs.some((a) => a.mode === 'v')) return fail('FRAISE_FUNCTION_MISMATCH', `The ${label} is variadic, which mutations do not call.`);
+  const inputs = fn.arguments.filter((a) => a.mode === 'in' || a.mode === 'inout' || a.mode === 'variadic');
+  if (inputs.some((a) => a.mode === 'variadic')) return fail('FRAISE_FUNCTION_MISMATCH', `The ${label} is variadic, which mutations do not call.`);
   const args: BoundArgument[] = [];
   const used = new Set<FunctionArgument>();
   const positional = field.args.length === 1 && inputs.length === 1;

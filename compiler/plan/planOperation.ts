@@ -14,7 +14,7 @@ import {
 } from 'graphql';
 import { diagnostic } from '../diagnostics.js';
 import type { BoundView } from '../metadata/checkSchema.js';
-import { connectionNodeOf, isListOutput, jsonKeyOf, relationOf, snakeCase } from '../schema/model.js';
+import { connectionNodeOf, dataKeyOf, isListOutput, jsonKeyOf, relationOf } from '../schema/model.js';
 import { planConnectionQuery, planConnectionSelection } from './planConnection.js';
 import { collectFields } from './collectFields.js';
 import type { PlanContext } from './context.js';
@@ -53,7 +53,7 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
       fields.push({ kind: 'RootList', key, view, query: planListQuery(ctx, named, view, node.arguments ?? []), selection });
     } else {
       const keys = (node.arguments ?? []).map((arg) => {
-        const column = snakeCase(arg.name.value);
+        const column = dataKeyOf(ctx.schema, arg.name.value);
         const argType = def.args.find((a) => a.name === arg.name.value)?.type;
         return { column, param: lookupParam(arg.value, argType, view.columns.get(column) ?? "text") };
       });

@@ -12,6 +12,7 @@ import {
   type GraphQLSchema,
   type GraphQLType,
 } from 'graphql';
+import { namingOf } from './projectOptions.js';
 
 export interface RelationSpec {
   /** Column of the other side that holds this row's key (one-to-many). */
@@ -27,6 +28,11 @@ export function snakeCase(name: string): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase();
+}
+
+/** The data key or column a GraphQL name reads: snake_case under the default `camel` naming, else as written. */
+export function dataKeyOf(schema: GraphQLSchema, name: string): string {
+  return namingOf(schema) === 'preserve' ? name : snakeCase(name);
 }
 
 function directiveArgs(
@@ -48,7 +54,7 @@ export function viewNameOf(schema: GraphQLSchema, type: GraphQLNamedType): strin
 
 export function jsonKeyOf(schema: GraphQLSchema, field: GraphQLField<unknown, unknown>): string {
   const args = directiveArgs(schema, 'jsonKey', field.astNode);
-  return typeof args?.['name'] === 'string' ? args['name'] : snakeCase(field.name);
+  return typeof args?.['name'] === 'string' ? args['name'] : dataKeyOf(schema, field.name);
 }
 
 export function relationOf(

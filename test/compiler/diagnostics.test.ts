@@ -77,9 +77,10 @@ describe('diagnostics', () => {
         'hint: Did you mean "author_id"?',
       ].join('\n'),
       [
-        'ops/q.graphql:2:14: error FRAISE_INVALID_OPERATION: Cannot query field "titel" on type "Post". Did you mean "title"?',
+        'ops/q.graphql:2:14: error FRAISE_INVALID_OPERATION: Cannot query field "titel" on type "Post".',
         '2 |   posts { id titel }',
         '                 ^',
+        'hint: Did you mean "title"?',
       ].join('\n'),
     ]);
   });
@@ -90,7 +91,7 @@ describe('diagnostics', () => {
       'ops/q.graphql': 'query Q {\n  posts { id \n',
     });
     expect(messages).toEqual([
-      ['ops/q.graphql:3:1: error FRAISE_SYNTAX: Syntax Error: Expected Name, found <EOF>.', '3 | ', '    ^'].join('\n'),
+      ['ops/q.graphql:3:1: error FRAISE_SYNTAX: Syntax Error: Expected Name, found <EOF>.', '3 | ', '    ^', 'hint: Fix the GraphQL syntax at the caret.'].join('\n'),
     ]);
   });
 
@@ -138,6 +139,7 @@ describe('diagnostics', () => {
         'ops/q.graphql:1:19: error FRAISE_INVALID_OPERATION: Cannot query field "nope" on type "Post".',
         '1 | query Q { posts { nope } }',
         '                      ^',
+        'hint: The full schema served is written to schema.graphql in the output folder.',
         '',
         'fraise-compile: 1 error(s); nothing was written.',
         '',

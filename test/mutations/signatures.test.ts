@@ -67,4 +67,22 @@ describe('@function signatures', () => {
       'schema.graphql:5:33: error FRAISE_BAD_MUTATION_RESULT: Union "AB" of mutation field "u" must have two members, one named *Success and one *Error.',
     ]);
   });
+
+  it('resolves a function name as PostgreSQL does: schema-qualified, or along the search path', async () => {
+    await db.pool.query(`
+      CREATE SCHEMA IF NOT EXISTS app;
+      CREATE FUNCTION app.fn_archive_post(p_id uuid) RETURNS jsonb LANGUAGE sql AS $$ SELECT '{}'::jsonb $$;
+      CREATE FUNCTION app.fn_update_post(p_id uuid, p_title text) RETURNS mutation_response LANGUAGE sql AS $$ SELECT NULL::mutation_response $$;`);
+    expect(await diagnostics('type Mutation { u(id: ID!): Res! @function(name: "app.fn_archive_post") }')).toEqual([]);
+    expect(await diagnostics('type Mutation { u(id: ID!): Res! @function(name: "APP.FN_ARCHIVE_POST") }')).toEqual([]);
+    // app is not on the search path: unqualified, the function is unknown.
+    expect((await diagnostics('type Mutation { u(id: ID!): Res! @function(name: "fn_archive_post") }')).map((d) => d.split('\n')[0])).toEqual([
+      'schema.graphql:4:34: error FRAISE_UNKNOWN_FUNCTION: Mutation field "u" calls function "fn_archive_post", which does not exist in the database.',
+    ]);
+    // The app overload does not make public.fn_update_post ambiguous, nor the other way round.
+    expect(await diagnostics('type Mutation { u(id: ID!, title: String): Res! @function(name: "fn_update_post") }')).toEqual([]);
+    expect((await diagnostics('type Mutation { u(id: ID!): Res! @function(name: "app.fn_update_post") }')).map((d) => d.split('\n')[0])).toEqual([
+      'schema.graphql:4:34: error FRAISE_FUNCTION_MISMATCH: Parameter "p_title" (text) of function "app.fn_update_post" of mutation field "u" has no argument and no default.',
+    ]);
+  });
 });

@@ -1,0 +1,34 @@
+// Reuse between compiles of one process (watch mode): an operation whose body, source file,
+// schema, metadata and options are unchanged is not planned or emitted again, and a module whose
+// text is unchanged is not transpiled again. Entries not used by the latest compile are dropped.
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from './diagnostics.js';
+import type { DatabaseMetadata } from './metadata/types.js';
+
+export interface CachedOperation {
+  readonly ts: string;
+  readonly dts: string;
+  readonly compiled: { readonly name: string; readonly id: string; readonly body: string; readonly type: 'query' | 'mutation' };
+  readonly warnings: readonly Diagnostic[];
+}
+
+export interface CompileCache {
+  operations: Map<string, CachedOperation>;
+  javascript: Map<string, string>;
+}
+
+export function createCompileCache(): CompileCache {
+  return { operations: new Map(), javascript: new Map() };
+}
+
+const metadataKeys = new WeakMap<DatabaseMetadata, string>();
+
+export function metadataKey(metadata: DatabaseMetadata): string {
+  let key = metadataKeys.get(metadata);
+  if (key === undefined) metadataKeys.set(metadata, (key = sha256(JSON.stringify(metadata))));
+  return key;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
