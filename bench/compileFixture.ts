@@ -11,7 +11,7 @@ export async function compileFixture(repoRoot: string, databaseUrl: string): Pro
   const started = performance.now();
   const result = await compileProject({
     schema: ['fixtures/blog/schema.graphql'],
-    operations: ['fixtures/blog/operations/*.graphql'],
+    operations: ['fixtures/blog/operations/*.graphql', 'bench/operations/*.graphql'],
     databaseUrl,
     cwd: repoRoot,
   });

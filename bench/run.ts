@@ -10,6 +10,7 @@ import { compileFixture } from './compileFixture.js';
 import { readConfig } from './config.js';
 import { contendersFor } from './contenders.js';
 import { contextCostTable } from './context.js';
+import { dynamicWhereTable } from './dynamicWhere.js';
 import { postmasterOf } from './cpu.js';
 import { startBenchDatabase } from './database.js';
 import { buildBlogSchema, graphqlJsRunner } from './graphqlJs.js';
@@ -72,6 +73,12 @@ async function main(): Promise<void> {
       );
     }
 
+    let dynamic = '';
+    if (config.only.length === 0 || config.only.some((o) => 'where'.includes(o))) {
+      log('whole-variable where next to the same filter as literals...');
+      dynamic = await dynamicWhereTable(url, operations);
+    }
+
     const cpus = os.cpus();
     process.stdout.write(
       `\nFraise benchmark: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, ` +
@@ -82,6 +89,7 @@ async function main(): Promise<void> {
     if (results.length > 0) process.stdout.write(`${loadTable(results)}\n\n`);
     if (memory) process.stdout.write(`Streaming memory, AllPosts:\n\n${memory}\n\n`);
     if (context) process.stdout.write(`${context}\n\n`);
+    if (dynamic) process.stdout.write(`${dynamic}\n\n`);
     process.stdout.write(`Total run time (seeding included): ${elapsedTotal().toFixed(0)} s\n`);
   } finally {
     await pool.end();
