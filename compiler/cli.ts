@@ -1,4 +1,4 @@
-// fraise-compile: dispatches to the commands (compile, introspect, check); each parses its own
+// fraise-compile: dispatches to the commands (compile, introspect, check, serve); each parses its own
 // flags, reads the configuration, and returns the exit code.
 import { checkCommand } from './cli/checkCommand.js';
 import { compileCommand } from './cli/compileCommand.js';
@@ -13,6 +13,8 @@ export async function main(argv: readonly string[], io: Streams = process, cwd =
       return introspectCommand(rest, io, cwd);
     case 'check':
       return checkCommand(rest, io, cwd);
+    case 'serve':
+      return (await import('./serve.js')).serve(rest);
     case 'compile':
       return compileCommand(rest, io, cwd);
     default:

@@ -20,6 +20,7 @@ import type { DatabaseMetadata } from './metadata/types.js';
 import { validateOperations } from './validate/validateOperations.js';
 import { MAX_CONDITIONS, MAX_OPTIONAL_FILTERS, assignments, findConditions } from './plan/conditions.js';
 import { planOperation } from './plan/planOperation.js';
+import type { ConnectionArgs } from './plan/ir.js';
 import { emitStatement, type EmittedStatement } from './sql/emitSql.js';
 import { expandPieces, hasOptionalParts } from './sql/template.js';
 import { prepareCode, type StatementOut, type TemplateOut, type VariantOut } from './emit/coercionCode.js';
@@ -33,6 +34,8 @@ import { indexMetadata } from './metadata/resolve.js';
 import { listFields } from './risks/listFields.js';
 import { unboundedLists } from './risks/unboundedList.js';
 import { unindexedJsonFilters } from './risks/jsonFilterIndex.js';
+import { bindFunctions, type FunctionCatalog } from './mutation/bindFunctions.js';
+import { compileMutation } from './mutation/compileMutation.js';
 
 export interface CompileOptions {
   readonly schema: readonly string[];
@@ -94,7 +97,8 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const metadata = options.metadata ?? (await loadMetadata({ databaseUrl: options.databaseUrl }));
   if ('diagnostics' in metadata) return { ok: false, diagnostics: [...validated.diagnostics, ...metadata.diagnostics] };
   const checked = checkSchema(schema, metadata);
-  const early = [...checked.diagnostics, ...validated.diagnostics];
+  const bound = schema.getMutationType() ? bindFunctions(schema, metadata) : { functions: new Map() as FunctionCatalog, diagnostics: [] };
+  const early = [...checked.diagnostics, ...bound.diagnostics, ...validated.diagnostics];
   if (early.length > 0) return { ok: false, diagnostics: early };
 
   const sourceNames = new Map<OperationDefinitionNode, string>();
@@ -114,31 +118,55 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const resolved = indexMetadata(metadata);
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
-  const compiled: { name: string; id: string; body: string }[] = [];
+  const compiled: { name: string; id: string; body: string; type: 'query' | 'mutation' }[] = [];
   for (const operation of validated.operations) {
     const sourceFile = sourceNames.get(operation) ?? '?';
     const key = sha256(`${contextKey}\n${sourceFile}\n${definitionsText(operation, validated.fragments)}`);
     let entry = cache.operations.get(key);
     if (!entry) {
-      const result = compileOperation(schema, checked.catalog, validated.fragments, operation, options.maxPageSize);
-      if ('diagnostics' in result) {
-        diagnostics.push(...result.diagnostics);
-        continue;
-      }
       const name = operation.name!.value;
-      const module = emitOperationModule({
-        ...result,
-        name,
-        kind: 'query',
-        sourceFile,
-        optionalFilterCount: findConditions(operation, validated.fragments, schema).optionalFilters.length,
-        variablesType: variablesTs(schema, operation),
-        inputDeclarations: inputDeclarationsTs(schema, operation),
-        dataType: dataTs(schema, operation, validated.fragments),
-      });
-      const lists = listFields(schema, resolved, validated.fragments, operation);
-      const warnings = [...unboundedLists(lists, options.maxPageSize), ...unindexedJsonFilters(schema, resolved, lists)];
-      entry = { ts: module.ts, dts: module.dts, compiled: { name, id: result.id, body: result.body }, warnings };
+      if (operation.operation === 'mutation') {
+        const result = compileMutation(schema, checked.catalog, bound.functions, validated.fragments, operation, statementName, options.maxPageSize);
+        if ('diagnostics' in result) {
+          diagnostics.push(...result.diagnostics);
+          continue;
+        }
+        const body = operationBody(operation, validated.fragments);
+        const module = emitOperationModule({
+          ...result,
+          name,
+          kind: 'mutation',
+          id: sha256(body),
+          body,
+          sourceFile,
+          shape: { kind: 'data' },
+          templates: [],
+          optionalFilterCount: 0,
+          // Input objects are spelled out inline in the variables type; no whole-variable shapes.
+          inputDeclarations: '',
+          dynamic: false,
+        });
+        entry = { ts: module.ts, dts: module.dts, compiled: { name, id: sha256(body), body, type: 'mutation' }, warnings: [] };
+      } else {
+        const result = compileOperation(schema, checked.catalog, validated.fragments, operation, options.maxPageSize);
+        if ('diagnostics' in result) {
+          diagnostics.push(...result.diagnostics);
+          continue;
+        }
+        const module = emitOperationModule({
+          ...result,
+          name,
+          kind: 'query',
+          sourceFile,
+          optionalFilterCount: findConditions(operation, validated.fragments, schema).optionalFilters.length,
+          variablesType: variablesTs(schema, operation),
+          inputDeclarations: inputDeclarationsTs(schema, operation),
+          dataType: dataTs(schema, operation, validated.fragments),
+        });
+        const lists = listFields(schema, resolved, validated.fragments, operation);
+        const warnings = [...unboundedLists(lists, options.maxPageSize), ...unindexedJsonFilters(schema, resolved, lists)];
+        entry = { ts: module.ts, dts: module.dts, compiled: { name, id: result.id, body: result.body, type: 'query' }, warnings };
+      }
     }
     used.set(key, entry);
     files.set(`${entry.compiled.name}.ts`, entry.ts);
@@ -207,7 +235,8 @@ function compileOperation(
   const variants: VariantOut[] = [];
   let shape: EmittedStatement['shape'] | undefined;
   for (const assignment of assignments(conditions)) {
-    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics, ...(maxPageSize !== undefined ? { maxPageSize } : {}) }, operation);
+    const connections: ConnectionArgs[] = [];
+    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics, connections, ...(maxPageSize !== undefined ? { maxPageSize } : {}) }, operation);
     const emitted = emitStatement(plan, optionalBits);
     shape ??= emitted.shape;
     if (hasOptionalParts(emitted.pieces)) {
@@ -215,13 +244,13 @@ function compileOperation(
       let index = templates.findIndex((t) => JSON.stringify(t.pieces) === key);
       const fallbacks = emitted.slots.map((s) => s.tieBreak ?? 'TRUE');
       if (index < 0) index = templates.push({ name: `fraise_${sha256(key).slice(0, 16)}`, pieces: emitted.pieces, fallbacks }) - 1;
-      variants.push({ kind: 'template', index, params: emitted.params, slots: emitted.slots });
+      variants.push({ kind: 'template', index, params: emitted.params, slots: emitted.slots, connections });
     } else {
       // Parameters are numbered in the order they appear in the text, so lay the values out so.
       const { text, params: order } = expandPieces(emitted.pieces, 0);
       let index = statements.findIndex((s) => s.text === text);
       if (index < 0) index = statements.push({ name: statementName(text), text }) - 1;
-      variants.push({ kind: 'statement', index, params: order.map((i) => emitted.params[i]!), slots: [] });
+      variants.push({ kind: 'statement', index, params: order.map((i) => emitted.params[i]!), slots: [], connections });
     }
   }
   if (diagnostics.length > 0) return { diagnostics };

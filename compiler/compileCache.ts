@@ -9,7 +9,7 @@ import type { DatabaseMetadata } from './metadata/types.js';
 export interface CachedOperation {
   readonly ts: string;
   readonly dts: string;
-  readonly compiled: { readonly name: string; readonly id: string; readonly body: string };
+  readonly compiled: { readonly name: string; readonly id: string; readonly body: string; readonly type: 'query' | 'mutation' };
   readonly warnings: readonly Diagnostic[];
 }
 

@@ -18,3 +18,5 @@ export type {
 } from './metadata/types.js';
 export { DIAGNOSTIC_CODES } from './diagnosticCodes.js';
 export type { Naming, OutputKind } from './config/types.js';
+export { createDocumentCompiler } from './documentCompiler.js';
+export type { DocumentCompilerOptions } from './documentCompiler.js';

@@ -2,9 +2,10 @@
 // SQL generation happens here; everything was decided at build time.
 import type { Writable } from 'node:stream';
 import type { Pool } from 'pg';
+import { contextSettings, type RequestContext } from './context.js';
 import { FraiseError } from './errors.js';
 import { executeOperation } from './executeOperation.js';
-import type { RuntimeSettings } from './settings.js';
+import type { RuntimeSettings, TimeoutSetting } from './settings.js';
 import { streamOperation } from './streamOperation.js';
 import type { AnyCompiledOperation, DataOf, ExecutionResult, VariablesOf } from './types.js';
 
@@ -12,21 +13,31 @@ export interface RuntimeOptions {
   readonly pool: Pool;
   /** Rows per round trip when streaming a list (default 1000). */
   readonly batchSize?: number;
-  /**
-   * Named prepared statements kept per connection (default 256). Whole-variable filters prepare
-   * one statement per shape; beyond this many the least recently used is deallocated.
-   */
-  readonly maxPreparedStatements?: number;
   /** Adds PostgreSQL's error message to DATABASE_ERROR errors. Development only: it can quote data. */
   readonly debug?: boolean;
   /** Sees every database failure (responses only carry the SQLSTATE), e.g. for logging. */
   readonly onError?: (error: unknown, operation: AnyCompiledOperation) => void;
+  /**
+   * statement_timeout in milliseconds (0 = none), for every operation or per operation; undefined
+   * keeps the connection's default. Set on a connection only when it differs from what it has.
+   */
+  readonly statementTimeout?: TimeoutSetting;
+  /** lock_timeout in milliseconds, like statementTimeout. */
+  readonly lockTimeout?: TimeoutSetting;
+  /**
+   * Named prepared statements kept per connection (default 256). Whole-variable filters prepare one
+   * statement per shape; beyond this many, the least recently used is DEALLOCATEd.
+   */
+  readonly maxPreparedStatements?: number;
 }
 
-/** Request context (tenant, user, roles). Not supported yet: a non-empty one is refused. */
-export type RequestContext = Readonly<Record<string, unknown>>;
+export type { RequestContext };
 
 export interface ExecuteOptions {
+  /**
+   * Tenant, user, roles...: each key is set as `app.<key>` with set_config(..., true) in the
+   * transaction of the operation's statements (see context.ts).
+   */
   readonly context?: RequestContext;
 }
 
@@ -60,41 +71,60 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const settings = settingsOf(options);
   return {
     execute: async <TOp extends AnyCompiledOperation>(op: TOp, variables?: Variables<TOp>, callOptions?: ExecuteOptions) => {
-      checkCall(op, callOptions);
-      const result = await executeOperation(settings, op, asVariables(variables));
+      checkCall(op);
+      const context = contextSettings(callOptions?.context);
+      const result = await executeOperation(settings, op, asVariables(variables), context);
       // The generated module's types describe what its SQL builds; the runtime cannot check them.
       return result as ExecutionResult<DataOf<TOp>>;
     },
     stream: async <TOp extends AnyCompiledOperation>(op: TOp, variables: Variables<TOp>, writable: Writable, callOptions?: ExecuteOptions) => {
-      checkCall(op, callOptions);
-      await streamOperation(settings, op, asVariables(variables), writable);
+      checkCall(op);
+      const context = contextSettings(callOptions?.context);
+      await streamOperation(settings, op, asVariables(variables), writable, context);
     },
   };
 }
 
-function settingsOf(options: RuntimeOptions): RuntimeSettings {
+/** Validates the options shared by createRuntime and createHandler. */
+export function settingsOf(options: RuntimeOptions, caller = 'createRuntime'): RuntimeSettings {
   const pool: unknown = options?.pool;
   if (typeof pool !== 'object' || pool === null || !('connect' in pool) || !('query' in pool)) {
-    throw new FraiseError('INVALID_OPTIONS', 'createRuntime needs a pg Pool as `pool`');
+    throw new FraiseError('INVALID_OPTIONS', `${caller} needs a pg Pool as \`pool\``);
   }
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new FraiseError('INVALID_OPTIONS', `batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}`);
   }
+  // An idle client whose backend died (a restart, pg_terminate_backend) makes the pool emit 'error';
+  // with no listener Node would crash the process. The pool drops that client either way.
+  if (options.pool.listenerCount('error') === 0) options.pool.on('error', () => {});
   const maxPreparedStatements = options.maxPreparedStatements ?? DEFAULT_MAX_PREPARED_STATEMENTS;
   if (!Number.isSafeInteger(maxPreparedStatements) || maxPreparedStatements < 1) {
     throw new FraiseError('INVALID_OPTIONS', `maxPreparedStatements must be a positive integer, got ${maxPreparedStatements}`);
   }
-  return { pool: options.pool, batchSize, maxPreparedStatements, debug: options.debug ?? false, onError: options.onError };
+  checkTimeout('statementTimeout', options.statementTimeout);
+  checkTimeout('lockTimeout', options.lockTimeout);
+  return {
+    pool: options.pool,
+    batchSize,
+    maxPreparedStatements,
+    debug: options.debug ?? false,
+    onError: options.onError,
+    statementTimeout: options.statementTimeout,
+    lockTimeout: options.lockTimeout,
+  };
 }
 
-function checkCall(op: AnyCompiledOperation, options: ExecuteOptions | undefined): void {
+function checkTimeout(name: string, value: TimeoutSetting | undefined): void {
+  if (value === undefined || typeof value === 'function') return;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new FraiseError('INVALID_OPTIONS', `${name} must be a whole number of milliseconds (0 = none), got ${value}`);
+  }
+}
+
+function checkCall(op: AnyCompiledOperation): void {
   if (typeof op?.prepare !== 'function' || typeof op.shape?.kind !== 'string') {
     throw new FraiseError('INVALID_OPERATION', 'Expected a compiled operation (from the generated module)');
-  }
-  // Silently dropping a tenant or user would be a security bug, so refuse rather than ignore.
-  if (options?.context !== undefined && Object.keys(options.context).length > 0) {
-    throw new FraiseError('NOT_SUPPORTED', 'Request context is not supported by this runtime yet');
   }
 }
 

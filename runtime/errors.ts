@@ -15,6 +15,10 @@ export type FraiseErrorCode =
   | 'STREAM_ABORTED'
   /** A portal cursor was read after it was closed (a bug in the runtime's own use of it). */
   | 'CURSOR_CLOSED'
+  /** The request context is not an object of valid setting names and values. */
+  | 'INVALID_CONTEXT'
+  /** A persisted-document manifest that is not in a supported format, or names operations not compiled. */
+  | 'INVALID_MANIFEST'
   /** A feature of the specification this runtime does not implement yet. */
   | 'NOT_SUPPORTED';
 

@@ -1,11 +1,16 @@
-// runtime.execute: one named prepared statement through pool.query, rows parsed into `data`.
-import pg from 'pg';
-import type { CustomTypesConfig, PoolClient } from 'pg';
+// runtime.execute: one named prepared statement on a pooled client, rows parsed into `data` (a
+// compiled mutation prepares steps instead: executeMutation.ts). With a request context, the statement and the context's set_config go in one pipeline (one round
+// trip, one implicit transaction) through a portal cursor that reads every row at once.
+import pg, { type CustomTypesConfig } from 'pg';
+import { SET_CONTEXT_SQL, type ContextSettings } from './context.js';
 import { FraiseError } from './errors.js';
-import { databaseError, rowCountError } from './responseErrors.js';
+import { runMutation } from './executeMutation.js';
+import { PortalCursor } from './portalCursor.js';
+import { databaseFailure, isStalePlan, rowCountError } from './responseErrors.js';
+import { deallocate, openSession, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
 import { useStatement } from './statementBound.js';
-import type { AnyCompiledOperation, ExecutionResult, ResultShape } from './types.js';
+import type { AnyCompiledOperation, CompiledStatement, ExecutionResult, ResultShape } from './types.js';
 
 // Every column comes back as its text: pg would otherwise JSON.parse json/jsonb columns itself, and
 // a json column holding a string would then be parsed twice.
@@ -15,32 +20,98 @@ export async function executeOperation(
   settings: RuntimeSettings,
   op: AnyCompiledOperation,
   variables: Readonly<Record<string, unknown>> | null | undefined,
+  context: ContextSettings | null = null,
 ): Promise<ExecutionResult<unknown>> {
   const prepared = op.prepare(variables);
   if (!prepared.ok) return { errors: prepared.errors };
-  const { name, text } = prepared.statement;
-  let rows: (string | null)[][];
-  let client: PoolClient | undefined;
+  if ('steps' in prepared) return runMutation(settings, op, prepared.steps, context);
+  let rows: (string | null)[];
   try {
-    client = await settings.pool.connect();
-    await useStatement(client, name, settings.maxPreparedStatements);
-    // Named: pg parses it once per connection and reuses the plan afterwards.
-    const result = await client.query<(string | null)[]>({
-      name,
-      text,
-      values: [...prepared.values],
-      rowMode: 'array',
-      types: rawText,
-    });
-    rows = result.rows;
-    client.release();
+    rows = await queryRows(settings, op, prepared.statement, prepared.values, context);
   } catch (error) {
-    // After a statement's error the session is intact; anything else may have broken the connection.
-    client?.release(isStatementError(error) ? undefined : (error as Error));
     settings.onError?.(error, op);
-    return { data: null, errors: [databaseError(error, settings.debug)] };
+    const failure = databaseFailure(error, settings.debug);
+    return failure.executed ? { data: null, errors: failure.errors } : { errors: failure.errors };
   }
-  return resultOf(op.shape, rows.map((row) => row[0] ?? null));
+  return resultOf(op.shape, rows);
+}
+
+/** Runs the statement on a session; a stale cached plan is dropped and the statement run once more. */
+async function queryRows(
+  settings: RuntimeSettings,
+  op: AnyCompiledOperation,
+  statement: CompiledStatement,
+  values: readonly unknown[],
+  context: ContextSettings | null,
+): Promise<(string | null)[]> {
+  const session = await openSession(settings, op);
+  let broken: Error | undefined;
+  const markBroken = (error: Error): void => {
+    broken ??= error;
+  };
+  session.onLost(markBroken);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await useStatement(session.client, statement.name, settings.maxPreparedStatements);
+        return context === null
+          ? await namedQuery(session, statement, values)
+          : await withContext(session, statement, values, context, markBroken);
+      } catch (error) {
+        if (attempt > 0 || broken !== undefined || !isStalePlan(error)) throw error;
+        await deallocate(session.client, statement.name);
+      }
+    }
+  } catch (error) {
+    // A failure that is not an ErrorResponse leaves the connection in an unknown state.
+    if (!(error instanceof pg.DatabaseError)) markBroken(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  } finally {
+    session.release(broken);
+  }
+}
+
+/** Named: pg parses it once per connection and reuses the plan afterwards. */
+async function namedQuery(session: Session, statement: CompiledStatement, values: readonly unknown[]): Promise<(string | null)[]> {
+  const result = await session.client.query<(string | null)[]>({
+    name: statement.name,
+    text: statement.text,
+    values: [...values],
+    rowMode: 'array',
+    types: rawText,
+  });
+  return result.rows.map((row) => row[0] ?? null);
+}
+
+/**
+ * The context's set_config and the statement in one pipeline (see portalCursor.ts). Execute's row
+ * count 0 means every row; the Sync follows at once. Waits until the connection is idle again.
+ */
+async function withContext(
+  session: Session,
+  statement: CompiledStatement,
+  values: readonly unknown[],
+  context: ContextSettings,
+  markBroken: (error: Error) => void,
+): Promise<(string | null)[]> {
+  const cursor = new PortalCursor(statement, values, {
+    batchSize: 0,
+    singleBatch: true,
+    preamble: { text: SET_CONTEXT_SQL, values: [context.names, context.values] },
+  });
+  session.onLost((error) => {
+    markBroken(error);
+    cursor.lost(error);
+  });
+  try {
+    session.client.query(cursor);
+    return [...(await cursor.read()).rows];
+  } finally {
+    cursor.stop();
+    const outcome = await cursor.outcome;
+    session.onLost(markBroken);
+    if (!outcome.reusable) markBroken(outcome.error ?? new Error('The connection was left in an unknown state'));
+  }
 }
 
 function resultOf(shape: ResultShape, rows: readonly (string | null)[]): ExecutionResult<unknown> {
@@ -63,8 +134,4 @@ function parseRow(row: string | null): unknown {
   } catch (cause) {
     throw new FraiseError('INVALID_ROW', 'A result row did not hold JSON text', { cause });
   }
-}
-
-function isStatementError(error: unknown): boolean {
-  return error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC';
 }

@@ -2,6 +2,7 @@
 export { createRuntime } from './createRuntime.js';
 export type { ExecuteOptions, RequestContext, Runtime, RuntimeOptions, Variables } from './createRuntime.js';
 export { FraiseError } from './errors.js';
+export { MUTATION_ERROR_CODES } from './mutationErrors.js';
 export type { FraiseErrorCode } from './errors.js';
 export type {
   AnyCompiledOperation,
@@ -11,6 +12,14 @@ export type {
   DataOf,
   ExecutionResult,
   GraphQLResponseError,
+  MutationStep,
   ResultShape,
   VariablesOf,
 } from './types.js';
+export { createHandler } from './http/createHandler.js';
+export type { ErrorContext, GraphQLHandler, HandlerOptions, OperationEvent } from './http/createHandler.js';
+export type { CompileDocument, CompileOutcome } from './http/documents.js';
+export { loadPersistedDocuments, parsePersistedDocuments } from './http/manifests.js';
+export type { PersistedDocument } from './http/manifests.js';
+export type { RequestErrorCode } from './http/httpErrors.js';
+export type { TimeoutSetting } from './settings.js';

@@ -9,6 +9,11 @@
 //   Close portal '', Sync                                           -> CloseComplete, ReadyForQuery
 // With `singleBatch` (a result of at most one row) the first Execute is followed by Sync instead of
 // Flush: one round trip, and the Sync disposes of the portal.
+// With a `preamble` (the request context's set_config statement), its unnamed Parse, Bind and
+// Execute go into the same first packet, before the statement's Bind: everything up to the Sync
+// is one implicit transaction, so the settings hold for the statement and cost no round trip.
+// (The statement's own Parse goes first: pg's Client marks the cursor's statement as parsed on
+// any ParseComplete, which is then only true once that Parse succeeded.)
 // After an ErrorResponse the backend skips everything up to the next Sync, so an error is
 // answered with a Sync (unless one is already sent) and the client is usable again once its
 // ReadyForQuery arrives.
@@ -51,6 +56,8 @@ export interface CursorOptions {
   readonly batchSize: number;
   /** Fetch one batch only and end the exchange with it (saves the Close round trip). */
   readonly singleBatch?: boolean;
+  /** A statement run first in the same transaction, its rows ignored (see the file comment). */
+  readonly preamble?: { readonly text: string; readonly values: readonly unknown[] };
 }
 
 /** How the connection was left: reusable, or to be destroyed (pass `error` to `release`). */
@@ -88,6 +95,9 @@ export class PortalCursor {
   readonly #values: readonly BindValue[];
   readonly #batchSize: number;
   readonly #singleBatch: boolean;
+  readonly #preamble: { readonly text: string; readonly values: readonly BindValue[] } | undefined;
+  /** CommandCompletes still expected from the preamble, before the statement's rows. */
+  #preamblePending: number;
   #state: State = 'pending';
   #connection: WireConnection | undefined;
   #rows: (string | null)[] = [];
@@ -107,11 +117,26 @@ export class PortalCursor {
     this.#values = values.map((value) => prepareValue(value));
     this.#batchSize = options.batchSize;
     this.#singleBatch = options.singleBatch ?? false;
+    this.#preamble = options.preamble && {
+      text: options.preamble.text,
+      values: options.preamble.values.map((value) => prepareValue(value)),
+    };
+    this.#preamblePending = this.#preamble ? 1 : 0;
   }
 
   /** Settles once the connection is idle again (or known broken); never rejects. */
   get outcome(): Promise<CursorOutcome> {
     return this.#outcome.promise;
+  }
+
+  /** True while an Execute is in flight: the backend may be busy computing rows. */
+  get fetching(): boolean {
+    return this.#state === 'fetching';
+  }
+
+  /** The error the exchange failed with, if it did. */
+  get error(): Error | undefined {
+    return this.#error;
   }
 
   /** The next batch; the first is requested on submit, later ones when this is called. */
@@ -162,6 +187,11 @@ export class PortalCursor {
         wire.parse({ name: this.name, text: this.text });
         wire.submittedNamedStatements[this.name] = this.text;
       }
+      if (this.#preamble) {
+        wire.parse({ name: '', text: this.#preamble.text });
+        wire.bind({ portal: PORTAL, statement: '', values: this.#preamble.values });
+        wire.execute({ portal: PORTAL, rows: 0 });
+      }
       wire.bind({ portal: PORTAL, statement: this.name, values: this.#values });
       this.#executeBatch(wire);
     } finally {
@@ -175,7 +205,7 @@ export class PortalCursor {
   }
 
   handleDataRow(message: { readonly fields: readonly unknown[] }): void {
-    if (this.#state !== 'fetching') return;
+    if (this.#state !== 'fetching' || this.#preamblePending > 0) return;
     const field = message.fields[0];
     this.#rows.push(typeof field === 'string' ? field : null);
   }
@@ -185,6 +215,10 @@ export class PortalCursor {
   }
 
   handleCommandComplete(): void {
+    if (this.#preamblePending > 0) {
+      this.#preamblePending--;
+      return;
+    }
     this.#deliver(false);
   }
 

@@ -2,6 +2,9 @@
 import type { Pool } from 'pg';
 import type { AnyCompiledOperation } from './types.js';
 
+/** Milliseconds (0 = no limit), per operation or for all; undefined keeps the connection's default. */
+export type TimeoutSetting = number | ((operation: AnyCompiledOperation) => number | undefined);
+
 export interface RuntimeSettings {
   readonly pool: Pool;
   readonly batchSize: number;
@@ -9,4 +12,6 @@ export interface RuntimeSettings {
   readonly maxPreparedStatements: number;
   readonly debug: boolean;
   readonly onError: ((error: unknown, operation: AnyCompiledOperation) => void) | undefined;
+  readonly statementTimeout: TimeoutSetting | undefined;
+  readonly lockTimeout: TimeoutSetting | undefined;
 }

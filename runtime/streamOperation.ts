@@ -1,46 +1,95 @@
 // runtime.stream: the response is written as it is read, rows copied as JSON text without parsing.
 // A list is read `batchSize` rows at a time and the next batch is fetched only once the writable
 // has drained. Failures before the first byte become a GraphQL error response; after it the
-// writable is destroyed, since the JSON cannot be completed.
+// writable is destroyed, since the JSON cannot be completed. When the writable goes away while the
+// backend is computing a batch, the statement is cancelled in PostgreSQL. A request context's
+// set_config runs before the statement in the same pipeline and implicit transaction.
 import type { Writable } from 'node:stream';
+import { cancelRunningStatement, wasCancelled } from './cancel.js';
+import { SET_CONTEXT_SQL, type ContextSettings } from './context.js';
 import { FraiseError } from './errors.js';
+import { runMutation } from './executeMutation.js';
 import { errorsBody, framesFor, joinRows, rowText, type Frames } from './frames.js';
 import { PortalCursor } from './portalCursor.js';
 import { ResponseSink } from './responseSink.js';
-import { databaseError, ResponseFailure, rowCountError } from './responseErrors.js';
+import { databaseFailure, isStalePlan, ResponseFailure, rowCountError } from './responseErrors.js';
+import { deallocate, openSession, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
 import { useStatement } from './statementBound.js';
-import type { AnyCompiledOperation, ResultShape } from './types.js';
+import type { AnyCompiledOperation, CoercionResult, GraphQLResponseError, ResultShape } from './types.js';
+
+/** How long a batch in flight may still take after the reader left, before it is cancelled. */
+const CANCEL_GRACE_MS = 100;
 
 /** Single-row shapes fetch two rows: enough to tell "one" from "several" without reading on. */
 const SINGLE_ROW_OPTIONS = { batchSize: 2, singleBatch: true } as const;
+
+/** A query's coerced variables: its statement and bind values (a mutation prepares steps instead). */
+export type Prepared = Extract<CoercionResult, { ok: true; statement: unknown }>;
+
+export interface StreamHooks {
+  /**
+   * Runs just before an error response is written in place of the result (nothing was written
+   * yet, so e.g. an HTTP status can still be set). `executed` is false when no `data` is written.
+   */
+  readonly beforeErrorResponse?: (errors: readonly GraphQLResponseError[], executed: boolean) => void;
+}
+
+/** What happened to one streamed response. */
+export interface StreamReport {
+  /** Rows written (rows of a list, or the single row). */
+  readonly rows: number;
+  /** GraphQL errors written in place of a result. */
+  readonly errors: readonly GraphQLResponseError[];
+  /** False when the writable went away before the response was complete. */
+  readonly complete: boolean;
+}
 
 export async function streamOperation(
   settings: RuntimeSettings,
   op: AnyCompiledOperation,
   variables: Readonly<Record<string, unknown>> | null | undefined,
   writable: Writable,
+  context: ContextSettings | null = null,
 ): Promise<void> {
   const prepared = op.prepare(variables);
-  if (!prepared.ok) return writeWhole(writable, errorsBody(prepared.errors, false));
-  const { shape } = op;
-  const cursor = new PortalCursor(
-    prepared.statement,
-    prepared.values,
-    shape.kind === 'list' ? { batchSize: settings.batchSize } : SINGLE_ROW_OPTIONS,
-  );
-  const sink = new ResponseSink(writable, () => cursor.stop());
+  if (!prepared.ok) return writeResponse(writable, errorsBody(prepared.errors, false));
+  if ('steps' in prepared) {
+    // A mutation's response is small and only complete once committed: written whole.
+    return writeResponse(writable, JSON.stringify(await runMutation(settings, op, prepared.steps, context)));
+  }
+  await streamPrepared(settings, op, prepared, writable, {}, context);
+}
+
+/** Streams an operation whose variables were already coerced. */
+export async function streamPrepared(
+  settings: RuntimeSettings,
+  op: AnyCompiledOperation,
+  prepared: Prepared,
+  writable: Writable,
+  hooks: StreamHooks = {},
+  context: ContextSettings | null = null,
+): Promise<StreamReport> {
+  let abort = (): void => {};
+  const sink = new ResponseSink(writable, () => abort());
+  const counter = { rows: 0 };
   try {
-    if (sink.gone) return;
-    const last = await withCursor(settings, cursor, () =>
-      shape.kind === 'list' ? pumpList(cursor, sink, framesFor(shape)) : readSingle(cursor, shape),
-    );
-    if (last !== undefined) await sink.end(last);
+    if (sink.gone) return { rows: 0, errors: [], complete: false };
+    const last = await withRetry(settings, op, prepared, context, sink, counter, (stop) => {
+      abort = stop;
+    });
+    if (last === undefined) return { rows: counter.rows, errors: [], complete: false };
+    await sink.end(last);
+    return { rows: counter.rows, errors: [], complete: !sink.gone };
   } catch (error) {
     if (!(error instanceof ResponseFailure)) settings.onError?.(error, op);
     if (!sink.started && !(error instanceof FraiseError)) {
-      const errors = error instanceof ResponseFailure ? error.errors : [databaseError(error, settings.debug)];
-      return await sink.end(errorsBody(errors, true));
+      const { errors, executed } =
+        error instanceof ResponseFailure ? { errors: error.errors, executed: true } : databaseFailure(error, settings.debug);
+      if (sink.gone) return { rows: 0, errors, complete: false };
+      hooks.beforeErrorResponse?.(errors, executed);
+      await sink.end(errorsBody(errors, executed));
+      return { rows: 0, errors, complete: true };
     }
     const failure =
       error instanceof FraiseError
@@ -53,7 +102,8 @@ export async function streamOperation(
   }
 }
 
-async function writeWhole(writable: Writable, body: string): Promise<void> {
+/** Writes a whole response and ends the writable. */
+export async function writeResponse(writable: Writable, body: string): Promise<void> {
   const sink = new ResponseSink(writable);
   try {
     await sink.end(body);
@@ -62,32 +112,107 @@ async function writeWhole(writable: Writable, body: string): Promise<void> {
   }
 }
 
-/** Runs `body` with the cursor submitted on a pooled client, and always gives the client back. */
-async function withCursor<T>(settings: RuntimeSettings, cursor: PortalCursor, body: () => Promise<T>): Promise<T> {
-  const client = await settings.pool.connect();
-  try {
-    await useStatement(client, cursor.name, settings.maxPreparedStatements);
-  } catch (error) {
-    client.release(error as Error);
-    throw error;
-  }
-  // A held client emits 'error' when its backend goes away; unlistened, that crashes the process.
-  const onError = (error: Error): void => cursor.lost(error);
-  client.on('error', onError);
-  try {
-    client.query(cursor);
-    return await body();
-  } finally {
-    cursor.stop();
-    const outcome = await cursor.outcome;
-    client.off('error', onError);
-    // Releasing with an error makes the pool destroy the client instead of reusing it.
-    client.release(outcome.reusable ? undefined : outcome.error);
+/**
+ * Runs the operation on a session. A cached plan that went stale (a view's columns changed) is
+ * dropped and the statement run once more: it fails on the first Execute, before any byte. A query
+ * whose connection broke before any byte was written (a pooled connection whose backend was
+ * terminated or restarted while idle) runs once more on a new connection; a mutation does not, as
+ * it may have been applied.
+ */
+async function withRetry(
+  settings: RuntimeSettings,
+  op: AnyCompiledOperation,
+  prepared: Prepared,
+  context: ContextSettings | null,
+  sink: ResponseSink,
+  counter: { rows: number },
+  setAbort: (abort: () => void) => void,
+): Promise<string | undefined> {
+  for (let reconnects = 0; ; reconnects++) {
+    const session = await openSession(settings, op);
+    let broken: Error | undefined;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        await useStatement(session.client, prepared.statement.name, settings.maxPreparedStatements);
+        const cursor = new PortalCursor(prepared.statement, prepared.values, {
+          ...(op.shape.kind === 'list' ? { batchSize: settings.batchSize } : SINGLE_ROW_OPTIONS),
+          // The context's set_config goes in the same pipeline and implicit transaction (see portalCursor.ts).
+          ...(context !== null ? { preamble: { text: SET_CONTEXT_SQL, values: [context.names, context.values] } } : {}),
+        });
+        const run = await withCursor(settings, session, cursor, setAbort, () =>
+          op.shape.kind === 'list' ? pumpList(cursor, sink, framesFor(op.shape), counter) : readSingle(cursor, op.shape, counter),
+        );
+        broken = run.broken;
+        if (run.result.ok) return run.result.value;
+        if (broken !== undefined) {
+          if (reconnects === 0 && op.kind === 'query' && !sink.started && !sink.gone) break;
+          throw run.result.error;
+        }
+        if (attempt > 0 || sink.started || !isStalePlan(run.result.error)) throw run.result.error;
+        await deallocate(session.client, prepared.statement.name);
+      }
+    } finally {
+      session.release(broken);
+    }
+    counter.rows = 0;
   }
 }
 
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Runs `body` with the cursor submitted and waits until the connection is idle again. `broken` is
+ * set when the connection must not be reused (pass it to release).
+ */
+async function withCursor(
+  settings: RuntimeSettings,
+  session: Session,
+  cursor: PortalCursor,
+  setAbort: (abort: () => void) => void,
+  body: () => Promise<string | undefined>,
+): Promise<{ readonly result: Settled<string | undefined>; readonly broken: Error | undefined }> {
+  let cancelled = false;
+  let cancelTimer: NodeJS.Timeout | undefined;
+  setAbort(() => {
+    cursor.stop();
+    // The reader left while the backend computes rows nobody will read. A batch usually arrives
+    // within milliseconds, and then the portal just closes; one that takes longer is cancelled.
+    if (cursor.fetching && cancelTimer === undefined) {
+      cancelTimer = setTimeout(() => {
+        if (!cursor.fetching) return;
+        cancelled = true;
+        cancelRunningStatement(settings.pool, session.client);
+      }, CANCEL_GRACE_MS);
+    }
+  });
+  session.onLost((error) => cursor.lost(error));
+  let result: Settled<string | undefined>;
+  try {
+    session.client.query(cursor);
+    result = { ok: true, value: await body() };
+  } catch (error) {
+    result = { ok: false, error };
+  }
+  cursor.stop();
+  const outcome = await cursor.outcome;
+  clearTimeout(cancelTimer);
+  setAbort(() => {});
+  session.onLost(() => {});
+  if (!outcome.reusable) return { result, broken: outcome.error };
+  if (!cancelled) return { result, broken: undefined };
+  // We cancelled because the reader left: that is how this response ends, not a failure.
+  if (wasCancelled(cursor.error)) return { result: { ok: true, value: undefined }, broken: undefined };
+  // The cancel was not reported, so it may still arrive during the next statement: drop the connection.
+  return { result: result.ok ? { ok: true, value: undefined } : result, broken: new Error('A cancel request may still be in flight') };
+}
+
 /** Writes all but the last chunk; returns the last (or undefined when the writable went away). */
-async function pumpList(cursor: PortalCursor, sink: ResponseSink, frames: Frames): Promise<string | undefined> {
+async function pumpList(
+  cursor: PortalCursor,
+  sink: ResponseSink,
+  frames: Frames,
+  counter: { rows: number },
+): Promise<string | undefined> {
   let chunk = frames.open;
   let separator = '';
   for (;;) {
@@ -95,6 +220,7 @@ async function pumpList(cursor: PortalCursor, sink: ResponseSink, frames: Frames
     if (batch.rows.length > 0) {
       chunk += separator + joinRows(batch.rows);
       separator = ',';
+      counter.rows += batch.rows.length;
     }
     if (!batch.more) return chunk + frames.close;
     if (!(await sink.write(chunk))) return undefined;
@@ -102,10 +228,11 @@ async function pumpList(cursor: PortalCursor, sink: ResponseSink, frames: Frames
   }
 }
 
-async function readSingle(cursor: PortalCursor, shape: ResultShape): Promise<string> {
+async function readSingle(cursor: PortalCursor, shape: ResultShape, counter: { rows: number }): Promise<string> {
   const batch = await cursor.read();
   const error = rowCountError(shape, batch.rows.length, batch.more);
   if (error !== null) throw new ResponseFailure([error]);
+  counter.rows = batch.rows.length;
   const frames = framesFor(shape);
   return frames.open + rowText(batch.rows[0] ?? null) + frames.close;
 }

@@ -29,9 +29,21 @@ export type ResultShape =
   | { readonly kind: 'object'; readonly key: string }
   | { readonly kind: 'data' };
 
-/** What the generated variable coercion returns: bind values and the statement to run, or errors. */
+/**
+ * One mutation field: its statement and bind values (one row of JSON text: the field's value), or
+ * a constant (`__typename`) as JSON text.
+ */
+export type MutationStep =
+  | { readonly key: string; readonly statement: CompiledStatement; readonly values: readonly unknown[] }
+  | { readonly key: string; readonly json: string };
+
+/**
+ * What the generated variable coercion returns: bind values and the statement to run (queries),
+ * the steps to run in order in one transaction (mutations), or errors.
+ */
 export type CoercionResult =
   | { readonly ok: true; readonly statement: CompiledStatement; readonly values: readonly unknown[] }
+  | { readonly ok: true; readonly steps: readonly MutationStep[] }
   | { readonly ok: false; readonly errors: readonly GraphQLResponseError[] };
 
 /**

@@ -17,6 +17,7 @@ export const COMPILE_USAGE = `Usage: fraise-compile [--config <file>] --schema <
                       [--database-url <url> | --metadata <file>] [options]
        fraise-compile introspect --database-url <url> --out <file>
        fraise-compile check --database-url <url> --out <dir>
+       fraise-compile serve --dir <dir> [--database-url <url>]   (serve --help for its options)
 
 Compiles GraphQL operations over PostgreSQL views into prepared SQL, types and serializers.
 

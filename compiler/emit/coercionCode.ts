@@ -16,7 +16,8 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { ViewCatalog } from '../metadata/checkSchema.js';
-import type { Param } from '../plan/ir.js';
+import type { ConnectionArgs, Param } from '../plan/ir.js';
+import { CONNECTION_HELPERS_SOURCE, computedValueCode, connectionLines } from './connectionCode.js';
 import type { SlotOut } from '../sql/emitSql.js';
 import { DynamicCode, LIKE_HELPERS_SOURCE } from './dynamicCode.js';
 import { MAX_REGEX_LENGTH } from '../plan/planArguments.js';
@@ -56,6 +57,8 @@ export interface VariantOut {
   readonly params: readonly Param[];
   /** The dynamic parts of a template (whole-variable where/orderBy), in `{ slot }` order. */
   readonly slots: readonly SlotOut[];
+  /** The connections of the variant, whose paging arguments `prepare` decodes. */
+  readonly connections: readonly ConnectionArgs[];
 }
 
 export interface PrepareInput {
@@ -178,6 +181,10 @@ export function prepareCode(input: PrepareInput): PrepareCode {
   }
   const present = filterBits.length > 0 ? 'present' : '0';
   const returnFor = (v: VariantOut): string => {
+    const paging = connectionLines(v.connections);
+    return paging ? `{ ${paging} ${returnForVariant(v)} }` : returnForVariant(v);
+  };
+  const returnForVariant = (v: VariantOut): string => {
     const values = `[${v.params.map(valueCode).join(', ')}]`;
     if (v.kind === 'statement') return `return { ok: true, statement: statements[${v.index}]!, values: ${values} };`;
     if (v.slots.length === 0) {
@@ -208,7 +215,8 @@ export function prepareCode(input: PrepareInput): PrepareCode {
     ...[...enums].map(([n, values]) => `const coerce${n} = (v: unknown) => (typeof v === 'string' && ${JSON.stringify(values)}.includes(v) ? v : INVALID);`),
   ];
   const dynamicSource = dynamic.source();
-  if (lines.some((l) => l.includes('hasNulText('))) {
+  const withConnections = input.variants.some((v) => v.connections.length > 0);
+  if (lines.some((l) => l.includes('hasNulText(')) || withConnections) {
     helpers.push(`const hasNulText = (v: unknown): boolean => [v].flat().some((x) => typeof x === 'string' && x.includes('\\u0000'));`);
   }
   if (lines.some((l) => l.includes('coerceList(')) || dynamicSource.includes('coerceList(')) {
@@ -222,6 +230,7 @@ export function prepareCode(input: PrepareInput): PrepareCode {
   }
   if (allParams.some((p) => p.encoding.startsWith('like')) || dynamicSource.includes('likeContains(')) helpers.push(LIKE_HELPERS_SOURCE);
   if (dynamicSource) helpers.push(dynamicSource);
+  if (withConnections) helpers.push(CONNECTION_HELPERS_SOURCE);
   return { helpers: helpers.join('\n'), body: lines.join('\n'), dynamic: dynamic.used };
 }
 
@@ -251,7 +260,9 @@ export function varLocal(name: string): string {
 }
 
 function valueCode(param: Param): string {
-  const value = param.source.kind === 'Const' ? JSON.stringify(param.source.value ?? null) : varLocal(param.source.name);
+  const computed = computedValueCode(param.source);
+  if (computed !== undefined) return computed;
+  const value = param.source.kind === 'Const' ? JSON.stringify(param.source.value ?? null) : param.source.kind === 'Variable' ? varLocal(param.source.name) : 'null';
   if (param.max !== undefined) return `(${value} ?? ${param.max})`;
   if (param.encoding === 'json') {
     // An array of JSON values binds as jsonb[] (in/nin on JSON), anything else as one jsonb.

@@ -94,7 +94,7 @@ export class DynamicCode {
         const [inner, outer] = relation.localKey ? [relation.references, relation.localKey] : [relation.foreignKey!, relation.references];
         const fn = this.where(named, true);
         cases.push(
-          `case ${JSON.stringify(field.name)}: { const n = 'w' + b.aliases++; ` +
+          `case ${JSON.stringify(field.name)}: { const n = 'xw' + b.aliases++; ` +
             `parts.push('EXISTS (SELECT 1 FROM ' + ${JSON.stringify(target.sqlName)} + ' ' + n + ' WHERE ' + n + ${JSON.stringify(`.${quoteIdent(inner)} = `)} + a + ${JSON.stringify(`.${quoteIdent(outer)}`)} + ' AND ' + ${fn}(x, q, n + '."data"', n, b, depth + 1) + ')'); break; }`,
         );
         continue;
@@ -243,7 +243,7 @@ export class DynamicCode {
       const list = `((y: unknown) => coerceList(y, ${coerce}, false))`;
       if (op === 'overlaps') {
         return c(list, `[${type.name}!]`,
-          `{ const e = 'e' + b.aliases++; parts.push('(CASE WHEN jsonb_typeof(' + t + ') = \\'array\\' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(' + bind(b, q, JSON.stringify(c), 'jsonb') + ') ' + e + '(v) WHERE ' + t + ' @> jsonb_build_array(' + e + '.v)) END)'); }`);
+          `{ const e = 'xe' + b.aliases++; parts.push('(CASE WHEN jsonb_typeof(' + t + ') = \\'array\\' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(' + bind(b, q, JSON.stringify(c), 'jsonb') + ') ' + e + '(v) WHERE ' + t + ' @> jsonb_build_array(' + e + '.v)) END)'); }`);
       }
       return c(list, `[${type.name}!]`, `parts.push(t + ' ${JSON_SQL[op as 'contains' | 'contained_by']} ' + bind(b, q, JSON.stringify(c), 'jsonb'))`);
     });
@@ -298,7 +298,7 @@ export class DynamicCode {
         const fn = this.orderBy(named, true);
         // The related row's value as a scalar subquery (a missing row orders as NULL).
         cases.push(
-          `case ${label}: { const n = 'o' + b.aliases++; const sub: [string, string][] = []; ${fn}(x, q, n + '."data"', n, b, sub, depth + 1); ` +
+          `case ${label}: { const n = 'xo' + b.aliases++; const sub: [string, string][] = []; ${fn}(x, q, n + '."data"', n, b, sub, depth + 1); ` +
             `for (const [e, dir] of sub) terms.push(['(SELECT ' + e + ' FROM ' + ${JSON.stringify(target.sqlName)} + ' ' + n + ' WHERE ' + n + ${JSON.stringify(`.${quoteIdent(inner)} = `)} + a + ${JSON.stringify(`.${quoteIdent(outer)}`)} + ')', dir]); break; }`,
         );
         continue;
@@ -346,7 +346,7 @@ const likeContains = (s: unknown): unknown => (typeof s === 'string' ? '%' + lik
 const likeStartsWith = (s: unknown): unknown => (typeof s === 'string' ? likeEscape(s) + '%' : s);
 const likeEndsWith = (s: unknown): unknown => (typeof s === 'string' ? '%' + likeEscape(s) : s);`;
 
-const BUILDER_SOURCE = `/** State of building the dynamic parts of one request: bind values, errors, fresh aliases. */
+const BUILDER_SOURCE = `/** State of building the dynamic parts of one request: bind values, errors, fresh aliases (prefixed x, which static SQL never uses). */
 interface Builder {
   readonly params: unknown[];
   readonly errors: GraphQLResponseError[];

@@ -8,7 +8,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { type Diagnostic, diagnostic, didYouMean } from '../diagnostics.js';
-import { dataKeyOf, isListOutput, relationOf, viewNameOf } from '../schema/model.js';
+import { connectionNodeOf, dataKeyOf, isListOutput, relationOf, viewNameOf } from '../schema/model.js';
 import { quoteIdent } from '../sql/quote.js';
 import { indexMetadata } from './resolve.js';
 import type { DatabaseMetadata } from './types.js';
@@ -26,6 +26,7 @@ export interface BoundView {
 export type ViewCatalog = ReadonlyMap<string, BoundView>;
 
 const LIST_ARGUMENTS = new Set(['where', 'orderBy', 'limit', 'offset']);
+const CONNECTION_ARGUMENTS = new Set(['where', 'orderBy', 'first', 'last', 'after', 'before']);
 
 export function checkSchema(
   schema: GraphQLSchema,
@@ -91,7 +92,8 @@ export function checkSchema(
   for (const type of objectTypes) {
     for (const field of Object.values(type.getFields())) {
       const relation = relationOf(schema, field);
-      const target = getNamedType(field.type);
+      const connectionNode = connectionNodeOf(schema, field.type);
+      const target = connectionNode ?? getNamedType(field.type);
       if (relation) {
         const here = catalog.get(type.name);
         const there = catalog.get(target.name);
@@ -115,7 +117,7 @@ export function checkSchema(
           );
           continue;
         }
-        if (relation.localKey && isListOutput(field.type)) {
+        if (relation.localKey && (isListOutput(field.type) || connectionNode)) {
           diagnostics.push(
             diagnostic('FRAISE_BAD_RELATION', `Relation "${type.name}.${field.name}" with localKey must return a single object.`,
               field.astNode, 'Use foreignKey for a one-to-many relation.'),
@@ -129,8 +131,8 @@ export function checkSchema(
           requireColumn(here, relation.localKey, field, 'localKey');
           requireColumn(there, relation.references, field, 'references');
         }
-        checkListArguments(type, field, diagnostics, isListOutput(field.type));
-      } else if (field.args.length > 0 && type !== schema.getQueryType()) {
+        checkListArguments(type, field, diagnostics, isListOutput(field.type), connectionNode !== undefined);
+      } else if (field.args.length > 0 && type !== schema.getQueryType() && type !== schema.getMutationType()) {
         diagnostics.push(
           diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `Field "${type.name}.${field.name}" has arguments but is not a relation.`,
             field.astNode, 'Only root fields and @relation fields take arguments.'),
@@ -141,7 +143,8 @@ export function checkSchema(
 
   const query = schema.getQueryType();
   for (const field of Object.values(query?.getFields() ?? {})) {
-    const target = getNamedType(field.type);
+    const connectionNode = connectionNodeOf(schema, field.type);
+    const target = connectionNode ?? getNamedType(field.type);
     const view = catalog.get(target.name);
     if (!view) {
       if (viewNameOf(schema, target) === undefined) {
@@ -152,8 +155,8 @@ export function checkSchema(
       }
       continue;
     }
-    if (isListOutput(field.type)) {
-      checkListArguments(query!, field, diagnostics, true);
+    if (isListOutput(field.type) || connectionNode) {
+      checkListArguments(query!, field, diagnostics, true, connectionNode !== undefined);
     } else {
       for (const arg of field.args) requireColumn(view, dataKeyOf(schema, arg.name), field, 'Lookup argument');
     }
@@ -166,12 +169,15 @@ function checkListArguments(
   field: GraphQLField<unknown, unknown>,
   diagnostics: Diagnostic[],
   isList: boolean,
+  isConnection = false,
 ): void {
   for (const arg of field.args) {
-    if (isList && LIST_ARGUMENTS.has(arg.name)) continue;
+    if (isConnection ? CONNECTION_ARGUMENTS.has(arg.name) : isList && LIST_ARGUMENTS.has(arg.name)) continue;
+    const hint = isConnection
+      ? 'Connection fields take where, orderBy, first, last, after and before.'
+      : isList ? 'List fields take where, orderBy, limit and offset.' : 'Single-object relations take no arguments.';
     diagnostics.push(
-      diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `Argument "${arg.name}" of "${type.name}.${field.name}" is not supported.`,
-        arg.astNode, isList ? 'List fields take where, orderBy, limit and offset.' : 'Single-object relations take no arguments.'),
+      diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `Argument "${arg.name}" of "${type.name}.${field.name}" is not supported.`, arg.astNode, hint),
     );
   }
 }

@@ -27,12 +27,18 @@ export function normalizeMetadata(m: DatabaseMetadata): DatabaseMetadata {
       .map((r) => ({ schema: r.schema, name: r.name, kind: r.kind, columns: r.columns.map((c) => ({ name: c.name, type: c.type })) }))
       .sort(byKeys((r) => r.schema, (r) => r.name)),
     functions: m.functions
-      .map((f) => ({
-        schema: f.schema,
-        name: f.name,
-        arguments: f.arguments.map((a) => ({ name: a.name, type: a.type, mode: a.mode })),
-        returns: f.returns,
-      }))
+      .map(
+        (f): FunctionInfo => ({
+          schema: f.schema,
+          name: f.name,
+          kind: f.kind,
+          arguments: f.arguments.map((a) => ({ name: a.name, type: a.type, mode: a.mode, category: a.category, hasDefault: a.hasDefault })),
+          returns: f.returns,
+          returnType: f.returnType,
+          returnsSet: f.returnsSet,
+          returnFields: f.returnFields.map((c) => ({ name: c.name, type: c.type })),
+        }),
+      )
       .sort(byKeys((f) => f.schema, (f) => f.name, signature)),
     enums: m.enums
       .map((e) => ({ schema: e.schema, name: e.name, values: [...e.values] }))

@@ -10,6 +10,7 @@ import {
   type DatabaseMetadata,
   type EnumInfo,
   type FunctionInfo,
+  type FunctionKind,
   type IndexInfo,
   type RelationInfo,
   type RelationKind,
@@ -30,15 +31,24 @@ LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisd
 WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND ${USER_NAMESPACE} AND ${NOT_EXTENSION('pg_class', 'c.oid')}
 GROUP BY n.nspname, c.relname, c.relkind`;
 
+// Arguments with their mode and type category, the number of trailing inputs with a default, and
+// the attributes of a composite return type (what mutations check a @function against).
 const FUNCTIONS_SQL = `
-SELECT n.nspname AS schema, p.proname AS name, pg_get_function_result(p.oid) AS returns,
+SELECT n.nspname AS schema, p.proname AS name, p.prokind::text AS kind, pg_get_function_result(p.oid) AS returns,
+       format_type(p.prorettype, NULL) AS "returnType", p.proretset AS "returnsSet", p.pronargdefaults::int AS defaults,
+       coalesce((SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum)
+                 FROM pg_attribute a
+                 WHERE a.attrelid = rt.typrelid AND rt.typrelid <> 0 AND a.attnum > 0 AND NOT a.attisdropped), '[]') AS "returnFields",
        coalesce((SELECT json_agg(json_build_object('name', coalesce(p.proargnames[a.i], ''),
                                                    'type', format_type(a.t, NULL),
-                                                   'mode', coalesce(p.proargmodes[a.i]::text, 'i')) ORDER BY a.i)
-                 FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY AS a(t, i)), '[]') AS arguments
+                                                   'mode', coalesce(p.proargmodes[a.i]::text, 'i'),
+                                                   'category', ty.typcategory::text) ORDER BY a.i)
+                 FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY AS a(t, i)
+                 JOIN pg_type ty ON ty.oid = a.t), '[]') AS arguments
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE p.prokind IN ('f', 'p') AND ${USER_NAMESPACE} AND ${NOT_EXTENSION('pg_proc', 'p.oid')}`;
+JOIN pg_type rt ON rt.oid = p.prorettype
+WHERE ${USER_NAMESPACE} AND ${NOT_EXTENSION('pg_proc', 'p.oid')}`;
 
 const ENUMS_SQL = `
 SELECT n.nspname AS schema, t.typname AS name, json_agg(e.enumlabel ORDER BY e.enumsortorder) AS values
@@ -69,6 +79,41 @@ const KINDS: Readonly<Record<string, RelationKind>> = {
 };
 
 const MODES: Readonly<Record<string, ArgumentMode>> = { i: 'in', o: 'out', b: 'inout', v: 'variadic', t: 'table' };
+const FUNCTION_KINDS: Readonly<Record<string, FunctionKind>> = { f: 'function', p: 'procedure', a: 'aggregate', w: 'window' };
+
+interface FunctionRow {
+  schema: string;
+  name: string;
+  kind: string;
+  returns: string;
+  returnType: string;
+  returnsSet: boolean;
+  defaults: number;
+  returnFields: FunctionInfo['returnFields'];
+  arguments: { name: string; type: string; mode: string; category: string }[];
+}
+
+function functionInfo(f: FunctionRow): FunctionInfo {
+  // The last `defaults` input arguments (in, inout, variadic) have defaults.
+  const inputs = f.arguments.flatMap((a, i) => (a.mode === 'i' || a.mode === 'b' || a.mode === 'v' ? [i] : []));
+  const withDefault = new Set(f.defaults > 0 ? inputs.slice(inputs.length - f.defaults) : []);
+  return {
+    schema: f.schema,
+    name: f.name,
+    kind: FUNCTION_KINDS[f.kind] ?? 'function',
+    arguments: f.arguments.map((a, i) => ({
+      name: a.name,
+      type: a.type,
+      mode: MODES[a.mode] ?? 'in',
+      category: a.category,
+      hasDefault: withDefault.has(i),
+    })),
+    returns: f.returns,
+    returnType: f.returnType,
+    returnsSet: f.returnsSet,
+    returnFields: f.returnFields,
+  };
+}
 
 export async function readMetadata(databaseUrl: string): Promise<DatabaseMetadata> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -78,7 +123,7 @@ export async function readMetadata(databaseUrl: string): Promise<DatabaseMetadat
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const searchPath = await client.query<{ schemas: string[] }>('SELECT current_schemas(false)::text[] AS schemas');
     const relations = await client.query<{ schema: string; name: string; kind: string; columns: RelationInfo['columns'] }>(RELATIONS_SQL);
-    const functions = await client.query<{ schema: string; name: string; returns: string; arguments: { name: string; type: string; mode: string }[] }>(FUNCTIONS_SQL);
+    const functions = await client.query<FunctionRow>(FUNCTIONS_SQL);
     const enums = await client.query<EnumInfo>(ENUMS_SQL);
     const indexes = await client.query<IndexInfo>(INDEXES_SQL);
     await client.query('COMMIT');
@@ -87,14 +132,7 @@ export async function readMetadata(databaseUrl: string): Promise<DatabaseMetadat
       version: METADATA_VERSION,
       searchPath: searchPath.rows[0]?.schemas ?? [],
       relations: relations.rows.map((r) => ({ schema: r.schema, name: r.name, kind: KINDS[r.kind] ?? 'table', columns: r.columns })),
-      functions: functions.rows.map(
-        (f): FunctionInfo => ({
-          schema: f.schema,
-          name: f.name,
-          arguments: f.arguments.map((a) => ({ name: a.name, type: a.type, mode: MODES[a.mode] ?? 'in' })),
-          returns: f.returns,
-        }),
-      ),
+      functions: functions.rows.map(functionInfo),
       enums: enums.rows,
       indexes: indexes.rows,
     });

@@ -1,6 +1,7 @@
 // Name resolution over metadata, as PostgreSQL does it: `@view(name: "v_post")` is looked up along
-// the search path, `"app.v_post"` in its schema; unquoted identifiers fold to lower case.
-import type { DatabaseMetadata, IndexInfo, RelationInfo } from './types.js';
+// the search path, `"app.v_post"` in its schema; unquoted identifiers fold to lower case. Functions
+// (`@function(name:)`) resolve the same way, every overload counting.
+import type { DatabaseMetadata, FunctionInfo, IndexInfo, RelationInfo } from './types.js';
 
 export interface MetadataIndex {
   /** The relation a name written in SQL refers to, or undefined. */
@@ -8,7 +9,16 @@ export interface MetadataIndex {
   /** Names that resolve without a schema (for "did you mean" hints). */
   readonly visibleNames: readonly string[];
   indexesOn(relation: RelationInfo): readonly IndexInfo[];
+  /**
+   * Every function a name written in SQL may call (several when overloaded, none when unknown): in
+   * its schema when qualified, else along the search path, where a function hides one of the same
+   * input argument types further on (as `pg_function_is_visible`).
+   */
+  functions(name: string): readonly FunctionInfo[];
 }
+
+const inputSignature = (f: FunctionInfo): string =>
+  f.arguments.filter((a) => a.mode === 'in' || a.mode === 'inout' || a.mode === 'variadic').map((a) => a.type).join(',');
 
 const cache = new WeakMap<DatabaseMetadata, MetadataIndex>();
 
@@ -26,6 +36,12 @@ export function indexMetadata(metadata: DatabaseMetadata): MetadataIndex {
     const key = `${i.schema}.${i.table}`;
     indexes.set(key, [...(indexes.get(key) ?? []), i]);
   }
+  const functionsBySchema = new Map<string, Map<string, FunctionInfo[]>>();
+  for (const f of metadata.functions) {
+    let names = functionsBySchema.get(f.schema);
+    if (!names) functionsBySchema.set(f.schema, (names = new Map()));
+    names.set(f.name, [...(names.get(f.name) ?? []), f]);
+  }
   const visible = new Set<string>();
   for (const schema of metadata.searchPath) for (const name of bySchema.get(schema)?.keys() ?? []) visible.add(name);
   const index: MetadataIndex = {
@@ -42,6 +58,22 @@ export function indexMetadata(metadata: DatabaseMetadata): MetadataIndex {
     },
     visibleNames: [...visible].sort(),
     indexesOn: (relation) => indexes.get(`${relation.schema}.${relation.name}`) ?? [],
+    functions(name) {
+      const parts = splitQualifiedName(name);
+      if (!parts) return [];
+      const functionName = parts[parts.length - 1]!;
+      if (parts.length >= 2) return functionsBySchema.get(parts[parts.length - 2]!)?.get(functionName) ?? [];
+      const found: FunctionInfo[] = [];
+      const signatures = new Set<string>();
+      for (const schema of metadata.searchPath) {
+        for (const f of functionsBySchema.get(schema)?.get(functionName) ?? []) {
+          if (signatures.has(inputSignature(f))) continue;
+          signatures.add(inputSignature(f));
+          found.push(f);
+        }
+      }
+      return found;
+    },
   };
   cache.set(metadata, index);
   return index;

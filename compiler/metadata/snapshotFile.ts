@@ -36,6 +36,14 @@ export async function readMetadataFile(file: string, cwd = process.cwd()): Promi
     return bad(`The metadata snapshot "${path.relative(cwd, file)}" lacks ${missing.join(', ')}.`, 'Regenerate it with fraise-compile introspect.',
       locate(file, cwd, text, 0));
   }
+  // A snapshot written before function signatures carried what mutations check (kind, defaults,
+  // return type) would compile mutations wrongly: ask for a fresh one instead.
+  const functions = record['functions'] as unknown[];
+  if (functions.some((f) => typeof f !== 'object' || f === null || !Array.isArray((f as Record<string, unknown>)['returnFields']) ||
+    !Array.isArray((f as Record<string, unknown>)['arguments']))) {
+    return bad(`The metadata snapshot "${path.relative(cwd, file)}" lacks function signature details (kind, argument defaults, return type).`,
+      'Regenerate it with fraise-compile introspect.', locate(file, cwd, text, 0));
+  }
   return normalizeMetadata(value as DatabaseMetadata);
 }
 

@@ -22,16 +22,34 @@ export type ArgumentMode = 'in' | 'out' | 'inout' | 'variadic' | 'table';
 export interface FunctionArgument {
   /** Empty when the argument has no name. */
   readonly name: string;
+  /** `format_type` of the argument, e.g. `uuid`, `jsonb`, `text[]`. */
   readonly type: string;
   readonly mode: ArgumentMode;
+  /** `pg_type.typcategory` of the type: E for enums, A for arrays, S for strings, ... */
+  readonly category: string;
+  /** The argument has a DEFAULT (it may be left out of a call). */
+  readonly hasDefault: boolean;
+}
+
+export type FunctionKind = 'function' | 'procedure' | 'aggregate' | 'window';
+
+export interface FunctionField {
+  readonly name: string;
+  readonly type: string;
 }
 
 export interface FunctionInfo {
   readonly schema: string;
   readonly name: string;
+  readonly kind: FunctionKind;
   readonly arguments: readonly FunctionArgument[];
   /** `pg_get_function_result`, e.g. `jsonb`, `SETOF v_post`, `TABLE(id uuid)`. */
   readonly returns: string;
+  /** `format_type` of the return type alone, e.g. `jsonb`, `v_post`, `mutation_response`. */
+  readonly returnType: string;
+  readonly returnsSet: boolean;
+  /** Attributes of a composite return type, in order (empty otherwise). */
+  readonly returnFields: readonly FunctionField[];
 }
 
 export interface EnumInfo {

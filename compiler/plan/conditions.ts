@@ -60,6 +60,13 @@ export function findConditions(
         }
       },
       Argument(node) {
+        // An omitted (or null) connection cursor leaves its keyset condition out.
+        if ((node.name.value === 'after' || node.name.value === 'before') && node.value.kind === Kind.VARIABLE) {
+          const variable = node.value.name.value;
+          const def = variables.get(variable);
+          if (def && def.type.kind !== Kind.NON_NULL_TYPE && !def.defaultValue) optional.set(variable, { variable, nullMeansOmitted: true });
+          return;
+        }
         if (node.name.value !== 'where') return;
         visit(node.value, {
           ObjectField(field) {

@@ -2,6 +2,7 @@
 import type { FragmentDefinitionNode, GraphQLSchema, VariableDefinitionNode } from 'graphql';
 import type { Diagnostic } from '../diagnostics.js';
 import type { ViewCatalog } from '../metadata/checkSchema.js';
+import type { ConnectionArgs } from './ir.js';
 
 export interface PlanContext {
   readonly schema: GraphQLSchema;
@@ -13,6 +14,8 @@ export interface PlanContext {
   readonly diagnostics: Diagnostic[];
   /** Largest `limit` a list accepts (and the limit of lists that give none); unset: unbounded. */
   readonly maxPageSize?: number;
+  /** The connections planned so far in this variant (their index numbers their decoded args). */
+  readonly connections: ConnectionArgs[];
 }
 
 /** Condition key: the boolean variable of an @include/@skip. */

@@ -22,7 +22,11 @@ export interface DynamicSlot {
 /** Where a bind value comes from: a literal of the operation, or a variable. */
 export type ValueSource =
   | { readonly kind: 'Const'; readonly value: unknown }
-  | { readonly kind: 'Variable'; readonly name: string };
+  | { readonly kind: 'Variable'; readonly name: string }
+  /** Computed in `prepare` from a connection's first/last: page size, rows to fetch, backward. */
+  | { readonly kind: 'Connection'; readonly index: number; readonly part: 'size' | 'fetch' | 'back' }
+  /** One key value of a decoded `after` / `before` cursor. */
+  | { readonly kind: 'Cursor'; readonly index: number; readonly which: 'after' | 'before'; readonly at: number };
 
 /**
  * How the runtime must shape a value before binding it: as it is, as JSON text, checked to be a
@@ -78,6 +82,8 @@ export type Filter =
   | { readonly kind: 'ArrayLength'; readonly target: ScalarTarget; readonly op: LengthOp; readonly param: Param }
   /** An array inside data shares at least one element with the given array. */
   | { readonly kind: 'ArrayOverlaps'; readonly target: ScalarTarget; readonly param: Param }
+  /** Rows strictly after (or before) a connection cursor in the connection's order. */
+  | { readonly kind: 'Keyset'; readonly terms: readonly KeyTerm[]; readonly index: number; readonly which: 'after' | 'before' }
   /** A whole `where: $variable`: SQL built at run time by a generated function (see dynamicWhere). */
   | { readonly kind: 'Dynamic'; readonly slot: DynamicSlot }
   | { readonly kind: 'Exists'; readonly view: BoundView; readonly join: Join; readonly filter: Filter }
@@ -85,6 +91,51 @@ export type Filter =
   | { readonly kind: 'Optional'; readonly variable: string; readonly filter: Filter };
 
 export type FilterKind = Filter['kind'];
+
+/** An order term of a connection: a scalar of the row (cursors hold its value). */
+export interface KeyTerm {
+  readonly target: ScalarTarget;
+  readonly direction: OrderDirection;
+}
+
+/** The paging arguments of one connection, decoded in `prepare` (see connectionCode.ts). */
+export interface ConnectionArgs {
+  /** Numbers the connections of a statement: `prepare` names the decoded values conn<index>. */
+  readonly index: number;
+  readonly first: ValueSource | null;
+  readonly last: ValueSource | null;
+  readonly after: ValueSource | null;
+  readonly before: ValueSource | null;
+  /** The SQL types of the key (the order terms then id), to check decoded cursors. */
+  readonly keyTypes: readonly string[];
+  /** The configured maximum page size: the page size when neither first nor last is given. */
+  readonly maxPageSize: number | null;
+}
+
+export interface ConnectionQuery {
+  readonly filter: Filter | null;
+  /** The order, ending with the view's id (the cursor holds these values). */
+  readonly terms: readonly KeyTerm[];
+  readonly args: ConnectionArgs;
+  /** The keyset filters of `after` / `before` (Optional when their variable may be omitted). */
+  readonly keyset: readonly Filter[];
+}
+
+export type EdgeEntry =
+  | { readonly kind: 'Typename'; readonly key: string; readonly typeName: string }
+  | { readonly kind: 'Cursor'; readonly key: string }
+  | { readonly kind: 'Node'; readonly key: string; readonly selection: ObjectSelection };
+
+export type ConnectionEntry =
+  | { readonly kind: 'Typename'; readonly key: string; readonly typeName: string }
+  | { readonly kind: 'TotalCount'; readonly key: string }
+  | { readonly kind: 'Edges'; readonly key: string; readonly typeName: string; readonly fields: readonly EdgeEntry[] }
+  | { readonly kind: 'PageInfo'; readonly key: string; readonly fields: readonly { readonly key: string; readonly field: string }[] };
+
+export interface ConnectionSelection {
+  readonly typeName: string;
+  readonly entries: readonly ConnectionEntry[];
+}
 
 export interface OrderTerm {
   /** A scalar of the row, or of the single row a relation points at (a scalar subquery). */
@@ -121,6 +172,14 @@ export type FieldPlan =
       readonly join: Join;
       readonly query: ListQuery;
       readonly selection: ObjectSelection;
+    }
+  | {
+      readonly kind: 'RelationConnection';
+      readonly key: string;
+      readonly view: BoundView;
+      readonly join: Join;
+      readonly query: ConnectionQuery;
+      readonly selection: ConnectionSelection;
     };
 
 export type FieldPlanKind = FieldPlan['kind'];
@@ -134,6 +193,7 @@ export type RootField =
       readonly keys: readonly { readonly column: string; readonly param: Param }[];
       readonly selection: ObjectSelection;
     }
+  | { readonly kind: 'RootConnection'; readonly key: string; readonly view: BoundView; readonly query: ConnectionQuery; readonly selection: ConnectionSelection }
   | { readonly kind: 'RootTypename'; readonly key: string };
 
 export interface OperationPlan {

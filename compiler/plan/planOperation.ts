@@ -14,7 +14,8 @@ import {
 } from 'graphql';
 import { diagnostic } from '../diagnostics.js';
 import type { BoundView } from '../metadata/checkSchema.js';
-import { dataKeyOf, isListOutput, jsonKeyOf, relationOf } from '../schema/model.js';
+import { connectionNodeOf, dataKeyOf, isListOutput, jsonKeyOf, relationOf } from '../schema/model.js';
+import { planConnectionQuery, planConnectionSelection } from './planConnection.js';
 import { collectFields } from './collectFields.js';
 import type { PlanContext } from './context.js';
 import type { FieldPlan, Join, ObjectSelection, OperationPlan, Param, RootField } from './ir.js';
@@ -32,6 +33,15 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
     }
     const def = queryType.getFields()[name];
     if (!def) continue;
+    const connectionNode = connectionNodeOf(ctx.schema, def.type);
+    if (connectionNode) {
+      const view = ctx.catalog.get(connectionNode.name)!;
+      const query = planConnectionQuery(ctx, connectionNode, view, node);
+      const selection = planConnectionSelection(ctx, getNamedType(def.type) as GraphQLObjectType, connectionNode, view, mergedSets(nodes),
+        (t, v, sets) => planSelection(ctx, t, v, sets));
+      fields.push({ kind: 'RootConnection', key, view, query, selection });
+      continue;
+    }
     const named = getNamedType(def.type);
     const view = ctx.catalog.get(named.name);
     if (!view || !isObjectType(named)) {
@@ -67,7 +77,7 @@ function mergedSets(nodes: readonly FieldNode[]): SelectionSetNode[] {
  * Plans the selection on an object. `view` is set when the object is a row of that view (so
  * relations can join on its columns) and null for an object embedded in `data`.
  */
-function planSelection(
+export function planSelection(
   ctx: PlanContext,
   type: GraphQLObjectType,
   view: BoundView | null,
@@ -83,8 +93,19 @@ function planSelection(
     }
     const def = type.getFields()[name];
     if (!def) continue;
-    const named = getNamedType(def.type);
     const relation = relationOf(ctx.schema, def);
+    const connectionNode = connectionNodeOf(ctx.schema, def.type);
+    if (connectionNode && relation) {
+      const target = ctx.catalog.get(connectionNode.name);
+      if (!view || !target) continue;
+      const join: Join = { innerColumn: relation.foreignKey!, outerColumn: relation.references };
+      const query = planConnectionQuery(ctx, connectionNode, target, node);
+      const selection = planConnectionSelection(ctx, getNamedType(def.type) as GraphQLObjectType, connectionNode, target, mergedSets(nodes),
+        (t, v, sets) => planSelection(ctx, t, v, sets));
+      fields.push({ kind: 'RelationConnection', key, view: target, join, query, selection });
+      continue;
+    }
+    const named = getNamedType(def.type);
     const path = [jsonKeyOf(ctx.schema, def)];
     if (!isObjectType(named)) {
       fields.push({ kind: 'Value', key, path });

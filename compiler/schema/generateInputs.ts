@@ -82,6 +82,15 @@ export function generateInputsSdl(definitions: readonly DefinitionNode[]): strin
     if (kept.length > 0) add(`${name}OrderBy`, `input ${name}OrderBy { ${kept.join(' ')} }`);
   }
   for (const [listFilter, sdl] of listFilters) add(listFilter, sdl);
+  // Relay connections over every @view type (docs/filters.md): <Type>Connection, <Type>Edge, PageInfo.
+  const viewTypes = objects.filter((o) => (o.directives ?? []).some((d) => d.name.value === 'view')).map((o) => o.name.value);
+  if (viewTypes.length > 0) {
+    add('PageInfo', 'type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }');
+  }
+  for (const name of viewTypes) {
+    add(`${name}Edge`, `type ${name}Edge { cursor: String! node: ${name}! }`);
+    add(`${name}Connection`, `type ${name}Connection { edges: [${name}Edge!]! pageInfo: PageInfo! totalCount: Int! }`);
+  }
   return parts.join('\n');
 }
 

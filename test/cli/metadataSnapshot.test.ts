@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseMetadata } from '../../compiler/index.js';
-import { BLOG_OPERATIONS, BLOG_SCHEMA, readTree, runCli, tempProject } from '../support/cli.js';
+import { BLOG_MUTATIONS, BLOG_OPERATIONS, BLOG_SCHEMA, readTree, runCli, tempProject } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 let db: TestDatabase;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   const run = await runCli(['introspect', '--database-url', db.url, '--out', 'fraise.metadata.json'], dir);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
-  expect(run.stdout).toBe('fraise-compile: wrote fraise.metadata.json (11 relation(s), 6 function(s), 1 enum(s), 21 index(es))\n');
+  expect(run.stdout).toBe('fraise-compile: wrote fraise.metadata.json (11 relation(s), 12 function(s), 1 enum(s), 21 index(es))\n');
   snapshotText = await readFile(path.join(dir, 'fraise.metadata.json'), 'utf8');
 });
 afterAll(() => db?.drop());
@@ -51,25 +51,55 @@ describe('metadata snapshot', () => {
       { name: 'status', type: 'text' },
       { name: 'views', type: 'integer' },
       { name: 'created_at', type: 'timestamp with time zone' },
+      { name: 'tenant_id', type: 'uuid' },
       { name: 'data', type: 'jsonb' },
     ]);
     expect(snapshot.functions.map((f) => `${f.name}(${f.arguments.map((a) => a.type).join(', ')})`)).toEqual([
+      'blog_context_tenant()',
+      'blog_default_tenant()',
       'blog_iso(timestamp with time zone)',
       'blog_mix(bigint)',
       'blog_seed(integer, integer, integer)',
+      'fn_add_comment(jsonb)',
+      'fn_create_post(jsonb)',
+      'fn_delete_post(jsonb)',
       'fn_publish(uuid, timestamp with time zone)',
       'fn_sync_tv_post()',
       'fn_sync_tv_post(uuid)',
+      'fn_update_post(uuid, text, text)',
     ]);
     expect(snapshot.functions.find((f) => f.name === 'fn_publish')).toEqual({
       schema: 'public',
       name: 'fn_publish',
+      kind: 'function',
       arguments: [
-        { name: 'post_id', type: 'uuid', mode: 'in' },
-        { name: 'at', type: 'timestamp with time zone', mode: 'in' },
+        { name: 'post_id', type: 'uuid', mode: 'in', category: 'U', hasDefault: false },
+        { name: 'at', type: 'timestamp with time zone', mode: 'in', category: 'D', hasDefault: true },
       ],
       returns: 'SETOF v_post',
+      returnType: 'v_post',
+      returnsSet: true,
+      returnFields: [
+        { name: 'id', type: 'uuid' },
+        { name: 'author_id', type: 'uuid' },
+        { name: 'status', type: 'text' },
+        { name: 'views', type: 'integer' },
+        { name: 'created_at', type: 'timestamp with time zone' },
+        { name: 'tenant_id', type: 'uuid' },
+        { name: 'data', type: 'jsonb' },
+      ],
     });
+    // What mutations check a @function against: defaults, and a mutation_response's attributes.
+    const update = snapshot.functions.find((f) => f.name === 'fn_update_post')!;
+    expect(update.arguments.map((a) => `${a.name} ${a.type} ${a.mode}${a.hasDefault ? ' default' : ''}`)).toEqual([
+      'p_id uuid in',
+      'p_title text in default',
+      'p_status text in default',
+    ]);
+    expect([update.returns, update.returnType, update.returnsSet]).toEqual(['mutation_response', 'mutation_response', false]);
+    expect(update.returnFields.map((c) => c.name)).toEqual([
+      'status', 'message', 'entity_id', 'entity_type', 'entity', 'updated_fields', 'cascade', 'metadata',
+    ]);
     expect(snapshot.enums).toEqual([{ schema: 'public', name: 'post_state', values: ['DRAFT', 'PUBLISHED', 'ARCHIVED'] }]);
     expect(snapshot.indexes.filter((i) => i.table === 'tv_post')).toEqual([
       { schema: 'public', table: 'tv_post', name: 'ix_tv_post_author_id', method: 'btree', unique: false, keys: ['author_id'], predicate: null },
@@ -86,14 +116,14 @@ describe('metadata snapshot', () => {
   });
 
   it('compiles to byte-identical output from the snapshot and from the live database', async () => {
-    const common = ['--schema', BLOG_SCHEMA, '--operations', BLOG_OPERATIONS];
+    const common = ['--schema', BLOG_SCHEMA, '--operations', BLOG_OPERATIONS, '--operations', BLOG_MUTATIONS];
     const live = await runCli([...common, '--out', 'live', '--database-url', db.url], dir);
     const snap = await runCli([...common, '--out', 'snap', '--metadata', 'fraise.metadata.json'], dir);
     expect([live.code, snap.code]).toEqual([0, 0]);
     expect(snap.stderr).toBe(live.stderr); // the same warnings
     const liveFiles = await readTree(path.join(dir, 'live'));
     const snapFiles = await readTree(path.join(dir, 'snap'));
-    expect(liveFiles.size).toBe(33 * 3 + 3 + 2); // 33 operations, the index, the manifest and the schema
+    expect(liveFiles.size).toBe((33 + 6) * 3 + 3 + 2); // 33 queries and 6 mutations, the index, the manifest and the schema
     expect([...snapFiles.keys()]).toEqual([...liveFiles.keys()]);
     for (const [name, text] of liveFiles) expect(snapFiles.get(name), name).toBe(text);
   });

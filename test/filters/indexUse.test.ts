@@ -42,6 +42,7 @@ afterAll(async () => {
 async function plan(op: string, variables: Record<string, unknown>, generic: boolean): Promise<string> {
   const prepared = ops[op]!.prepare(variables);
   if (!prepared.ok) throw new Error(JSON.stringify(prepared.errors));
+  if (!('statement' in prepared)) throw new Error(`${op} is not a query`);
   const { text } = prepared.statement;
   const { rows } = generic
     ? await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (GENERIC_PLAN) ${text}`)

@@ -38,10 +38,12 @@ beforeAll(async () => {
       'query Page($limit: Int, $offset: Int) { posts(limit: $limit, offset: $offset) { id } }',
       'query Nested($identifier: String!) { users(where: { identifier: { eq: $identifier } }) { posts { id } } }',
       'query Search($where: PostWhere, $limit: Int) { posts(where: $where, limit: $limit) { id } }',
+      'query Connection($first: Int) { postsConnection(first: $first) { edges { node { id } } pageInfo { hasNextPage } } }',
     ].join('\n'),
   );
   const globs = ['test/.generated/filters-page-size-src/*.graphql'];
-  ops = (await compileProjectTo(db.url, 'filters-page-size', ['fixtures/blog/schema.graphql'], globs, { maxPageSize: 5 })).operationsByName;
+  ops = (await compileProjectTo(db.url, 'filters-page-size', ['fixtures/blog/schema.graphql', 'test/filters/pageSizeConnection.graphql'], globs, { maxPageSize: 5 }))
+    .operationsByName;
   runtime = createRuntime({ pool: db.pool });
 });
 afterAll(() => db?.drop());
@@ -66,6 +68,18 @@ describe('maximum page size', () => {
     expect(count(await runtime.execute(ops['Page']!, { limit: 5 }), 'posts')).toBe(5);
     expect(await runtime.execute(ops['Page']!, { limit: 6 })).toEqual({
       errors: [{ message: 'Variable "$limit" is larger than the maximum page size, 5.', extensions: { code: 'BAD_USER_INPUT' } }],
+    });
+  });
+
+  it('bounds connections too', async () => {
+    const page = async (variables: Record<string, unknown>) => (await runtime.execute(ops['Connection']!, variables)).data as {
+      postsConnection: { edges: unknown[]; pageInfo: { hasNextPage: boolean } };
+    };
+    expect((await page({})).postsConnection).toMatchObject({ pageInfo: { hasNextPage: true } });
+    expect((await page({})).postsConnection.edges).toHaveLength(5);
+    expect((await page({ first: 2 })).postsConnection.edges).toHaveLength(2);
+    expect(await runtime.execute(ops['Connection']!, { first: 9 })).toEqual({
+      errors: [{ message: '"$first" is larger than the maximum page size, 5.', extensions: { code: 'BAD_USER_INPUT' } }],
     });
   });
 

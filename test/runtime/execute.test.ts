@@ -120,12 +120,11 @@ describe('runtime.execute', () => {
     });
   });
 
-  it('reports an unreachable database as a database error', async () => {
+  it('reports an unreachable database as unavailable, without data', async () => {
     const dead = new pg.Pool({ host: '127.0.0.1', port: 1, user: 'nobody', database: 'none', max: 1 });
     try {
       expect(await createRuntime({ pool: dead }).execute(numbersOp, { count: 1 })).toEqual({
-        data: null,
-        errors: [{ message: 'Database error', extensions: { code: 'DATABASE_ERROR' } }],
+        errors: [{ message: 'Database unavailable', extensions: { code: 'DATABASE_UNAVAILABLE' } }],
       });
     } finally {
       await dead.end();
@@ -137,8 +136,8 @@ describe('runtime.execute', () => {
     expect(() => createRuntime({ pool: db.pool, batchSize: 1.5 })).toThrow(/batchSize/);
     expect(() => createRuntime({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     await expect(runtime.execute({} as never)).rejects.toMatchObject({ code: 'INVALID_OPERATION' });
-    await expect(runtime.execute(numbersOp, { count: 1 }, { context: { tenantId: 't1' } })).rejects.toMatchObject({
-      code: 'NOT_SUPPORTED',
+    await expect(runtime.execute(numbersOp, { count: 1 }, { context: { 'tenant-id': 't1' } })).rejects.toMatchObject({
+      code: 'INVALID_CONTEXT',
     });
   });
 });

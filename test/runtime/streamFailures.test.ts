@@ -136,7 +136,7 @@ describe('stream failures', () => {
     expect(await backendPid()).not.toBe(pid);
   });
 
-  it('writes a database error response when no connection can be had', async () => {
+  it('writes a database-unavailable response (no data) when no connection can be had', async () => {
     const dead = new pg.Pool({ host: '127.0.0.1', port: 1, user: 'nobody', database: 'none', max: 1 });
     const out = new Collector();
     try {
@@ -144,6 +144,6 @@ describe('stream failures', () => {
     } finally {
       await dead.end();
     }
-    expect(out.text).toBe('{"data":null,"errors":[{"message":"Database error","extensions":{"code":"DATABASE_ERROR"}}]}');
+    expect(out.text).toBe('{"errors":[{"message":"Database unavailable","extensions":{"code":"DATABASE_UNAVAILABLE"}}]}');
   });
 });

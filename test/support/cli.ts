@@ -50,3 +50,4 @@ export async function readTree(dir: string): Promise<Map<string, string>> {
 
 export const BLOG_SCHEMA = path.join(repoRoot, 'fixtures/blog/schema.graphql');
 export const BLOG_OPERATIONS = path.join(repoRoot, 'fixtures/blog/operations/*.graphql');
+export const BLOG_MUTATIONS = path.join(repoRoot, 'fixtures/blog/mutations/*.graphql');

@@ -270,3 +270,32 @@ function listOp(op: string, raw: unknown, arg: unknown): Tri {
     default: throw new Error(`oracle: unknown array operator ${op}`);
   }
 }
+
+/**
+ * The ids of the items the filter keeps, in the order of `orderBy` (scalar fields of Item, in
+ * PostgreSQL's null placement: ASC puts nulls last, DESC first) and then id.
+ */
+export function orderItems(data: Dataset, where: Where, orderBy: readonly Readonly<Record<string, string>>[]): string[] {
+  const kept = new Set(selectItems(data, where));
+  const terms = orderBy.flatMap((item) => Object.entries(item));
+  const value = (item: ItemRow, name: string): unknown => {
+    const spec = ITEM_FIELDS[name]!;
+    return spec.column ? ((item as unknown as Record<string, unknown>)[spec.key] ?? null) : get(item.data, spec.key);
+  };
+  return data.items
+    .filter((i) => kept.has(i.id))
+    .sort((a, b) => {
+      for (const [name, direction] of terms) {
+        const x = value(a, name);
+        const y = value(b, name);
+        const nullsFirst = direction === 'DESC' || direction.endsWith('NULLS_FIRST');
+        if (x === null && y === null) continue;
+        if (x === null) return nullsFirst ? -1 : 1;
+        if (y === null) return nullsFirst ? 1 : -1;
+        const c = compare(ITEM_FIELDS[name]!.kind, x, y);
+        if (c !== 0) return direction.startsWith('DESC') ? -c : c;
+      }
+      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    })
+    .map((i) => i.id);
+}

@@ -1,0 +1,255 @@
+// createHandler: persisted GraphQL operations over HTTP, as a Node (req, res) handler that works
+// with node:http, as Express middleware and inside Fastify. Responses stream from PostgreSQL to the
+// socket with backpressure; nothing but the handler's own small error bodies is built in memory.
+import type { ServerResponse } from 'node:http';
+import { contextSettings, type RequestContext } from '../context.js';
+import { settingsOf, type RuntimeOptions } from '../createRuntime.js';
+import { FraiseError } from '../errors.js';
+import { runMutation } from '../executeMutation.js';
+import { errorsBody } from '../frames.js';
+import type { RuntimeSettings } from '../settings.js';
+import { streamPrepared, writeResponse } from '../streamOperation.js';
+import type { AnyCompiledOperation, GraphQLResponseError } from '../types.js';
+import { DocumentRegistry, type CompileDocument } from './documents.js';
+import { RequestFailure } from './httpErrors.js';
+import type { PersistedDocument } from './manifests.js';
+import { GRAPHQL_RESPONSE, JSON_TYPE, negotiate, type ResponseMediaType } from './mediaTypes.js';
+import { readParams, type HandlerRequest } from './requestParams.js';
+
+/** Reported once per request, when its response is complete (or the client left). */
+export interface OperationEvent {
+  /** The operation run, when the request got as far as naming a known one. */
+  readonly operationName: string | undefined;
+  readonly operationId: string | undefined;
+  readonly method: string;
+  readonly status: number;
+  /** From the request's arrival to its response's end, in milliseconds. */
+  readonly durationMs: number;
+  /** Rows written to the response (the elements of a list, or the one row). */
+  readonly rows: number;
+  /** The GraphQL errors the response carried, if any. */
+  readonly errors: readonly GraphQLResponseError[];
+  /** False when the client left before the response was complete, or it broke off. */
+  readonly complete: boolean;
+}
+
+/** What onError is told with each failure. */
+export interface ErrorContext {
+  readonly operationName: string | undefined;
+  readonly operationId: string | undefined;
+}
+
+export interface HandlerOptions extends Omit<RuntimeOptions, 'onError'> {
+  /** The compiled operations by id (the generated `operations`), or a list of them. */
+  readonly operations: Readonly<Record<string, AnyCompiledOperation>> | readonly AnyCompiledOperation[];
+  /** Persisted-document manifests (loadPersistedDocuments) whose ids clients send. */
+  readonly manifests?: readonly (readonly PersistedDocument[])[];
+  /** Unknown document ids get PERSISTED_QUERY_NOT_IN_LIST instead of PERSISTED_QUERY_NOT_FOUND. */
+  readonly safelist?: boolean;
+  /**
+   * Opt-in, for development and APQ registration: compiles documents the server does not know
+   * (e.g. with `createDocumentCompiler` from `fraise/compiler`) and caches them. Off by default.
+   */
+  readonly compile?: CompileDocument;
+  /** Documents kept from run-time compilation (least recently used go first). Default 1000. */
+  readonly compileCacheSize?: number;
+  /** Largest request body in bytes (413 beyond). Default 102400. */
+  readonly maxBodyBytes?: number;
+  /** Most variables one request may send. Default 100. */
+  readonly maxVariables?: number;
+  /** Called once per request with its outcome: plug in logs, metrics or traces here. */
+  readonly onOperation?: (event: OperationEvent) => void;
+  /** Sees every failure: database errors (responses only carry their code) and internal errors. */
+  readonly onError?: (error: unknown, context: ErrorContext) => void;
+  /**
+   * The request context of each request (tenant, user, roles...), e.g. from the session or token
+   * the application's middleware verified: each key is set as `app.<key>` in the transaction of
+   * the operation's statements, as with `runtime.execute(op, variables, { context })`. Called once
+   * the request named a known operation with valid variables. A throw answers 500 (and reaches
+   * onError); refuse unauthenticated requests in middleware before this handler instead.
+   */
+  readonly context?: (req: HandlerRequest) => RequestContext | undefined | Promise<RequestContext | undefined>;
+}
+
+export type GraphQLHandler = (req: HandlerRequest, res: ServerResponse) => Promise<void>;
+
+const DEFAULTS = { maxBodyBytes: 102_400, maxVariables: 100, compileCacheSize: 1000 };
+
+export function createHandler(options: HandlerOptions): GraphQLHandler {
+  if (options.context !== undefined && typeof options.context !== 'function') {
+    throw new FraiseError('INVALID_OPTIONS', 'createHandler: `context` must be a function of the request');
+  }
+  const limits = {
+    maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DEFAULTS.maxBodyBytes),
+    maxVariables: positiveInteger('maxVariables', options.maxVariables ?? DEFAULTS.maxVariables, 0),
+  };
+  if (options.safelist === true && options.compile !== undefined) {
+    throw new FraiseError('INVALID_OPTIONS', 'createHandler: `safelist` and `compile` exclude each other');
+  }
+  const { onError, onOperation } = options;
+  const settings: RuntimeSettings = settingsOf(
+    {
+      ...options,
+      onError: (error, op) => onError?.(error, { operationName: op.name, operationId: op.id }),
+    },
+    'createHandler',
+  );
+  const registry = new DocumentRegistry({
+    operations: options.operations,
+    manifests: options.manifests ?? [],
+    safelist: options.safelist ?? false,
+    compile: options.compile,
+    compileCacheSize: positiveInteger('compileCacheSize', options.compileCacheSize ?? DEFAULTS.compileCacheSize),
+  });
+
+  return async (req, res) => {
+    const started = performance.now();
+    const exchange = new Exchange(req.method ?? 'GET', res);
+    try {
+      await serve(exchange, req, res, settings, registry, limits, options.context);
+    } catch (error) {
+      if (error instanceof RequestFailure) {
+        if (error.kind === 'server') onError?.(error.cause ?? error, exchange.context());
+        await exchange.refuse(error);
+      } else {
+        exchange.complete = false;
+        // A response that began can only be cut off; the runtime already destroyed it.
+        if (!(error instanceof FraiseError && error.code === 'STREAM_ABORTED')) onError?.(error, exchange.context());
+        if (!res.headersSent) {
+          await exchange.refuse(new RequestFailure('server', 500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
+        } else if (!res.destroyed) res.destroy();
+      }
+    }
+    if (onOperation !== undefined) {
+      try {
+        onOperation(exchange.event(performance.now() - started));
+      } catch (error) {
+        onError?.(error, exchange.context());
+      }
+    }
+  };
+}
+
+async function serve(
+  exchange: Exchange,
+  req: HandlerRequest,
+  res: ServerResponse,
+  settings: RuntimeSettings,
+  registry: DocumentRegistry,
+  limits: { maxBodyBytes: number; maxVariables: number },
+  contextOf: HandlerOptions['context'],
+): Promise<void> {
+  if (exchange.method !== 'GET' && exchange.method !== 'POST') {
+    throw new RequestFailure('http', 405, 'METHOD_NOT_ALLOWED', `Method ${exchange.method} is not allowed`, {
+      headers: { allow: 'GET, POST' },
+    });
+  }
+  const mediaType = negotiate(req.headers.accept);
+  if (mediaType === undefined) {
+    throw new RequestFailure('http', 406, 'NOT_ACCEPTABLE', `Accept ${GRAPHQL_RESPONSE} or ${JSON_TYPE}`);
+  }
+  exchange.mediaType = mediaType;
+  const params = await readParams(req, limits);
+  const resolved = registry.resolve(params);
+  const op = resolved instanceof Promise ? await resolved : resolved;
+  exchange.operation = op;
+  if (op.kind === 'mutation' && exchange.method === 'GET') {
+    throw new RequestFailure('http', 405, 'METHOD_NOT_ALLOWED', 'Mutations are only accepted over POST', {
+      headers: { allow: 'POST' },
+    });
+  }
+  const prepared = op.prepare(params.variables);
+  if (!prepared.ok) {
+    throw new RequestFailure('graphql', 400, 'BAD_USER_INPUT', prepared.errors[0]?.message ?? 'Invalid variables', {
+      errors: prepared.errors,
+    });
+  }
+  const context = contextOf === undefined ? null : contextSettings(await contextOf(req));
+  res.statusCode = 200;
+  res.setHeader('content-type', `${mediaType}; charset=utf-8`);
+  if ('steps' in prepared) {
+    // A mutation's response is small and only complete once committed: written whole.
+    const result = await runMutation(settings, op, prepared.steps, context);
+    const errors = result.errors ?? [];
+    // No connection: the mutation never ran, so no `data` and a 503 the client can retry on.
+    if (!('data' in result)) res.statusCode = 503;
+    exchange.errors = errors;
+    if (res.destroyed || res.writableEnded) {
+      exchange.complete = false;
+      return;
+    }
+    await writeResponse(res, JSON.stringify(result));
+    exchange.rows = errors.length === 0 ? 1 : 0;
+    exchange.complete = !res.destroyed;
+    return;
+  }
+  const report = await streamPrepared(
+    settings,
+    op,
+    prepared,
+    res,
+    {
+      beforeErrorResponse: (_errors, executed) => {
+        // No connection: the operation never ran, so no `data` and a 503 the client can retry on.
+        if (!executed) res.statusCode = 503;
+      },
+    },
+    context,
+  );
+  exchange.rows = report.rows;
+  exchange.errors = report.errors;
+  exchange.complete = report.complete;
+}
+
+/** One request's state, for its response and its OperationEvent. */
+class Exchange {
+  mediaType: ResponseMediaType = JSON_TYPE;
+  operation: AnyCompiledOperation | undefined;
+  rows = 0;
+  errors: readonly GraphQLResponseError[] = [];
+  complete = true;
+
+  constructor(
+    readonly method: string,
+    readonly res: ServerResponse,
+  ) {}
+
+  context(): ErrorContext {
+    return { operationName: this.operation?.name, operationId: this.operation?.id };
+  }
+
+  /** Answers with the failure's errors and status (200 for GraphQL request errors in application/json). */
+  async refuse(failure: RequestFailure): Promise<void> {
+    this.errors = failure.errors;
+    const { res } = this;
+    if (res.headersSent || res.destroyed) return;
+    const status = failure.kind === 'graphql' && this.mediaType === JSON_TYPE ? 200 : failure.status;
+    const body = errorsBody(failure.errors, false);
+    res.writeHead(status, {
+      ...failure.headers,
+      'content-type': `${this.mediaType}; charset=utf-8`,
+      'content-length': Buffer.byteLength(body),
+    });
+    await new Promise<void>((resolve) => res.end(body, resolve));
+  }
+
+  event(durationMs: number): OperationEvent {
+    return {
+      operationName: this.operation?.name,
+      operationId: this.operation?.id,
+      method: this.method,
+      status: this.res.statusCode,
+      durationMs,
+      rows: this.rows,
+      errors: this.errors,
+      complete: this.complete,
+    };
+  }
+}
+
+function positiveInteger(name: string, value: number, min = 1): number {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new FraiseError('INVALID_OPTIONS', `createHandler: ${name} must be an integer of at least ${min}, got ${value}`);
+  }
+  return value;
+}
