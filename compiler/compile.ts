@@ -71,8 +71,11 @@ export type CompileResult =
 
 export async function compileProject(options: CompileOptions): Promise<CompileResult> {
   const cwd = options.cwd ?? process.cwd();
-  const schemaFiles = await loadGraphQLFiles(options.schema, 'schema', cwd);
-  const operationFiles = await loadGraphQLFiles(options.operations, 'operations', cwd);
+  const cache = options.cache ?? createCompileCache();
+  const schemaFiles = await loadGraphQLFiles(options.schema, 'schema', cwd, cache.parsed);
+  const operationFiles = await loadGraphQLFiles(options.operations, 'operations', cwd, cache.parsed);
+  const current = new Set([...schemaFiles.files, ...operationFiles.files].map((f) => f.document));
+  cache.parsed = new Map([...cache.parsed].filter(([, document]) => current.has(document)));
   const loadErrors = [...schemaFiles.diagnostics, ...operationFiles.diagnostics];
   if (loadErrors.length > 0) return { ok: false, diagnostics: loadErrors };
 
@@ -89,7 +92,8 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const schema = built.schema;
   setSchemaOptions(schema, { ...(options.naming ? { naming: options.naming } : {}), ...(options.scalars ? { scalars: options.scalars } : {}) });
 
-  const validated = validateOperations(schema, operationFiles.files);
+  const schemaKey = JSON.stringify(schemaFiles.files.map((f) => [f.name, f.document.loc?.source.body ?? print(f.document)]));
+  const validated = validateOperations(schema, operationFiles.files, { schemaKey, results: cache.validation });
   const metadata = options.metadata ?? (await loadMetadata({ databaseUrl: options.databaseUrl }));
   if ('diagnostics' in metadata) return { ok: false, diagnostics: [...validated.diagnostics, ...metadata.diagnostics] };
   const checked = checkSchema(schema, metadata);
@@ -102,10 +106,9 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     for (const def of file.document.definitions) if (def.kind === Kind.OPERATION_DEFINITION) sourceNames.set(def, file.name);
   }
 
-  const cache = options.cache ?? createCompileCache();
   const used = new Map<string, CachedOperation>();
   const contextKey = JSON.stringify([
-    schemaFiles.files.map((f) => [f.name, f.document.loc?.source.body ?? print(f.document)]),
+    schemaKey,
     metadataKey(metadata),
     options.naming ?? 'camel',
     options.scalars ?? {},
@@ -118,7 +121,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const compiled: { name: string; id: string; body: string; type: 'query' | 'mutation' }[] = [];
   for (const operation of validated.operations) {
     const sourceFile = sourceNames.get(operation) ?? '?';
-    const key = sha256(`${contextKey}\n${sourceFile}\n${operationBody(operation, validated.fragments)}`);
+    const key = sha256(`${contextKey}\n${sourceFile}\n${definitionsText(operation, validated.fragments)}`);
     let entry = cache.operations.get(key);
     if (!entry) {
       const name = operation.name!.value;
@@ -263,6 +266,25 @@ function compileOperation(
     prepareBody: prepare.body,
     dynamic: prepare.dynamic,
   };
+}
+
+/** The source text of the operation and of every fragment it uses: a cheap cache key. */
+function definitionsText(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): string {
+  const text = (node: OperationDefinitionNode | FragmentDefinitionNode): string =>
+    node.loc ? node.loc.source.body.slice(node.loc.start, node.loc.end) : print(node);
+  const used = new Set<string>();
+  const collect = (node: OperationDefinitionNode | FragmentDefinitionNode): void => {
+    visit(node, {
+      FragmentSpread(spread) {
+        const fragment = fragments.get(spread.name.value);
+        if (!fragment || used.has(spread.name.value)) return;
+        used.add(spread.name.value);
+        collect(fragment);
+      },
+    });
+  };
+  collect(operation);
+  return [text(operation), ...[...used].sort().map((n) => text(fragments.get(n)!))].join('\n\n');
 }
 
 /** The operation and every fragment it uses (sorted by name), as clients send it. */

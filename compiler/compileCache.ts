@@ -2,6 +2,7 @@
 // schema, metadata and options are unchanged is not planned or emitted again, and a module whose
 // text is unchanged is not transpiled again. Entries not used by the latest compile are dropped.
 import { createHash } from 'node:crypto';
+import type { DocumentNode } from 'graphql';
 import type { Diagnostic } from './diagnostics.js';
 import type { DatabaseMetadata } from './metadata/types.js';
 
@@ -15,10 +16,14 @@ export interface CachedOperation {
 export interface CompileCache {
   operations: Map<string, CachedOperation>;
   javascript: Map<string, string>;
+  /** Parsed documents by file name and text. */
+  parsed: Map<string, DocumentNode>;
+  /** graphql-js validation results by operation (and fragment) text. */
+  readonly validation: Map<string, readonly Diagnostic[]>;
 }
 
 export function createCompileCache(): CompileCache {
-  return { operations: new Map(), javascript: new Map() };
+  return { operations: new Map(), javascript: new Map(), parsed: new Map(), validation: new Map() };
 }
 
 const metadataKeys = new WeakMap<DatabaseMetadata, string>();

@@ -22,6 +22,8 @@ export async function loadGraphQLFiles(
   patterns: readonly string[],
   what: 'schema' | 'operations',
   cwd: string,
+  /** Parsed documents of earlier loads by name and text (watch mode); updated in place. */
+  parsed?: Map<string, DocumentNode>,
 ): Promise<LoadResult> {
   const loader = new GraphQLFileLoader();
   const diagnostics: Diagnostic[] = [];
@@ -38,16 +40,26 @@ export async function loadGraphQLFiles(
     for (const p of matched) paths.add(path.resolve(cwd, p));
   }
   const files: LoadedFile[] = [];
-  for (const absolute of [...paths].sort()) {
+  const sorted = [...paths].sort();
+  const texts = await Promise.all(sorted.map((absolute) => readFile(absolute, 'utf8')));
+  sorted.forEach((absolute, i) => {
     const relative = path.relative(cwd, absolute);
     const name = relative.startsWith('..') ? absolute : relative;
-    const text = await readFile(absolute, 'utf8');
+    const text = texts[i]!;
+    const key = `${name}\0${text}`;
+    const known = parsed?.get(key);
+    if (known) {
+      files.push({ name, document: known });
+      return;
+    }
     try {
-      files.push({ name, document: parse(new Source(text, name)) });
+      const document = parse(new Source(text, name));
+      parsed?.set(key, document);
+      files.push({ name, document });
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
       diagnostics.push(fromGraphQLError('FRAISE_SYNTAX', error));
     }
-  }
+  });
   return { files, diagnostics };
 }
