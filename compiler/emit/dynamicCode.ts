@@ -201,26 +201,7 @@ export class DynamicCode {
       const sql = COMPARE_SQL[op as keyof typeof COMPARE_SQL];
       return c(coerce, type.name, `parts.push(t + ' ${sql} ' + bind(b, q, ${value}, ty))`);
     });
-    const body = `function ${name}(v: unknown, p: string, t: string, tt: string, ty: string, b: Builder): string {
-  if (!isObject(v)) return bad(b, p, v, 'expected type "${inputName}"');
-  const parts: string[] = [];
-  for (const k of Object.keys(v)) {
-    const x = v[k];
-    if (x === undefined) continue;
-    const q = p + '.' + k;
-    if (--b.budget < 0) return bad(b, q, x, 'the filter has more than ' + MAX_FILTER_NODES + ' fields and operators');
-    if (x === null) {
-      if (k !== 'isnull') bad(b, q, x, 'operator "' + k + '" cannot be null; omit it to leave it out, or use isnull');
-      continue;
-    }
-    switch (k) {
-      ${cases.join('\n      ')}
-      default: bad(b, q, x, '"' + k + '" is not an operator of ${inputName}');
-    }
-  }
-  return conjunction(parts);
-}`;
-    this.#functions.set(name, body);
+    this.#functions.set(name, operatorFunction(name, 'ty: string, ', inputName, cases));
     return name;
   }
 
@@ -247,26 +228,7 @@ export class DynamicCode {
       }
       return c(list, `[${type.name}!]`, `parts.push(t + ' ${JSON_SQL[op as 'contains' | 'contained_by']} ' + bind(b, q, JSON.stringify(c), 'jsonb'))`);
     });
-    const body = `function ${name}(v: unknown, p: string, t: string, tt: string, b: Builder): string {
-  if (!isObject(v)) return bad(b, p, v, 'expected type "${inputName}"');
-  const parts: string[] = [];
-  for (const k of Object.keys(v)) {
-    const x = v[k];
-    if (x === undefined) continue;
-    const q = p + '.' + k;
-    if (--b.budget < 0) return bad(b, q, x, 'the filter has more than ' + MAX_FILTER_NODES + ' fields and operators');
-    if (x === null) {
-      if (k !== 'isnull') bad(b, q, x, 'operator "' + k + '" cannot be null; omit it to leave it out, or use isnull');
-      continue;
-    }
-    switch (k) {
-      ${cases.join('\n      ')}
-      default: bad(b, q, x, '"' + k + '" is not an operator of ${inputName}');
-    }
-  }
-  return conjunction(parts);
-}`;
-    this.#functions.set(name, body);
+    this.#functions.set(name, operatorFunction(name, '', inputName, cases));
     return name;
   }
 
@@ -387,3 +349,29 @@ function orderList(v: unknown, p: string, item: (x: unknown, p: string, terms: [
   if (tieBreak !== undefined) sql.push(tieBreak);
   return sql.length === 0 ? 'TRUE' : sql.join(', ');
 }`;
+
+/**
+ * The generated function of one operator input (`<Scalar>Filter`, `<Scalar>ListFilter`): walks the
+ * value's keys, refuses nulls and unknown operators, and ANDs what each operator case pushes.
+ */
+function operatorFunction(name: string, extraParams: string, inputName: string, cases: readonly string[]): string {
+  return `function ${name}(v: unknown, p: string, t: string, tt: string, ${extraParams}b: Builder): string {
+  if (!isObject(v)) return bad(b, p, v, 'expected type "${inputName}"');
+  const parts: string[] = [];
+  for (const k of Object.keys(v)) {
+    const x = v[k];
+    if (x === undefined) continue;
+    const q = p + '.' + k;
+    if (--b.budget < 0) return bad(b, q, x, 'the filter has more than ' + MAX_FILTER_NODES + ' fields and operators');
+    if (x === null) {
+      if (k !== 'isnull') bad(b, q, x, 'operator "' + k + '" cannot be null; omit it to leave it out, or use isnull');
+      continue;
+    }
+    switch (k) {
+      ${cases.join('\n      ')}
+      default: bad(b, q, x, '"' + k + '" is not an operator of ${inputName}');
+    }
+  }
+  return conjunction(parts);
+}`;
+}
