@@ -1,5 +1,6 @@
 // TypeScript types of an operation's variables and result, as source text.
 import {
+  isAbstractType,
   getNamedType,
   isEnumType,
   isInputObjectType,
@@ -32,7 +33,7 @@ const SCALAR_TS: Readonly<Record<string, string>> = {
   JSON: 'unknown',
 };
 
-function namedTs(type: GraphQLNamedType): string {
+export function namedTs(type: GraphQLNamedType): string {
   if (isEnumType(type)) return type.getValues().map((v) => JSON.stringify(v.name)).join(' | ');
   return configuredScalarTs(type) ?? SCALAR_TS[type.name] ?? 'unknown';
 }
@@ -81,7 +82,8 @@ export function dataTs(
   operation: OperationDefinitionNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
 ): string {
-  return objectTs(schema, fragments, schema.getQueryType()!, [operation.selectionSet], 0);
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  return objectTs(schema, fragments, root!, [operation.selectionSet], 0);
 }
 
 function objectTs(
@@ -124,5 +126,10 @@ function outputTs(
   if (isListType(type)) return `Array<${outputTs(schema, fragments, type.ofType, sets, depth)}> | null`;
   const named = getNamedType(type);
   if (isObjectType(named)) return `${objectTs(schema, fragments, named, sets, depth)} | null`;
+  if (isAbstractType(named)) {
+    // A union or interface result (mutations): the union of each member's selection.
+    const members = schema.getPossibleTypes(named).map((m) => objectTs(schema, fragments, m, sets, depth));
+    return `${members.join(' | ')} | null`;
+  }
   return `${namedTs(named)} | null`;
 }

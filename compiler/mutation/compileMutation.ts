@@ -17,7 +17,8 @@ import type { ConnectionArgs } from '../plan/ir.js';
 import type { FunctionCatalog } from './bindFunctions.js';
 import { mutationFieldSql } from './emitMutation.js';
 import { mutationPrepareCode, type StepOut } from './mutationPrepare.js';
-import { mutationDataTs, mutationVariablesTs } from './mutationTypes.js';
+import { dataTs } from '../emit/typeScriptTypes.js';
+import { mutationVariablesTs } from './mutationTypes.js';
 
 export interface CompiledMutation {
   readonly statements: readonly StatementOut[];
@@ -85,6 +86,6 @@ export function compileMutation(
     prepareHelpers: prepare.helpers,
     prepareBody: prepare.body,
     variablesType: mutationVariablesTs(schema, operation),
-    dataType: mutationDataTs(schema, operation, fragments),
+    dataType: dataTs(schema, operation, fragments),
   };
 }

@@ -1,34 +1,16 @@
 // TypeScript types of a mutation's variables (input objects spelled out with their GraphQL field
-// names) and of its data (a union result is the union of its members' selections).
+// names). Its data type comes from emit/typeScriptTypes.ts's dataTs, as a query's does.
 import {
-  getNamedType,
-  isAbstractType,
-  isEnumType,
   isInputObjectType,
   isListType,
   isNonNullType,
-  isObjectType,
   typeFromAST,
-  type FragmentDefinitionNode,
   type GraphQLInputType,
   type GraphQLNamedType,
-  type GraphQLObjectType,
-  type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type SelectionSetNode,
 } from 'graphql';
-import { collectFields } from '../plan/collectFields.js';
-
-const SCALAR_TS: Readonly<Record<string, string>> = {
-  ID: 'string', String: 'string', Int: 'number', Float: 'number', Boolean: 'boolean',
-  DateTime: 'string', Date: 'string', UUID: 'string', JSON: 'unknown',
-};
-
-function leafTs(type: GraphQLNamedType): string {
-  if (isEnumType(type)) return type.getValues().map((v) => JSON.stringify(v.name)).join(' | ');
-  return SCALAR_TS[type.name] ?? 'unknown';
-}
+import { namedTs } from '../emit/typeScriptTypes.js';
 
 function inputTs(type: GraphQLInputType, depth: number, seen: ReadonlySet<string>): string {
   if (isNonNullType(type)) return inputTs(type.ofType, depth, seen).replace(/ \| null$/, '');
@@ -44,7 +26,7 @@ function inputTs(type: GraphQLInputType, depth: number, seen: ReadonlySet<string
     });
     return `{\n${lines.join('\n')}\n${'  '.repeat(depth)}} | null`;
   }
-  return `${leafTs(named)} | null`;
+  return `${namedTs(named)} | null`;
 }
 
 export function mutationVariablesTs(schema: GraphQLSchema, operation: OperationDefinitionNode): string {
@@ -54,50 +36,4 @@ export function mutationVariablesTs(schema: GraphQLSchema, operation: OperationD
     return `  ${def.variable.name.value}${required ? '' : '?'}: ${inputTs(type, 1, new Set())};`;
   });
   return lines.length === 0 ? '{}' : `{\n${lines.join('\n')}\n}`;
-}
-
-export function mutationDataTs(
-  schema: GraphQLSchema,
-  operation: OperationDefinitionNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-): string {
-  return objectTs(schema, fragments, schema.getMutationType()!, [operation.selectionSet], 0);
-}
-
-function objectTs(
-  schema: GraphQLSchema,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  type: GraphQLObjectType,
-  sets: readonly SelectionSetNode[],
-  depth: number,
-): string {
-  const lines: string[] = [];
-  const pad = '  '.repeat(depth + 1);
-  for (const [key, nodes] of collectFields({ fragments, assignment: new Map() }, type, sets)) {
-    const name = nodes[0]!.name.value;
-    const def = type.getFields()[name];
-    if (name !== '__typename' && !def) continue;
-    const childSets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
-    const ts = name === '__typename' ? JSON.stringify(type.name) : outputTs(schema, fragments, def!.type, childSets, depth + 1);
-    lines.push(`${pad}${key}: ${ts};`);
-  }
-  return `{\n${lines.join('\n')}\n${'  '.repeat(depth)}}`;
-}
-
-function outputTs(
-  schema: GraphQLSchema,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  type: GraphQLOutputType,
-  sets: readonly SelectionSetNode[],
-  depth: number,
-): string {
-  if (isNonNullType(type)) return outputTs(schema, fragments, type.ofType, sets, depth).replace(/ \| null$/, '');
-  if (isListType(type)) return `Array<${outputTs(schema, fragments, type.ofType, sets, depth)}> | null`;
-  const named = getNamedType(type);
-  if (isObjectType(named)) return `${objectTs(schema, fragments, named, sets, depth)} | null`;
-  if (isAbstractType(named)) {
-    const members = schema.getPossibleTypes(named).map((m) => objectTs(schema, fragments, m, sets, depth));
-    return `${members.join(' | ')} | null`;
-  }
-  return `${leafTs(named)} | null`;
 }
