@@ -54,7 +54,11 @@ interface ShapeResult {
 async function main(): Promise<void> {
   const loadBefore = os.loadavg()[0]!;
   const started = performance.now();
-  const database = await startBenchDatabase(repoRoot, process.env['BENCH_SEED'] === 'small' ? 'small' : 'bench');
+  // BENCH_DATABASE_URL: an already seeded database (repeated runs while working on the server).
+  const existing = process.env['BENCH_DATABASE_URL'];
+  const database = existing
+    ? { url: existing, stop: async () => {} }
+    : await startBenchDatabase(repoRoot, process.env['BENCH_SEED'] === 'small' ? 'small' : 'bench');
   const children: ChildProcess[] = [];
   try {
     const { operations, outDir } = await compileFixture(repoRoot, database.url);
