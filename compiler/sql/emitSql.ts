@@ -82,6 +82,9 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
   if (only?.kind === 'RootList' && only.query.offset && only.view.columns.has('id')) {
     text = emitKeysFirstList(e, only.view, only.selection, only.query);
     shape = { kind: 'list', key: only.key };
+  } else if (only?.kind === 'RootList' && isSmallLiteralLimit(only.query)) {
+    text = `SELECT ${emitListSubquery(e, only.view, only.selection, only.query, null)}::text`;
+    shape = { kind: 'object', key: only.key };
   } else if (only?.kind === 'RootList') {
     const alias = e.alias('t');
     text = `SELECT ${emitRowObject(e, only.selection, only.view, alias)}::text\n${emitFromWhere(e, only.view.sqlName, alias, [], only.query)}`;
@@ -97,6 +100,20 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
     shape = { kind: 'data' };
   }
   return Object.freeze({ pieces: Object.freeze(toPieces(text)), params: Object.freeze([...e.params]), shape, slots: Object.freeze([...e.slots]) });
+}
+
+/**
+ * A root list whose limit is a literal of at most this many rows is answered as ONE row holding
+ * the whole array (json_agg), like a nested list: PostgreSQL sends one DataRow instead of one per
+ * element and Node copies one string, with one write of a known length (bench:http, list of 100:
+ * Node CPU per request 2.3x the hand-written floor's with a row per element). Larger or variable
+ * limits stream row by row, so a big result never sits whole in memory on either side.
+ */
+export const MAX_AGGREGATED_ROWS = 1000;
+
+function isSmallLiteralLimit(query: ListQuery): boolean {
+  const source = query.limit?.source;
+  return source?.kind === 'Const' && typeof source.value === 'number' && source.value <= MAX_AGGREGATED_ROWS;
 }
 
 /**
