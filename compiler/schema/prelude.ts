@@ -1,10 +1,14 @@
 // The SDL the compiler adds to every schema: its directives, the extra scalars, and the filter
 // inputs for each scalar. Users may reference all of these without defining them.
 export const DIRECTIVES_SDL = `
-"The type is backed by this PostgreSQL view (or table) with a data jsonb column."
-directive @view(name: String!) on OBJECT
+"The type (or, on a root field, that field) is backed by this PostgreSQL view or table: one column per field, or a data jsonb column, or both."
+directive @view(name: String!) on OBJECT | FIELD_DEFINITION
 "Read the field from this key of data instead of its snake_case name."
 directive @jsonKey(name: String!) on FIELD_DEFINITION
+"Read the field from this column of the view instead of the column (or data key) named like it."
+directive @column(name: String!) on FIELD_DEFINITION
+"This field argument filters the rows: the column (or data key) it compares, and the operator (default eq)."
+directive @filter(column: String, op: String) on ARGUMENT_DEFINITION
 "A relation to another @view type, joined on key columns."
 directive @relation(foreignKey: String, localKey: String, references: String) on FIELD_DEFINITION
 "A mutation served by this PostgreSQL function."
