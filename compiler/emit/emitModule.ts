@@ -1,7 +1,7 @@
 // Code stage: one TypeScript module per operation (its SQL, types, prepare and result shape), as
 // text. (ts-morph was tried first: it took ~80 ms per module, most of a compile; plain text with
 // careful indentation reads the same and is what `esbuild` then turns into JavaScript.)
-import type { ResultShape } from '../../runtime/types.js';
+import type { NullShape, ResultShape } from '../../runtime/types.js';
 import { EXPAND_SOURCE, expandPieces, type SqlPiece } from '../sql/template.js';
 import type { StatementOut, TemplateOut } from './coercionCode.js';
 
@@ -24,6 +24,10 @@ export interface ModuleInput {
   readonly prepareBody: string;
   /** The module builds dynamic parts from whole variables (shapes keyed by their text). */
   readonly dynamic: boolean;
+  /** The response's non-null rules (runtime/nonNull.ts); left out when empty. */
+  readonly nulls?: NullShape;
+  /** Whether the SQL writes NULL_MARK for nulls in non-null positions. */
+  readonly marksNulls?: boolean;
 }
 
 export interface EmittedModule {
@@ -71,7 +75,7 @@ export const ${name}: CompiledOperation<${name}Variables, ${name}Data> = {
   id: ${JSON.stringify(input.id)},
   body,
   shape: { ${Object.entries(input.shape).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} },
-  statements,
+  statements,${input.nulls !== undefined && Object.keys(input.nulls).length > 0 ? `\n  nulls: ${JSON.stringify(input.nulls)},` : ''}${input.marksNulls ? '\n  marksNulls: true,' : ''}
   prepare(variables) {
 ${indent(input.prepareBody, 4)}
   },

@@ -20,6 +20,7 @@ import { collectFields } from './collectFields.js';
 import type { PlanContext } from './context.js';
 import type { FieldPlan, Join, ObjectSelection, OperationPlan, Param, RootField } from './ir.js';
 import { planListQuery } from './planArguments.js';
+import { wrappersOf } from './nullShape.js';
 
 export function planOperation(ctx: PlanContext, operation: OperationDefinitionNode): OperationPlan {
   const queryType = ctx.schema.getQueryType()!;
@@ -57,7 +58,7 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
         const argType = def.args.find((a) => a.name === arg.name.value)?.type;
         return { column, param: lookupParam(arg.value, argType, view.columns.get(column) ?? "text") };
       });
-      fields.push({ kind: 'RootLookup', key, view, keys, selection });
+      fields.push({ kind: 'RootLookup', key, view, keys, selection, wrappers: wrappersOf(def.type) });
     }
   }
   return { name: operation.name?.value ?? '', fields };
@@ -108,12 +109,12 @@ export function planSelection(
     const named = getNamedType(def.type);
     const path = [jsonKeyOf(ctx.schema, def)];
     if (!isObjectType(named)) {
-      fields.push({ kind: 'Value', key, path });
+      fields.push({ kind: 'Value', key, path, wrappers: wrappersOf(def.type) });
       continue;
     }
     if (!relation) {
       const selection = planSelection(ctx, named, null, mergedSets(nodes));
-      fields.push({ kind: isListOutput(def.type) ? 'EmbeddedList' : 'EmbeddedObject', key, path, selection });
+      fields.push({ kind: isListOutput(def.type) ? 'EmbeddedList' : 'EmbeddedObject', key, path, selection, wrappers: wrappersOf(def.type) });
       continue;
     }
     const target = ctx.catalog.get(named.name);
@@ -132,7 +133,7 @@ export function planSelection(
       const query = planListQuery(ctx, named, target, node.arguments ?? []);
       fields.push({ kind: 'RelationList', key, view: target, join, query, selection });
     } else {
-      fields.push({ kind: 'RelationObject', key, view: target, join, selection });
+      fields.push({ kind: 'RelationObject', key, view: target, join, selection, wrappers: wrappersOf(def.type) });
     }
   }
   return { fields };
