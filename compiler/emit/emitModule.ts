@@ -109,7 +109,12 @@ export function emitIndexModule(names: readonly string[]): EmittedModule {
 }
 
 function templateLiteral(text: string): string {
-  return '`' + text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
+  return '`' + templateEscape(text) + '`';
+}
+
+/** Text as it is written inside a template literal of a generated module. */
+export function templateEscape(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
 }
 
 function indent(text: string, spaces: number): string {
