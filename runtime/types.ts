@@ -1,5 +1,6 @@
 // The contract between generated modules and the runtime. Generated code only imports these
 // types, so a module compiled by one version of the compiler stays readable by a person.
+import type { OperationAuth } from './http/auth/authorize.js';
 
 /** A GraphQL error as it appears in a response (graphql-js's formatted shape). */
 export interface GraphQLResponseError {
@@ -68,6 +69,10 @@ export interface CompiledOperation<TVariables = Record<string, unknown>, TData =
   readonly nulls?: NullShape;
   /** The SQL writes NULL_MARK where a non-null field is null: rows holding it are completed by nonNull.ts. */
   readonly marksNulls?: boolean;
+  /** What its fields require (@authenticated / @requiresScopes); absent when nothing. */
+  readonly auth?: OperationAuth;
+  /** Variables left out of audit events (@sensitive). */
+  readonly sensitiveVariables?: readonly string[];
   readonly __types?: { readonly variables: TVariables; readonly data: TData };
 }
 
