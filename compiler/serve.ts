@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createHandler, loadPersistedDocuments, type AnyCompiledOperation } from '@fraise/runtime';
+import { healthRoutes, type HealthState } from './serveHealth.js';
+import { isWorker, leaveCluster, reportListening, runPrimary, workerCount } from './serveWorkers.js';
 
 const USAGE = `Usage: fraise-compile serve --dir <generated folder> [--database-url <url>] [options]
 
@@ -24,6 +26,12 @@ Options:
   --statement-timeout <ms>    statement_timeout for every operation
   --unnamed-statements        send every statement unnamed, keep nothing per connection
                               (behind PgBouncer in transaction mode before 1.21; see docs/scaling.md)
+  --read-database-url <url>   a read replica: queries run there, mutations on --database-url
+                              (a query falls back to the primary when the replica has no connection)
+  --workers <n|auto>          processes sharing the port (node:cluster); auto: one per core.
+                              Default: one per core when NODE_ENV=production, else 1
+  GET /healthz answers 200 while the process serves; GET /readyz 200 when a database connection
+  can be had (503 when not, or while shutting down). SIGTERM: graceful shutdown.
   -h, --help                  this text`;
 
 export interface ServeOptions {
@@ -37,6 +45,8 @@ export interface ServeOptions {
   readonly statementTimeout?: number;
   /** False: unnamed statements (createHandler's namedStatements). */
   readonly namedStatements?: boolean;
+  /** A read replica for queries (createHandler's readPool). */
+  readonly readDatabaseUrl?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -53,8 +63,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
   const manifests = await Promise.all((options.manifests ?? []).map((file) => loadPersistedDocuments(file)));
   const pool = new pg.Pool({ connectionString: options.databaseUrl });
+  // A replica that is down must not hold queries up: its connects give up after 1 s (then fallback).
+  const readPool = options.readDatabaseUrl ? new pg.Pool({ connectionString: options.readDatabaseUrl, connectionTimeoutMillis: 1000 }) : undefined;
+  const health: HealthState = { closing: false };
+  const probes = healthRoutes(pool, health);
   const handler = createHandler({
     pool,
+    ...(readPool ? { readPool } : {}),
     operations: index.operations,
     manifests,
     safelist: options.safelist ?? false,
@@ -64,7 +79,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   const route = options.path ?? '/graphql';
   const server = http.createServer((req, res) => {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== route) {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname !== route && probes(pathname, req, res)) return;
+    if (pathname !== route) {
       const body = JSON.stringify({ errors: [{ message: `Not found: GraphQL is served at ${route}`, extensions: { code: 'NOT_FOUND' } }] });
       res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
       return;
@@ -81,11 +98,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     url: `http://${host}:${address.port}${route}`,
     operationCount: Object.keys(index.operations).length,
     close: async () => {
+      health.closing = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       await pool.end();
+      await readPool?.end();
     },
   };
 }
@@ -105,6 +124,8 @@ export async function serve(argv: readonly string[]): Promise<number> {
         safelist: { type: 'boolean' },
         'statement-timeout': { type: 'string' },
         'unnamed-statements': { type: 'boolean' },
+        'read-database-url': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -124,6 +145,14 @@ export async function serve(argv: readonly string[]): Promise<number> {
     process.stderr.write(`error FRAISE_USAGE: --dir and --database-url (or DATABASE_URL) are required; --port and --statement-timeout are integers\n\n${USAGE}\n`);
     return 2;
   }
+  const workers = workerCount(values.workers);
+  if (workers === undefined) {
+    process.stderr.write(`error FRAISE_USAGE: --workers is a count from 1 or \`auto\`, got ${values.workers}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (workers > 1 && !isWorker()) {
+    return runPrimary(workers, (line) => void process.stdout.write(`${line}\n`), (line) => void process.stderr.write(`${line}\n`));
+  }
   const server = await startServer({
     dir: values.dir,
     databaseUrl,
@@ -134,12 +163,15 @@ export async function serve(argv: readonly string[]): Promise<number> {
     ...(values.safelist ? { safelist: true } : {}),
     ...(timeout !== undefined ? { statementTimeout: timeout } : {}),
     ...(values['unnamed-statements'] ? { namedStatements: false } : {}),
+    ...(values['read-database-url'] ? { readDatabaseUrl: values['read-database-url'] } : {}),
   });
-  process.stdout.write(`fraise-compile serve: ${server.operationCount} operation(s) at ${server.url}\n`);
+  if (isWorker()) reportListening(server.url, server.operationCount);
+  else process.stdout.write(`fraise-compile serve: ${server.operationCount} operation(s) at ${server.url}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
   await server.close();
+  leaveCluster();
   return 0;
 }
