@@ -1,12 +1,13 @@
 // runtime.execute: one named prepared statement on a pooled client, rows parsed into `data` (a
 // compiled mutation prepares steps instead: executeMutation.ts). With a request context, the statement and the context's set_config go in one pipeline (one round
 // trip, one implicit transaction) through a portal cursor that reads every row at once.
-import pg, { type CustomTypesConfig } from 'pg';
+import type { CustomTypesConfig } from 'pg';
 import { SET_CONTEXT_SQL, type ContextSettings } from './context.js';
 import { FraiseError } from './errors.js';
 import { runMutation } from './executeMutation.js';
 import { PortalCursor } from './portalCursor.js';
 import { databaseFailure, isStalePlan, rowCountError } from './responseErrors.js';
+import { isServerError } from './serverError.js';
 import { deallocate, openSession, sentStatement, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
 import { useStatement } from './statementBound.js';
@@ -66,7 +67,7 @@ async function queryRows(
     }
   } catch (error) {
     // A failure that is not an ErrorResponse leaves the connection in an unknown state.
-    if (!(error instanceof pg.DatabaseError)) markBroken(error instanceof Error ? error : new Error(String(error)));
+    if (!isServerError(error)) markBroken(error instanceof Error ? error : new Error(String(error)));
     throw error;
   } finally {
     session.release(broken);

@@ -57,7 +57,7 @@ export function emitOperationModule(input: ModuleInput): EmittedModule {
       : `${TEMPLATE_HELPERS_HEAD}\nconst templates: readonly { readonly name: string; readonly pieces: readonly SqlPiece[] }[] = [\n${input.templates
           .map((t) => `  { name: ${JSON.stringify(t.name)}, pieces: ${piecesCode(t.pieces, 1)} },`)
           .join('\n')}\n];\n\n${EXPAND_SOURCE}\n\n${input.dynamic ? DYNAMIC_SHAPE_OF_SOURCE : SHAPE_OF_SOURCE}\n`;
-  const ts = `${header}import type { CompiledOperation, CompiledStatement, GraphQLResponseError } from 'fraise/runtime';
+  const ts = `${header}import type { CompiledOperation, CompiledStatement, GraphQLResponseError } from '@fraise/runtime';
 
 ${types}
 /** The operation as clients send it; its sha256 is the persisted-query id. */
@@ -86,7 +86,7 @@ ${indent(input.prepareBody, 4)}
 
 export default ${name};
 `;
-  const dts = `${header}import type { CompiledOperation } from 'fraise/runtime';
+  const dts = `${header}import type { CompiledOperation } from '@fraise/runtime';
 
 ${types}
 export declare const ${name}: CompiledOperation<${name}Variables, ${name}Data>;
@@ -104,8 +104,8 @@ export function emitIndexModule(names: readonly string[]): EmittedModule {
     .map((n) => `  [${n}.id]: ${n} as CompiledOperation,`)
     .join('\n')}\n});`;
   const byName = `export const operationsByName = Object.freeze({\n${names.map((n) => `  ${n},`).join('\n')}\n});`;
-  const ts = `${header}import type { CompiledOperation } from 'fraise/runtime';\n${imports}\n\n${reexports}\n\n${registry}\n\n${byName}\n`;
-  const dts = `${header}import type { CompiledOperation } from 'fraise/runtime';\n${imports.replace(/import \{/g, 'import type {')}\n\n${reexports}\n\nexport declare const operations: Readonly<Record<string, CompiledOperation>>;\nexport declare const operationsByName: {\n${names
+  const ts = `${header}import type { CompiledOperation } from '@fraise/runtime';\n${imports}\n\n${reexports}\n\n${registry}\n\n${byName}\n`;
+  const dts = `${header}import type { CompiledOperation } from '@fraise/runtime';\n${imports.replace(/import \{/g, 'import type {')}\n\n${reexports}\n\nexport declare const operations: Readonly<Record<string, CompiledOperation>>;\nexport declare const operationsByName: {\n${names
     .map((n) => `  readonly ${n}: typeof ${n};`)
     .join('\n')}\n};\n`;
   return { ts, dts };
