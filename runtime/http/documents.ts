@@ -36,7 +36,10 @@ export class DocumentRegistry {
   readonly #safelist: boolean;
   readonly #compile: CompileDocument | undefined;
   readonly #cacheSize: number;
-  /** Documents compiled at run time, by the sha256 of their text; oldest first. */
+  /**
+   * Documents compiled at run time, by the sha256 of their text and the operationName they were
+   * compiled for (a document may hold several operations); oldest first.
+   */
   readonly #compiled = new Map<string, Promise<AnyCompiledOperation>>();
 
   constructor(options: RegistryOptions) {
@@ -102,7 +105,7 @@ export class DocumentRegistry {
     }
     const id = params.documentId ?? apqHash;
     if (id !== undefined) {
-      const known = this.#byId.get(id) ?? this.#byId.get(stripPrefix(id)) ?? this.#cached(stripPrefix(id));
+      const known = this.#byId.get(id) ?? this.#byId.get(stripPrefix(id)) ?? this.#cached(stripPrefix(id), params.operationName);
       if (params.query === undefined) {
         if (known !== undefined) return known;
         throw this.#safelist
@@ -119,7 +122,7 @@ export class DocumentRegistry {
       throw badRequest('No document: send a persisted document id (documentId or extensions.persistedQuery) or a query');
     }
     const hash = sha256(params.query);
-    const known = this.#byId.get(hash) ?? this.#cached(hash);
+    const known = this.#byId.get(hash) ?? this.#cached(hash, params.operationName);
     if (known !== undefined) return known;
     if (this.#compile === undefined || this.#safelist) {
       throw graphqlFailure(400, 'PERSISTED_QUERY_NOT_IN_LIST', 'PersistedQueryNotInList');
@@ -127,16 +130,24 @@ export class DocumentRegistry {
     return this.#compileAndCache(hash, params.query, params.operationName, this.#compile);
   }
 
-  #cached(hash: string): Promise<AnyCompiledOperation> | undefined {
-    const entry = this.#compiled.get(hash);
-    if (entry === undefined) return undefined;
-    this.#compiled.delete(hash); // most recently used goes last
-    this.#compiled.set(hash, entry);
-    return entry;
+  /**
+   * The compilation for this operationName, else the one compiled without a name (a document with
+   * one operation: `checkName` then tells whether the name fits it).
+   */
+  #cached(hash: string, operationName: string | undefined): Promise<AnyCompiledOperation> | undefined {
+    for (const key of operationName === undefined ? [cacheKey(hash, undefined)] : [cacheKey(hash, operationName), cacheKey(hash, undefined)]) {
+      const entry = this.#compiled.get(key);
+      if (entry === undefined) continue;
+      this.#compiled.delete(key); // most recently used goes last
+      this.#compiled.set(key, entry);
+      return entry;
+    }
+    return undefined;
   }
 
   #compileAndCache(hash: string, document: string, operationName: string | undefined, compile: CompileDocument): Promise<AnyCompiledOperation> {
     // Concurrent requests for one new document share one compilation.
+    const key = cacheKey(hash, operationName);
     const pending = compile(document, operationName).then(
       (outcome) => {
         if (outcome.ok) return outcome.operation;
@@ -147,10 +158,10 @@ export class DocumentRegistry {
         throw new RequestFailure('server', 500, 'INTERNAL_SERVER_ERROR', 'The document could not be compiled', { cause: error });
       },
     );
-    this.#compiled.set(hash, pending);
+    this.#compiled.set(key, pending);
     // Failures are not cached: a fixed schema or database lets the same document compile next time.
     pending.catch(() => {
-      if (this.#compiled.get(hash) === pending) this.#compiled.delete(hash);
+      if (this.#compiled.get(key) === pending) this.#compiled.delete(key);
     });
     while (this.#compiled.size > this.#cacheSize) {
       const oldest = this.#compiled.keys().next().value;
@@ -159,6 +170,11 @@ export class DocumentRegistry {
     }
     return pending;
   }
+}
+
+/** The run-time compile cache's key: the document's sha256 and the operation compiled from it. */
+function cacheKey(hash: string, operationName: string | undefined): string {
+  return operationName === undefined ? hash : `${hash}:${operationName}`;
 }
 
 function checkName(op: AnyCompiledOperation, params: RequestParams): AnyCompiledOperation {
