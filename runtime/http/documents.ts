@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { FraiseError } from '../errors.js';
 import type { AnyCompiledOperation, GraphQLResponseError } from '../types.js';
 import { badRequest, graphqlFailure, RequestFailure } from './httpErrors.js';
-import { operationNames, type PersistedDocument } from './manifests.js';
+import type { PersistedDocument } from './manifests.js';
+import { operationNames } from './operationNames.js';
 import type { RequestParams } from './requestParams.js';
 
 /** What an application's run-time compiler returns for a document (see createHandler's `compile`). */
@@ -78,7 +79,7 @@ export class DocumentRegistry {
 
   /** Ties a manifest document to the compiled operation of the same name and kind. */
   #byName(byName: ReadonlyMap<string, AnyCompiledOperation>, doc: PersistedDocument): AnyCompiledOperation | undefined {
-    const defined = operationNames(doc.body);
+    const defined = operationNames(doc.body) ?? [];
     const only = defined.length === 1 ? defined[0] : undefined;
     const name = doc.name ?? only?.name;
     if (name === undefined) return undefined;
