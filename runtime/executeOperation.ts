@@ -11,7 +11,8 @@ import { isServerError } from './serverError.js';
 import { deallocate, openSession, sentStatement, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
 import { useStatement } from './statementBound.js';
-import type { AnyCompiledOperation, CompiledStatement, ExecutionResult, ResultShape } from './types.js';
+import { completeListRows, completeSingleRow, listNullData } from './nonNull.js';
+import type { AnyCompiledOperation, CompiledStatement, ExecutionResult, GraphQLResponseError } from './types.js';
 
 // Every column comes back as its text: pg would otherwise JSON.parse json/jsonb columns itself, and
 // a json column holding a string would then be parsed twice.
@@ -34,7 +35,7 @@ export async function executeOperation(
     const failure = databaseFailure(error, settings.debug);
     return failure.executed ? { data: null, errors: failure.errors } : { errors: failure.errors };
   }
-  return resultOf(op.shape, rows);
+  return resultOf(op, rows);
 }
 
 /** Runs the statement on a session; a stale cached plan is dropped and the statement run once more. */
@@ -120,12 +121,23 @@ async function withContext(
   }
 }
 
-function resultOf(shape: ResultShape, rows: readonly (string | null)[]): ExecutionResult<unknown> {
+function resultOf(op: AnyCompiledOperation, rows: readonly (string | null)[]): ExecutionResult<unknown> {
+  const shape = op.shape;
   const error = rowCountError(shape, rows.length, false);
   if (error !== null) return { data: null, errors: [error] };
+  if (shape.kind !== 'list') {
+    // Non-null rules: only a row holding a marked null (or a missing non-null lookup) is parsed twice.
+    const completed = completeSingleRow(op, shape, rows[0] ?? null);
+    if (completed !== undefined) return { data: completed.data, errors: completed.errors };
+  }
   switch (shape.kind) {
-    case 'list':
-      return { data: { [shape.key]: rows.map(parseRow) } };
+    case 'list': {
+      const errors: GraphQLResponseError[] = [];
+      const completed = completeListRows(op, shape.key, rows, 0, errors);
+      if (completed === 'propagates') return { data: listNullData(op, shape.key), errors };
+      const data = { [shape.key]: completed.map(parseRow) };
+      return errors.length > 0 ? { data, errors } : { data };
+    }
     case 'object':
       return { data: { [shape.key]: parseRow(rows[0] ?? null) } };
     case 'data':

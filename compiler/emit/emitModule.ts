@@ -2,7 +2,7 @@
 // text. (ts-morph was tried first: it took ~80 ms per module, most of a compile; plain text with
 // careful indentation reads the same and is what `esbuild` then turns into JavaScript.)
 import type { OperationAuth } from '../../runtime/http/auth/authorize.js';
-import type { ResultShape } from '../../runtime/types.js';
+import type { NullShape, ResultShape } from '../../runtime/types.js';
 import { EXPAND_SOURCE, expandPieces, type SqlPiece } from '../sql/template.js';
 import type { StatementOut, TemplateOut } from './coercionCode.js';
 
@@ -25,6 +25,10 @@ export interface ModuleInput {
   readonly prepareBody: string;
   /** The module builds dynamic parts from whole variables (shapes keyed by their text). */
   readonly dynamic: boolean;
+  /** The response's non-null rules (runtime/nonNull.ts); left out when empty. */
+  readonly nulls?: NullShape;
+  /** Whether the SQL writes NULL_MARK for nulls in non-null positions. */
+  readonly marksNulls?: boolean;
   /** What the operation's fields require (compiler/auth/requirements.ts), when anything. */
   readonly auth?: OperationAuth;
   /** Variables kept out of audit events (@sensitive). */
@@ -76,7 +80,7 @@ export const ${name}: CompiledOperation<${name}Variables, ${name}Data> = {
   id: ${JSON.stringify(input.id)},
   body,
   shape: { ${Object.entries(input.shape).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} },
-  statements,${input.auth ? `
+  statements,${input.nulls !== undefined && Object.keys(input.nulls).length > 0 ? `\n  nulls: ${JSON.stringify(input.nulls)},` : ''}${input.marksNulls ? '\n  marksNulls: true,' : ''}${input.auth ? `
   auth: ${JSON.stringify(input.auth)},` : ''}${input.sensitiveVariables?.length ? `
   sensitiveVariables: ${JSON.stringify(input.sensitiveVariables)},` : ''}
   prepare(variables) {
@@ -112,7 +116,12 @@ export function emitIndexModule(names: readonly string[]): EmittedModule {
 }
 
 function templateLiteral(text: string): string {
-  return '`' + text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
+  return '`' + templateEscape(text) + '`';
+}
+
+/** Text as it is written inside a template literal of a generated module. */
+export function templateEscape(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
 }
 
 function indent(text: string, spaces: number): string {
