@@ -237,14 +237,16 @@ function checkListArguments(
 ): void {
   for (const arg of field.args) {
     if (isConnection ? CONNECTION_ARGUMENTS.has(arg.name) : isList && LIST_ARGUMENTS.has(arg.name)) continue;
-    if (isList || isConnection) {
+    if ((isList || isConnection) && !CONNECTION_ARGUMENTS.has(arg.name)) {
       // Any other argument filters the rows (FraiseQL's plain query arguments).
       if (view) checkFilterArgument(schema, type, field, arg, view, diagnostics);
       continue;
     }
+    const hint = isConnection
+      ? 'Connection fields take where, orderBy, first, last, after and before.'
+      : isList ? 'List fields take where, orderBy, limit and offset, and filter arguments.' : 'Single-object relations take no arguments.';
     diagnostics.push(
-      diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `Argument "${arg.name}" of "${type.name}.${field.name}" is not supported.`, arg.astNode,
-        'Single-object relations take no arguments.'),
+      diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `Argument "${arg.name}" of "${type.name}.${field.name}" is not supported.`, arg.astNode, hint),
     );
   }
 }
