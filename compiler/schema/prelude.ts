@@ -15,6 +15,12 @@ directive @relation(foreignKey: String, localKey: String, references: String) on
 directive @textSearch(config: String!) on FIELD_DEFINITION | ARGUMENT_DEFINITION
 "A mutation served by this PostgreSQL function."
 directive @function(name: String!) on FIELD_DEFINITION
+"Only authenticated callers may read the field (or any field returning the type). Apollo Router's semantics."
+directive @authenticated on OBJECT | FIELD_DEFINITION
+"The caller needs, for one of the inner lists, every scope of it (outer: any of, inner: all of)."
+directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION
+"The value is left out of audit events (a password, a token)."
+directive @sensitive on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION | VARIABLE_DEFINITION
 `;
 
 export const EXTRA_SCALARS = ['DateTime', 'Date', 'UUID', 'JSON'] as const;
