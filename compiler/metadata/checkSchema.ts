@@ -18,6 +18,7 @@ import { type Diagnostic, diagnostic, didYouMean } from '../diagnostics.js';
 import { ARGUMENT_OPERATORS, TEXT_SEARCH_OPERATORS } from '../schema/prelude.js';
 import { columnOf, connectionNodeOf, dataKeyOf, fieldViewOf, filterSpecOf, isListOutput, jsonKeyOf, relationOf, viewNameOf } from '../schema/model.js';
 import { quoteIdent } from '../sql/quote.js';
+import { dataKeyColumns } from './viewColumns.js';
 import { indexMetadata } from './resolve.js';
 import type { DatabaseMetadata } from './types.js';
 
@@ -31,6 +32,8 @@ export interface BoundView {
   readonly hasData: boolean;
   /** Column name -> PostgreSQL type. */
   readonly columns: ReadonlyMap<string, string>;
+  /** `data` key -> the column proven to hold the same value (viewColumns.ts); read instead of the key. */
+  readonly dataColumns: ReadonlyMap<string, string>;
 }
 
 export type ViewCatalog = ReadonlyMap<string, BoundView>;
@@ -70,6 +73,7 @@ export function checkSchema(
       isView: relation.kind === 'view',
       hasData: columns.get('data') === 'jsonb',
       columns,
+      dataColumns: relation.kind === 'view' ? dataKeyColumns(relation.definition, columns) : new Map(),
     };
   };
 
