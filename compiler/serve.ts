@@ -10,6 +10,7 @@ import pg from 'pg';
 import { createHandler, loadPersistedDocuments, type AnyCompiledOperation } from '@fraise/runtime';
 import { healthRoutes, type HealthState } from './serveHealth.js';
 import { isWorker, leaveCluster, reportListening, runPrimary, workerCount } from './serveWorkers.js';
+import { readServeConfig, type ServeConfig } from './serveConfig.js';
 
 const USAGE = `Usage: fraise-compile serve --dir <generated folder> [--database-url <url>] [options]
 
@@ -32,6 +33,8 @@ Options:
                               Default: one per core when NODE_ENV=production, else 1
   GET /healthz answers 200 while the process serves; GET /readyz 200 when a database connection
   can be had (503 when not, or while shutting down). SIGTERM: graceful shutdown.
+  --config <file>             fraise.config.json whose "serve" section gives auth, rateLimit
+                              and csrfPrevention (default: ./fraise.config.json when present; docs/auth.md)
   -h, --help                  this text`;
 
 export interface ServeOptions {
@@ -48,6 +51,8 @@ export interface ServeOptions {
   /** A read replica for queries (createHandler's readPool). */
   readonly readDatabaseUrl?: string;
   readonly log?: (line: string) => void;
+  /** createHandler's auth, rateLimit and csrfPrevention (the config file's "serve" section). */
+  readonly handlerOptions?: ServeConfig;
 }
 
 export interface RunningServer {
@@ -75,6 +80,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     safelist: options.safelist ?? false,
     ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}),
     ...(options.namedStatements === false ? { namedStatements: false } : {}),
+    ...options.handlerOptions,
     onError: (error, context) => log(`error ${context.operationName ?? '-'}: ${error instanceof Error ? error.message : String(error)}`),
   });
   const route = options.path ?? '/graphql';
@@ -126,6 +132,7 @@ export async function serve(argv: readonly string[]): Promise<number> {
         'unnamed-statements': { type: 'boolean' },
         'read-database-url': { type: 'string' },
         workers: { type: 'string' },
+        config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -150,10 +157,18 @@ export async function serve(argv: readonly string[]): Promise<number> {
     process.stderr.write(`error FRAISE_USAGE: --workers is a count from 1 or \`auto\`, got ${values.workers}\n\n${USAGE}\n`);
     return 2;
   }
+  let handlerOptions: ServeConfig;
+  try {
+    handlerOptions = await readServeConfig(values.config ?? 'fraise.config.json', values.config !== undefined);
+  } catch (error) {
+    process.stderr.write(`error FRAISE_BAD_CONFIG: ${(error as Error).message}\n`);
+    return 2;
+  }
   if (workers > 1 && !isWorker()) {
     return runPrimary(workers, (line) => void process.stdout.write(`${line}\n`), (line) => void process.stderr.write(`${line}\n`));
   }
   const server = await startServer({
+    handlerOptions,
     dir: values.dir,
     databaseUrl,
     port,
