@@ -17,6 +17,7 @@ import { loadGraphQLFiles } from './load/loadSources.js';
 import { buildFraiseSchema } from './schema/buildSchema.js';
 import { checkSchema, type ViewCatalog } from './metadata/checkSchema.js';
 import { loadMetadata } from './metadata/loadMetadata.js';
+import { loadViewParser } from './metadata/viewColumns.js';
 import type { DatabaseMetadata } from './metadata/types.js';
 import { validateOperations } from './validate/validateOperations.js';
 import { MAX_CONDITIONS, MAX_OPTIONAL_FILTERS, assignments, findConditions } from './plan/conditions.js';
@@ -105,6 +106,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const validated = validateOperations(schema, operationFiles.files, { schemaKey, results: cache.validation }, { introspection: options.introspection ?? true });
   const metadata = options.metadata ?? (await loadMetadata({ databaseUrl: options.databaseUrl }));
   if ('diagnostics' in metadata) return { ok: false, diagnostics: [...validated.diagnostics, ...metadata.diagnostics] };
+  await loadViewParser();
   const checked = checkSchema(schema, metadata);
   const bound = schema.getMutationType() ? bindFunctions(schema, metadata) : { functions: new Map() as FunctionCatalog, diagnostics: [] };
   const early = [...checked.diagnostics, ...bound.diagnostics, ...validated.diagnostics];

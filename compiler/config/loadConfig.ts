@@ -50,7 +50,7 @@ type Layer = Partial<{
   introspection: boolean;
 }>;
 
-const KEYS = ['schema', 'operations', 'out', 'metadata', 'databaseUrl', 'naming', 'scalars', 'maxPageSize', 'output', 'ignoreWarnings', 'introspection'] as const;
+const KEYS = ['schema', 'operations', 'out', 'metadata', 'databaseUrl', 'naming', 'scalars', 'maxPageSize', 'output', 'ignoreWarnings', 'introspection', 'serve'] as const;
 
 export async function loadConfig(
   flags: ConfigFlags,
@@ -199,6 +199,10 @@ function readLayer(file: string, text: string, value: unknown, diagnostics: Diag
       case 'introspection':
         if (typeof v !== 'boolean') fail('"introspection" must be true or false.', 'Example: "introspection": false (a production build without __schema / __type).');
         else layer.introspection = v;
+        break;
+      case 'serve':
+        // Read by `fraise-compile serve` (compiler/serveConfig.ts), which checks its contents.
+        if (!isRecord(v)) fail('"serve" must be an object.', 'Example: "serve": { "auth": { "jwt": { "jwksUri": "https://example.auth0.com/.well-known/jwks.json" } } }.');
         break;
     }
   }

@@ -13,6 +13,7 @@ import {
 import { type Diagnostic, diagnostic, didYouMean } from '../diagnostics.js';
 import { columnOf, connectionNodeOf, dataKeyOf, fieldViewOf, isListOutput, jsonKeyOf, relationOf, viewNameOf } from '../schema/model.js';
 import { quoteIdent } from '../sql/quote.js';
+import { dataKeyColumns } from './viewColumns.js';
 import { indexMetadata } from './resolve.js';
 import type { DatabaseMetadata } from './types.js';
 
@@ -26,6 +27,8 @@ export interface BoundView {
   readonly hasData: boolean;
   /** Column name -> PostgreSQL type. */
   readonly columns: ReadonlyMap<string, string>;
+  /** `data` key -> the column proven to hold the same value (viewColumns.ts); read instead of the key. */
+  readonly dataColumns: ReadonlyMap<string, string>;
 }
 
 export type ViewCatalog = ReadonlyMap<string, BoundView>;
@@ -65,6 +68,7 @@ export function checkSchema(
       isView: relation.kind === 'view',
       hasData: columns.get('data') === 'jsonb',
       columns,
+      dataColumns: relation.kind === 'view' ? dataKeyColumns(relation.definition, columns) : new Map(),
     };
   };
 

@@ -107,7 +107,12 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
     text = emitKeysFirstList(e, only.view, only.selection, only.query);
     shape = { kind: 'list', key: only.key };
   } else if (only?.kind === 'RootList' && isSmallLiteralLimit(only.query)) {
-    text = `SELECT ${emitListSubquery(e, only.view, only.selection, only.query, null)}::text`;
+    // Laid out line by line as a streamed list is (FROM, WHERE, ORDER BY, LIMIT), for readers and
+    // for the file:line:column of errors reported against the statement.
+    const alias = e.alias('t');
+    const sub = e.alias('s');
+    const object = emitRowObject(e, only.selection, only.view, alias);
+    text = `SELECT coalesce(json_agg(${sub}.j), '[]'::json)::text FROM (SELECT ${object} AS j\n${emitFromWhere(e, only.view.sqlName, alias, [], only.query)}) ${sub}`;
     shape = { kind: 'object', key: only.key };
   } else if (only?.kind === 'RootList') {
     const alias = e.alias('t');
