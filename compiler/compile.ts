@@ -1,11 +1,11 @@
 // The pipeline: load -> schema -> metadata check -> validate -> plan -> SQL -> code.
 // Returns the output files as data (nothing touches disk here) or the diagnostics.
+import { printServedSchema } from './schema/printServedSchema.js';
 import { createHash } from 'node:crypto';
 import {
   Kind,
   parse,
   print,
-  printSchema,
   visit,
   type FragmentDefinitionNode,
   type GraphQLSchema,
@@ -212,7 +212,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   );
   cache.javascript = javascript;
   files.set('persisted-queries.json', persistedQueryManifest(compiled));
-  files.set('schema.graphql', printSchema(schema));
+  files.set('schema.graphql', printServedSchema(schema));
   return { ok: true, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), operations: compiled.map((c) => c.name), warnings: [...used.values()].flatMap((e) => e.warnings) };
 }
 
@@ -276,7 +276,7 @@ function compileOperation(
   }
   if (diagnostics.length > 0) return { diagnostics };
   const body = operationBody(operation, fragments);
-  const prepare = prepareCode({ schema, catalog, operation, conditions, optionalFilters, variants });
+  const prepare = prepareCode({ schema, catalog, operation, fragments, conditions, optionalFilters, variants });
   return {
     id: sha256(body),
     body,
