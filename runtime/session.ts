@@ -2,6 +2,7 @@
 // unlistened 'error' from a dead backend would crash the process), the operation's
 // statement_timeout and lock_timeout, and a way to drop a statement whose cached plan went stale.
 import type { PoolClient } from 'pg';
+import { acquireClient } from './acquire.js';
 import { ConnectionFailure } from './responseErrors.js';
 import type { RuntimeSettings, TimeoutSetting } from './settings.js';
 import type { AnyCompiledOperation } from './types.js';
@@ -23,13 +24,14 @@ interface AppliedTimeouts {
 const applied = new WeakMap<PoolClient, AppliedTimeouts>();
 
 /**
- * Checks a client out; throws ConnectionFailure when none can be had. A client that fails while
- * its timeouts are set (its backend died while it sat idle in the pool) is destroyed and one more
- * is tried.
+ * Checks a client out (within settings.acquire, see acquire.ts); throws ConnectionFailure when none
+ * can be had. `signal` aborts the wait (the client went away). A client that fails while its
+ * timeouts are set (its backend died while it sat idle in the pool) is destroyed and one more is
+ * tried.
  */
-export async function openSession(settings: RuntimeSettings, op: AnyCompiledOperation): Promise<Session> {
+export async function openSession(settings: RuntimeSettings, op: AnyCompiledOperation, signal?: AbortSignal): Promise<Session> {
   for (let attempt = 0; ; attempt++) {
-    const session = await checkout(settings);
+    const session = await checkout(settings, signal);
     try {
       await applyTimeouts(session.client, timeoutOf(settings.statementTimeout, op), timeoutOf(settings.lockTimeout, op));
       return session;
@@ -40,13 +42,9 @@ export async function openSession(settings: RuntimeSettings, op: AnyCompiledOper
   }
 }
 
-async function checkout(settings: RuntimeSettings): Promise<Session> {
-  let client: PoolClient;
-  try {
-    client = await settings.pool.connect();
-  } catch (error) {
-    throw new ConnectionFailure(error);
-  }
+async function checkout(settings: RuntimeSettings, signal: AbortSignal | undefined): Promise<Session> {
+  const acquired = await acquireClient(settings.pool, settings.acquire, signal);
+  const { client } = acquired;
   let lostListener: (error: Error) => void = () => {};
   const onError = (error: Error): void => lostListener(error);
   client.on('error', onError);
@@ -58,7 +56,7 @@ async function checkout(settings: RuntimeSettings): Promise<Session> {
     release: (error) => {
       client.off('error', onError);
       if (error !== undefined) applied.delete(client);
-      client.release(error);
+      acquired.release(error);
     },
   };
 }
