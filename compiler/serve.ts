@@ -25,6 +25,8 @@ Options:
   --acquire-timeout <ms>      longest wait for a database connection before 503 (default 1000)
   --max-waiting <n>           most requests waiting for a connection before 503 (default 100)
   --shutdown-deadline <ms>    on SIGTERM/SIGINT, how long in-flight requests may finish (default 10000)
+  --unnamed-statements        send every statement unnamed, keep nothing per connection
+                              (behind PgBouncer in transaction mode before 1.21; see docs/scaling.md)
   -h, --help                  this text`;
 
 export interface ServeOptions {
@@ -38,6 +40,8 @@ export interface ServeOptions {
   readonly statementTimeout?: number;
   readonly acquireTimeoutMs?: number;
   readonly maxWaiting?: number;
+  /** False: unnamed statements (createHandler's namedStatements). */
+  readonly namedStatements?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -74,6 +78,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}),
     ...(options.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: options.acquireTimeoutMs } : {}),
     ...(options.maxWaiting !== undefined ? { maxWaiting: options.maxWaiting } : {}),
+    ...(options.namedStatements === false ? { namedStatements: false } : {}),
     onError: (error, context) => log(`error ${context.operationName ?? '-'}: ${error instanceof Error ? error.message : String(error)}`),
   });
   const route = options.path ?? '/graphql';
@@ -129,6 +134,7 @@ export async function serve(argv: readonly string[]): Promise<number> {
         'acquire-timeout': { type: 'string' },
         'max-waiting': { type: 'string' },
         'shutdown-deadline': { type: 'string' },
+        'unnamed-statements': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -167,6 +173,7 @@ export async function serve(argv: readonly string[]): Promise<number> {
     ...(timeout !== undefined ? { statementTimeout: timeout } : {}),
     ...(integers.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: integers.acquireTimeoutMs } : {}),
     ...(integers.maxWaiting !== undefined ? { maxWaiting: integers.maxWaiting } : {}),
+    ...(values['unnamed-statements'] ? { namedStatements: false } : {}),
   });
   process.stdout.write(`fraise-compile serve: ${server.operationCount} operation(s) at ${server.url}\n`);
   await new Promise<void>((resolve) => {
