@@ -7,6 +7,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { acquireClient, AcquireRefused, type Acquired } from './acquire.js';
 import type { ContextSettings } from './context.js';
+import { watchLink } from './linkWatchdog.js';
 import { ConnectionFailure } from './responseErrors.js';
 import type { RuntimeSettings, TimeoutSetting } from './settings.js';
 import type { AnyCompiledOperation, CompiledStatement } from './types.js';
@@ -29,6 +30,8 @@ export interface Session {
   onLost(listener: (error: Error) => void): void;
   /** Gives the client back; with an error the pool destroys it instead of reusing it. */
   release(error?: Error): void;
+  /** Tells the link watchdog when we wait for PostgreSQL (see linkWatchdog.ts); default: always. */
+  waitingWhen(waiting: () => boolean): void;
 }
 
 interface AppliedTimeouts {
@@ -55,7 +58,7 @@ export async function openSession(
   const lock = timeoutOf(settings.lockTimeout, op);
   const transactionSettings = settings.namedStatements ? context : withTimeouts(context, statement, lock);
   for (let attempt = 0; ; attempt++) {
-    const session = await checkout(settings, op, transactionSettings, signal);
+    const session = await checkout(settings, op, transactionSettings, signal, statement);
     if (!settings.namedStatements) return session;
     try {
       await applyTimeouts(session.client, statement, lock);
@@ -106,12 +109,14 @@ async function checkout(
   op: AnyCompiledOperation,
   transactionSettings: ContextSettings | null,
   signal: AbortSignal | undefined,
+  statementTimeoutMs: number | undefined,
 ): Promise<Session> {
   const { acquired, pool } = await acquire(settings, op, signal);
   const { client } = acquired;
   let lostListener: (error: Error) => void = () => {};
   const onError = (error: Error): void => lostListener(error);
   client.on('error', onError);
+  const watchdog = watchLink(client, statementTimeoutMs);
   return {
     client,
     pool,
@@ -119,7 +124,9 @@ async function checkout(
     onLost: (listener) => {
       lostListener = listener;
     },
+    waitingWhen: (waiting) => watchdog.waitingWhen(waiting),
     release: (error) => {
+      watchdog.stop();
       client.off('error', onError);
       if (error !== undefined) applied.delete(client);
       acquired.release(error);

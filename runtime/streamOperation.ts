@@ -201,6 +201,8 @@ async function withCursor(
     }
   });
   session.onLost((error) => cursor.lost(error));
+  // Between batches we wait for the reader, not for PostgreSQL.
+  session.waitingWhen(() => cursor.fetching);
   let result: Settled<string | undefined>;
   try {
     session.client.query(cursor);
@@ -213,6 +215,7 @@ async function withCursor(
   clearTimeout(cancelTimer);
   setAbort(() => {});
   session.onLost(() => {});
+  session.waitingWhen(() => true);
   if (!outcome.reusable) return { result, broken: outcome.error };
   if (!cancelled) return { result, broken: undefined };
   // We cancelled because the reader left: that is how this response ends, not a failure.
