@@ -97,6 +97,8 @@ async function main(): Promise<void> {
         rounds.push(slices);
       }
       results.push({ shape: shape.name, description: shape.description, rounds });
+      // Shown as it goes, so that a failure later does not lose what was measured.
+      process.stdout.write(`${table(results.slice(-1))}\n`);
     }
     const loadAfter = os.loadavg()[0]!;
     const header =

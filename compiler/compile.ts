@@ -20,6 +20,8 @@ import type { DatabaseMetadata } from './metadata/types.js';
 import { validateOperations } from './validate/validateOperations.js';
 import { MAX_CONDITIONS, MAX_OPTIONAL_FILTERS, assignments, findConditions } from './plan/conditions.js';
 import { planOperation } from './plan/planOperation.js';
+import { nullShapeOf } from './plan/nullShape.js';
+import type { NullShape } from '../runtime/types.js';
 import type { ConnectionArgs } from './plan/ir.js';
 import { emitStatement, type EmittedStatement } from './sql/emitSql.js';
 import { expandPieces, hasOptionalParts } from './sql/template.js';
@@ -36,6 +38,7 @@ import { unboundedLists } from './risks/unboundedList.js';
 import { unindexedJsonFilters } from './risks/jsonFilterIndex.js';
 import { bindFunctions, type FunctionCatalog } from './mutation/bindFunctions.js';
 import { compileMutation } from './mutation/compileMutation.js';
+import { operationAuth, sensitiveVariables } from './auth/requirements.js';
 
 export interface CompileOptions {
   readonly schema: readonly string[];
@@ -125,6 +128,8 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     let entry = cache.operations.get(key);
     if (!entry) {
       const name = operation.name!.value;
+      const auth = operationAuth(schema, validated.fragments, operation);
+      const guards = { ...(auth ? { auth } : {}), sensitiveVariables: sensitiveVariables(schema, operation) };
       if (operation.operation === 'mutation') {
         const result = compileMutation(schema, checked.catalog, bound.functions, validated.fragments, operation, statementName, options.maxPageSize);
         if ('diagnostics' in result) {
@@ -145,6 +150,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
           // Input objects are spelled out inline in the variables type; no whole-variable shapes.
           inputDeclarations: '',
           dynamic: false,
+          ...guards,
         });
         entry = { ts: module.ts, dts: module.dts, compiled: { name, id: sha256(body), body, type: 'mutation' }, warnings: [] };
       } else {
@@ -162,6 +168,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
           variablesType: variablesTs(schema, operation),
           inputDeclarations: inputDeclarationsTs(schema, operation),
           dataType: dataTs(schema, operation, validated.fragments),
+          ...guards,
         });
         const lists = listFields(schema, resolved, validated.fragments, operation);
         const warnings = [...unboundedLists(lists, options.maxPageSize), ...unindexedJsonFilters(schema, resolved, lists)];
@@ -208,6 +215,8 @@ interface CompiledOperationParts {
   readonly prepareHelpers: string;
   readonly prepareBody: string;
   readonly dynamic: boolean;
+  readonly nulls: NullShape;
+  readonly marksNulls: boolean;
 }
 
 function compileOperation(
@@ -234,11 +243,13 @@ function compileOperation(
   const templates: TemplateOut[] = [];
   const variants: VariantOut[] = [];
   let shape: EmittedStatement['shape'] | undefined;
+  let marksNulls = false;
   for (const assignment of assignments(conditions)) {
     const connections: ConnectionArgs[] = [];
     const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics, connections, ...(maxPageSize !== undefined ? { maxPageSize } : {}) }, operation);
     const emitted = emitStatement(plan, optionalBits);
     shape ??= emitted.shape;
+    marksNulls ||= emitted.marksNulls;
     if (hasOptionalParts(emitted.pieces)) {
       const key = JSON.stringify(emitted.pieces);
       let index = templates.findIndex((t) => JSON.stringify(t.pieces) === key);
@@ -265,6 +276,8 @@ function compileOperation(
     prepareHelpers: prepare.helpers,
     prepareBody: prepare.body,
     dynamic: prepare.dynamic,
+    nulls: nullShapeOf(schema, body, 'query'),
+    marksNulls,
   };
 }
 

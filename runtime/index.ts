@@ -1,4 +1,5 @@
-// fraise/runtime: what applications and generated modules import.
+// @fraise/runtime, the runtime package (the root package re-exports it as fraise/runtime): what
+// applications and generated modules import.
 export { createRuntime } from './createRuntime.js';
 export type { ExecuteOptions, RequestContext, Runtime, RuntimeOptions, Variables } from './createRuntime.js';
 export { FraiseError } from './errors.js';
@@ -25,3 +26,6 @@ export { loadPersistedDocuments, parsePersistedDocuments } from './http/manifest
 export type { PersistedDocument } from './http/manifests.js';
 export type { RequestErrorCode } from './http/httpErrors.js';
 export type { TimeoutSetting } from './settings.js';
+export type { AuditEvent, AuditOutcome, AuthOptions, Claims, JwtOptions, PublicJwk, RateLimitOptions } from './http/auth/options.js';
+export type { AuthField, OperationAuth } from './http/auth/authorize.js';
+export type { Requirement } from './http/auth/scopes.js';

@@ -32,6 +32,8 @@ export async function load(target: Target, connections: number, seconds: number)
     duration: seconds,
     headers: { 'content-type': 'application/json' },
     body: target.body,
+    // The 10k-row shape takes seconds per request under load: only a stuck server should time out.
+    timeout: 120,
   });
   if (result.errors > 0 || result.non2xx > 0) throw new Error(`${target.url}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
   return result;

@@ -12,10 +12,12 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
-import type { ViewCatalog } from '../metadata/checkSchema.js';
+import type { BoundView, ViewCatalog } from '../metadata/checkSchema.js';
 import { MAX_REGEX_LENGTH } from '../plan/planArguments.js';
 import { sqlTypeOfScalar } from '../plan/sqlTypes.js';
-import { isListOutput, jsonKeyOf, relationOf } from '../schema/model.js';
+import { isListOutput, relationOf } from '../schema/model.js';
+import { fieldSource, filterTarget, jsonRootOfColumn } from '../plan/fieldSource.js';
+import { DATA_ROOT, type FieldSource, type JsonRoot } from '../plan/ir.js';
 import { ENUM_OPERATORS, LIST_OPERATORS, SCALAR_OPERATORS, filterInputName } from '../schema/prelude.js';
 import { COMPARE_SQL, JSON_SQL, ORDER_SQL, type SlotOut } from '../sql/emitSql.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
@@ -34,6 +36,7 @@ export interface DynamicCodeContext {
 /** Builds the functions on demand (types refer to each other, so each is generated once). */
 export class DynamicCode {
   readonly #functions = new Map<string, string>();
+  readonly #views: string[] = [];
   constructor(readonly ctx: DynamicCodeContext) {}
 
   get used(): boolean {
@@ -47,16 +50,16 @@ export class DynamicCode {
     const alias = JSON.stringify(out.alias ?? '');
     const path = JSON.stringify(slot.variable);
     if (slot.kind === 'where') {
-      const fn = this.where(slot.type, slot.view !== null);
+      const fn = this.where(slot.type, slot.view);
       return `(${valueLocal} == null ? 'TRUE' : ${fn}(${valueLocal}, ${path}, ${data}, ${alias}, b, 0))`;
     }
     if (slot.kind === 'orderBy') {
-      const fn = this.orderBy(slot.type, slot.view !== null);
+      const fn = this.orderBy(slot.type, slot.view);
       const tieBreak = out.tieBreak === null ? '' : `, ${JSON.stringify(out.tieBreak)}`;
       return `orderList(${valueLocal}, ${path}, (item, p, terms) => ${fn}(item, p, ${data}, ${alias}, b, terms, 0), b${tieBreak})`;
     }
     const field = slot.type.getFields()[slot.field!]!;
-    return `(${valueLocal} == null ? 'TRUE' : ${this.fieldCall(field, valueLocal, path, data, out.alias === null ? null : alias, slot.view !== null ? slot.type : null)})`;
+    return `(${valueLocal} == null ? 'TRUE' : ${this.fieldCall(field, valueLocal, path, data, out.alias === null ? null : alias, slot.view)})`;
   }
 
   /** Every generated function, for the module. */
@@ -65,24 +68,31 @@ export class DynamicCode {
     return [BUILDER_SOURCE, ...this.#functions.values()].join('\n\n');
   }
 
+  /** Functions are per type and per view a row comes from (a root field's @view may differ). */
+  private rowSuffix(type: GraphQLObjectType, view: BoundView | null): string {
+    if (!view) return 'Embedded';
+    if (view === this.ctx.catalog.get(type.name)) return 'Row';
+    let index = this.#views.indexOf(view.sqlName);
+    if (index < 0) index = this.#views.push(view.sqlName) - 1;
+    return `Row${index}`;
+  }
+
   // ---- where ----
 
-  where(type: GraphQLObjectType, row: boolean): string {
-    const name = `where${type.name}${row ? 'Row' : 'Embedded'}`;
+  where(type: GraphQLObjectType, view: BoundView | null): string {
+    const name = `where${type.name}${this.rowSuffix(type, view)}`;
     if (this.#functions.has(name)) return name;
     this.#functions.set(name, '');
-    const view = row ? this.ctx.catalog.get(type.name) : undefined;
     const inputName = `${type.name}Where`;
     const cases: string[] = [];
     for (const field of Object.values(type.getFields())) {
       const named = getNamedType(field.type);
       if (isObjectType(named)) {
         const relation = relationOf(this.ctx.schema, field);
-        const key = jsonKeyOf(this.ctx.schema, field);
         if (!relation) {
           if (isListOutput(field.type)) continue; // embedded lists of objects have no filter
-          const inner = this.where(named, false);
-          cases.push(`case ${JSON.stringify(field.name)}: parts.push(${inner}(x, q, d + ${JSON.stringify(`->${quoteLiteral(key)}`)}, '', b, depth + 1)); break;`);
+          const inner = this.where(named, null);
+          cases.push(`case ${JSON.stringify(field.name)}: parts.push(${inner}(x, q, ${innerJson(fieldSource(this.ctx.schema, view ?? null, field))}, '', b, depth + 1)); break;`);
           continue;
         }
         const target = this.ctx.catalog.get(named.name);
@@ -92,14 +102,14 @@ export class DynamicCode {
           continue;
         }
         const [inner, outer] = relation.localKey ? [relation.references, relation.localKey] : [relation.foreignKey!, relation.references];
-        const fn = this.where(named, true);
+        const fn = this.where(named, target);
         cases.push(
           `case ${JSON.stringify(field.name)}: { const n = 'xw' + b.aliases++; ` +
             `parts.push('EXISTS (SELECT 1 FROM ' + ${JSON.stringify(target.sqlName)} + ' ' + n + ' WHERE ' + n + ${JSON.stringify(`.${quoteIdent(inner)} = `)} + a + ${JSON.stringify(`.${quoteIdent(outer)}`)} + ' AND ' + ${fn}(x, q, n + '."data"', n, b, depth + 1) + ')'); break; }`,
         );
         continue;
       }
-      cases.push(`case ${JSON.stringify(field.name)}: parts.push(${this.fieldCall(field, 'x', 'q', 'd', view ? 'a' : null, view ? type : null)}); break;`);
+      cases.push(`case ${JSON.stringify(field.name)}: parts.push(${this.fieldCall(field, 'x', 'q', 'd', view ? 'a' : null, view)}); break;`);
     }
     const body = `function ${name}(v: unknown, p: string, d: string, a: string, b: Builder, depth: number): string {
   if (!isObject(v)) return bad(b, p, v, 'expected type "${inputName}"');
@@ -136,23 +146,30 @@ export class DynamicCode {
     path: string,
     data: string,
     alias: string | null,
-    rowType: GraphQLObjectType | null,
+    view: BoundView | null,
   ): string {
     const named = getNamedType(field.type);
-    const key = jsonKeyOf(this.ctx.schema, field);
-    const text = `${data} + ${JSON.stringify(`->>${quoteLiteral(key)}`)}`;
+    const source = fieldSource(this.ctx.schema, alias === null ? null : (view ?? null), field);
     if (isListOutput(field.type)) {
       const fn = this.listFilter(named);
+      if (source.kind === 'Column' && alias !== null) {
+        // An array (or jsonb) column: compared as jsonb, like an array inside data.
+        const root = rootJs(jsonRootOfColumn(source.column, source.sqlType), alias);
+        return `${fn}(${value}, ${path}, 'NULLIF(' + ${root} + ${JSON.stringify(", 'null'::jsonb)")}, '(' + ${root} + ${JSON.stringify(" #>> '{}')")}, b)`;
+      }
+      const key = source.kind === 'Key' ? source.key : source.column;
+      const text = `${data} + ${JSON.stringify(`->>${quoteLiteral(key)}`)}`;
       return `${fn}(${value}, ${path}, 'NULLIF(' + ${data} + ${JSON.stringify(`->${quoteLiteral(key)}, 'null'::jsonb)`)}, '(' + ${text} + ')', b)`;
     }
-    const view = rowType ? this.ctx.catalog.get(rowType.name) : undefined;
-    const columnType = key === 'data' ? undefined : view?.columns.get(key);
     const fn = this.scalarFilter(named);
-    if (columnType !== undefined && alias !== null) {
-      const column = `${alias} + ${JSON.stringify(`.${quoteIdent(key)}`)}`;
-      const asText = columnType === 'text' ? column : `${column} + '::text'`;
-      return `${fn}(${value}, ${path}, ${column}, ${asText}, ${JSON.stringify(columnType)}, b)`;
+    const target = filterTarget(source, alias === null ? null : (view ?? null), DATA_ROOT, [], sqlTypeOfScalar(named));
+    if (target.kind === 'Column' && alias !== null) {
+      const column = `${alias} + ${JSON.stringify(`.${quoteIdent(target.column)}`)}`;
+      const asText = target.sqlType === 'text' ? column : `${column} + '::text'`;
+      return `${fn}(${value}, ${path}, ${column}, ${asText}, ${JSON.stringify(target.sqlType)}, b)`;
     }
+    const key = target.kind === 'JsonPath' ? target.path[target.path.length - 1]! : target.column;
+    const text = `${data} + ${JSON.stringify(`->>${quoteLiteral(key)}`)}`;
     const sqlType = sqlTypeOfScalar(named);
     const textExpr = `'(' + ${text} + ')'`;
     const typed =
@@ -235,29 +252,28 @@ export class DynamicCode {
   // ---- orderBy ----
 
   /** Pushes `expression direction` terms for one `<Type>OrderBy` object. */
-  orderBy(type: GraphQLObjectType, row: boolean): string {
-    const name = `order${type.name}${row ? 'Row' : 'Embedded'}`;
+  orderBy(type: GraphQLObjectType, view: BoundView | null): string {
+    const name = `order${type.name}${this.rowSuffix(type, view)}`;
     if (this.#functions.has(name)) return name;
     this.#functions.set(name, '');
-    const view = row ? this.ctx.catalog.get(type.name) : undefined;
     const inputName = `${type.name}OrderBy`;
     const cases: string[] = [];
     for (const field of Object.values(type.getFields())) {
       if (isListOutput(field.type)) continue;
       const named = getNamedType(field.type);
-      const key = jsonKeyOf(this.ctx.schema, field);
+      const source = fieldSource(this.ctx.schema, view ?? null, field);
       const label = JSON.stringify(field.name);
       if (isObjectType(named)) {
         const relation = relationOf(this.ctx.schema, field);
         if (!relation) {
-          const inner = this.orderBy(named, false);
-          cases.push(`case ${label}: ${inner}(x, q, d + ${JSON.stringify(`->${quoteLiteral(key)}`)}, '', b, terms, depth + 1); break;`);
+          const inner = this.orderBy(named, null);
+          cases.push(`case ${label}: ${inner}(x, q, ${innerJson(source)}, '', b, terms, depth + 1); break;`);
           continue;
         }
         const target = this.ctx.catalog.get(named.name);
         if (!target || !view) continue;
         const [inner, outer] = relation.localKey ? [relation.references, relation.localKey] : [relation.foreignKey!, relation.references];
-        const fn = this.orderBy(named, true);
+        const fn = this.orderBy(named, target);
         // The related row's value as a scalar subquery (a missing row orders as NULL).
         cases.push(
           `case ${label}: { const n = 'xo' + b.aliases++; const sub: [string, string][] = []; ${fn}(x, q, n + '."data"', n, b, sub, depth + 1); ` +
@@ -266,12 +282,12 @@ export class DynamicCode {
         continue;
       }
       if (named.name === 'JSON') continue;
-      const columnType = key === 'data' ? undefined : view?.columns.get(key);
       const sqlType = sqlTypeOfScalar(named);
+      const target = filterTarget(source, view ?? null, DATA_ROOT, [], sqlType);
       const expr =
-        columnType !== undefined
-          ? `a + ${JSON.stringify(`.${quoteIdent(key)}`)}`
-          : `'(' + d + ${JSON.stringify(`->>${quoteLiteral(key)})${sqlType === 'text' ? '' : `::${sqlType}`}`)}`;
+        target.kind === 'Column'
+          ? `a + ${JSON.stringify(`.${quoteIdent(target.column)}`)}`
+          : `'(' + d + ${JSON.stringify(`->>${quoteLiteral(target.path[0]!)})${sqlType === 'text' ? '' : `::${sqlType}`}`)}`;
       cases.push(`case ${label}: { const dir = ORDER_SQL[x as string]; if (typeof x !== 'string' || dir === undefined) bad(b, q, x, 'expected type "OrderDirection"'); else terms.push([${expr}, dir]); break; }`);
     }
     const body = `function ${name}(v: unknown, p: string, d: string, a: string, b: Builder, terms: [string, string][], depth: number): void {
@@ -291,6 +307,18 @@ export class DynamicCode {
     this.#functions.set(name, body);
     return name;
   }
+}
+
+/** Generated code: the jsonb of a column of the row (`a` holds the row's alias at run time). */
+function rootJs(root: JsonRoot, alias: string): string {
+  const column = `${alias} + ${JSON.stringify(`.${quoteIdent(root.column)}`)}`;
+  return root.as === 'jsonb' ? column : root.as === 'json' ? `${column} + '::jsonb'` : `'to_jsonb(' + ${column} + ')'`;
+}
+
+/** Generated code: the jsonb of an embedded object a field holds (`d` the object in scope, `a` the row). */
+function innerJson(source: FieldSource): string {
+  if (source.kind === 'Key') return `d + ${JSON.stringify(`->${quoteLiteral(source.key)}`)}`;
+  return rootJs(jsonRootOfColumn(source.column, source.sqlType), 'a');
 }
 
 const LIKE_SOURCES: Readonly<Record<string, { readonly sql: string; readonly encode: string }>> = {

@@ -1,7 +1,8 @@
 // Code stage: one TypeScript module per operation (its SQL, types, prepare and result shape), as
 // text. (ts-morph was tried first: it took ~80 ms per module, most of a compile; plain text with
 // careful indentation reads the same and is what `esbuild` then turns into JavaScript.)
-import type { ResultShape } from '../../runtime/types.js';
+import type { OperationAuth } from '../../runtime/http/auth/authorize.js';
+import type { NullShape, ResultShape } from '../../runtime/types.js';
 import { EXPAND_SOURCE, expandPieces, type SqlPiece } from '../sql/template.js';
 import type { StatementOut, TemplateOut } from './coercionCode.js';
 
@@ -24,6 +25,14 @@ export interface ModuleInput {
   readonly prepareBody: string;
   /** The module builds dynamic parts from whole variables (shapes keyed by their text). */
   readonly dynamic: boolean;
+  /** The response's non-null rules (runtime/nonNull.ts); left out when empty. */
+  readonly nulls?: NullShape;
+  /** Whether the SQL writes NULL_MARK for nulls in non-null positions. */
+  readonly marksNulls?: boolean;
+  /** What the operation's fields require (compiler/auth/requirements.ts), when anything. */
+  readonly auth?: OperationAuth;
+  /** Variables kept out of audit events (@sensitive). */
+  readonly sensitiveVariables?: readonly string[];
 }
 
 export interface EmittedModule {
@@ -52,7 +61,7 @@ export function emitOperationModule(input: ModuleInput): EmittedModule {
       : `${TEMPLATE_HELPERS_HEAD}\nconst templates: readonly { readonly name: string; readonly pieces: readonly SqlPiece[] }[] = [\n${input.templates
           .map((t) => `  { name: ${JSON.stringify(t.name)}, pieces: ${piecesCode(t.pieces, 1)} },`)
           .join('\n')}\n];\n\n${EXPAND_SOURCE}\n\n${input.dynamic ? DYNAMIC_SHAPE_OF_SOURCE : SHAPE_OF_SOURCE}\n`;
-  const ts = `${header}import type { CompiledOperation, CompiledStatement, GraphQLResponseError } from 'fraise/runtime';
+  const ts = `${header}import type { CompiledOperation, CompiledStatement, GraphQLResponseError } from '@fraise/runtime';
 
 ${types}
 /** The operation as clients send it; its sha256 is the persisted-query id. */
@@ -71,7 +80,9 @@ export const ${name}: CompiledOperation<${name}Variables, ${name}Data> = {
   id: ${JSON.stringify(input.id)},
   body,
   shape: { ${Object.entries(input.shape).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} },
-  statements,
+  statements,${input.nulls !== undefined && Object.keys(input.nulls).length > 0 ? `\n  nulls: ${JSON.stringify(input.nulls)},` : ''}${input.marksNulls ? '\n  marksNulls: true,' : ''}${input.auth ? `
+  auth: ${JSON.stringify(input.auth)},` : ''}${input.sensitiveVariables?.length ? `
+  sensitiveVariables: ${JSON.stringify(input.sensitiveVariables)},` : ''}
   prepare(variables) {
 ${indent(input.prepareBody, 4)}
   },
@@ -79,7 +90,7 @@ ${indent(input.prepareBody, 4)}
 
 export default ${name};
 `;
-  const dts = `${header}import type { CompiledOperation } from 'fraise/runtime';
+  const dts = `${header}import type { CompiledOperation } from '@fraise/runtime';
 
 ${types}
 export declare const ${name}: CompiledOperation<${name}Variables, ${name}Data>;
@@ -97,15 +108,20 @@ export function emitIndexModule(names: readonly string[]): EmittedModule {
     .map((n) => `  [${n}.id]: ${n} as CompiledOperation,`)
     .join('\n')}\n});`;
   const byName = `export const operationsByName = Object.freeze({\n${names.map((n) => `  ${n},`).join('\n')}\n});`;
-  const ts = `${header}import type { CompiledOperation } from 'fraise/runtime';\n${imports}\n\n${reexports}\n\n${registry}\n\n${byName}\n`;
-  const dts = `${header}import type { CompiledOperation } from 'fraise/runtime';\n${imports.replace(/import \{/g, 'import type {')}\n\n${reexports}\n\nexport declare const operations: Readonly<Record<string, CompiledOperation>>;\nexport declare const operationsByName: {\n${names
+  const ts = `${header}import type { CompiledOperation } from '@fraise/runtime';\n${imports}\n\n${reexports}\n\n${registry}\n\n${byName}\n`;
+  const dts = `${header}import type { CompiledOperation } from '@fraise/runtime';\n${imports.replace(/import \{/g, 'import type {')}\n\n${reexports}\n\nexport declare const operations: Readonly<Record<string, CompiledOperation>>;\nexport declare const operationsByName: {\n${names
     .map((n) => `  readonly ${n}: typeof ${n};`)
     .join('\n')}\n};\n`;
   return { ts, dts };
 }
 
 function templateLiteral(text: string): string {
-  return '`' + text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
+  return '`' + templateEscape(text) + '`';
+}
+
+/** Text as it is written inside a template literal of a generated module. */
+export function templateEscape(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
 }
 
 function indent(text: string, spaces: number): string {

@@ -1,9 +1,12 @@
 // SQL stage: walks the plan through one handler per node kind and returns a frozen statement
 // `{ text, params }`. The response JSON is built inside PostgreSQL with json_build_object, which
 // keeps keys in selection order (jsonb would sort them). Every value is a numbered parameter.
+import { jsonRootOfColumn } from '../plan/fieldSource.js';
 import type {
   DynamicSlot,
   FieldPlan,
+  FieldSource,
+  JsonRoot,
   FieldPlanKind,
   Filter,
   FilterKind,
@@ -29,6 +32,8 @@ export interface EmittedStatement {
   readonly shape: ResultShape;
   /** The parts built at run time from whole variables, indexed by the `{ slot }` pieces. */
   readonly slots: readonly SlotOut[];
+  /** The SQL writes NULL_MARK where a non-null field reads NULL (see runtime/nonNull.ts). */
+  readonly marksNulls: boolean;
 }
 
 /** A dynamic part and the SQL context it is built in. */
@@ -48,6 +53,8 @@ const MAX_KEYS_PER_BUILD = 50;
 export class Emitter {
   readonly params: Param[] = [];
   readonly slots: SlotOut[] = [];
+  /** Set once a NULL_MARK was written. */
+  marksNulls = false;
   private aliases = 0;
 
   /** `optionalBits`: for each optional filter variable, its bit in the shape number. */
@@ -66,7 +73,24 @@ export class Emitter {
     this.slots.push(out);
     return markSlot(this.slots.length - 1);
   }
+
+  /** The json expression, or NULL_MARK where it is NULL (a non-null position: `wrappers` starts with `!`). */
+  orMark(json: string, wrappers: string): string {
+    if (!wrappers.startsWith('!')) return json;
+    this.marksNulls = true;
+    return `coalesce(${json}, ${NULL_MARK_SQL})`;
+  }
+
+  /** NULL_MARK as the ELSE of a CASE whose other branches are json, in a non-null position. */
+  elseMark(wrappers: string): string {
+    if (!wrappers.startsWith('!')) return '';
+    this.marksNulls = true;
+    return ` ELSE ${NULL_MARK_SQL}`;
+  }
 }
+
+/** runtime/nonNull.ts NULL_MARK_TEXT as a json constant: a string jsonb cannot hold, so data never does. */
+const NULL_MARK_SQL = `'"\\u0000"'::json`;
 
 /** The JSON source of an object: its jsonb expression, and the row alias when it is a view row. */
 export interface ObjectSource {
@@ -82,6 +106,9 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
   if (only?.kind === 'RootList' && only.query.offset && only.view.columns.has('id')) {
     text = emitKeysFirstList(e, only.view, only.selection, only.query);
     shape = { kind: 'list', key: only.key };
+  } else if (only?.kind === 'RootList' && isSmallLiteralLimit(only.query)) {
+    text = `SELECT ${emitListSubquery(e, only.view, only.selection, only.query, null)}::text`;
+    shape = { kind: 'object', key: only.key };
   } else if (only?.kind === 'RootList') {
     const alias = e.alias('t');
     text = `SELECT ${emitRowObject(e, only.selection, only.view, alias)}::text\n${emitFromWhere(e, only.view.sqlName, alias, [], only.query)}`;
@@ -96,7 +123,27 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
     text = `SELECT json_build_object(${parts.join(',\n  ')})::text`;
     shape = { kind: 'data' };
   }
-  return Object.freeze({ pieces: Object.freeze(toPieces(text)), params: Object.freeze([...e.params]), shape, slots: Object.freeze([...e.slots]) });
+  return Object.freeze({
+    pieces: Object.freeze(toPieces(text)),
+    params: Object.freeze([...e.params]),
+    shape,
+    slots: Object.freeze([...e.slots]),
+    marksNulls: e.marksNulls,
+  });
+}
+
+/**
+ * A root list whose limit is a literal of at most this many rows is answered as ONE row holding
+ * the whole array (json_agg), like a nested list: PostgreSQL sends one DataRow instead of one per
+ * element and Node copies one string, with one write of a known length (bench:http, list of 100:
+ * Node CPU per request 2.3x the hand-written floor's with a row per element). Larger or variable
+ * limits stream row by row, so a big result never sits whole in memory on either side.
+ */
+export const MAX_AGGREGATED_ROWS = 1000;
+
+function isSmallLiteralLimit(query: ListQuery): boolean {
+  const source = query.limit?.source;
+  return source?.kind === 'Const' && typeof source.value === 'number' && source.value <= MAX_AGGREGATED_ROWS;
 }
 
 /**
@@ -127,7 +174,7 @@ function emitKeysFirstList(e: Emitter, view: BoundView, selection: ObjectSelecti
  * 6x faster for 100 rows of the bench's v_post with ten fields (23.4 ms -> 3.6 ms).
  */
 function emitRowObject(e: Emitter, selection: ObjectSelection, view: BoundView, alias: string): string {
-  const dataReads = selection.fields.filter((f) => f.kind === 'Value' || f.kind === 'EmbeddedObject' || f.kind === 'EmbeddedList');
+  const dataReads = selection.fields.filter((f) => (f.kind === 'Value' || f.kind === 'EmbeddedObject' || f.kind === 'EmbeddedList') && f.source.kind === 'Key');
   if (!view.isView || dataReads.length < 2) return emitObject(e, selection, { data: `${alias}."data"`, alias });
   const r = e.alias('r');
   return `(SELECT ${emitObject(e, selection, { data: `${r}.d`, alias })} FROM (SELECT ${alias}."data" AS d OFFSET 0) ${r})`;
@@ -148,7 +195,7 @@ function emitRootExpression(e: Emitter, field: RootField): string {
     case 'RootLookup': {
       const alias = e.alias('t');
       const conditions = field.keys.map((k) => `${alias}.${quoteIdent(k.column)} = ${e.param(k.param)}`);
-      return `(SELECT ${emitRowObject(e, field.selection, field.view, alias)} FROM ${field.view.sqlName} ${alias} WHERE ${conditions.join(' AND ')})`;
+      return e.orMark(`(SELECT ${emitRowObject(e, field.selection, field.view, alias)} FROM ${field.view.sqlName} ${alias} WHERE ${conditions.join(' AND ')})`, field.wrappers);
     }
   }
 }
@@ -168,24 +215,26 @@ type FieldHandler<K extends FieldPlanKind> = (e: Emitter, field: Extract<FieldPl
 
 const FIELD_HANDLERS: { readonly [K in FieldPlanKind]: FieldHandler<K> } = {
   Typename: (_e, f) => `${quoteLiteral(f.typeName)}::text`,
-  Value: (_e, f, s) => jsonPath(s.data, f.path),
+  Value: (e, f, s) =>
+    f.source.kind === 'Column' ? emitColumnValue(e, `${s.alias}.${quoteIdent(f.source.column)}`, f.wrappers) : emitValue(e, jsonPath(s.data, [f.source.key]), f.wrappers),
   EmbeddedObject: (e, f, s) => {
-    const value = jsonPath(s.data, f.path);
-    return `CASE WHEN jsonb_typeof(${value}) = 'object' THEN ${emitObject(e, f.selection, { data: value, alias: null })} END`;
+    const value = sourceJson(f.source, s);
+    return `CASE WHEN jsonb_typeof(${value}) = 'object' THEN ${emitObject(e, f.selection, { data: value, alias: null })}${e.elseMark(f.wrappers)} END`;
   },
   EmbeddedList: (e, f, s) => {
-    const value = jsonPath(s.data, f.path);
+    const value = sourceJson(f.source, s);
     const el = e.alias('e');
-    const element = `CASE WHEN jsonb_typeof(${el}.v) = 'object' THEN ${emitObject(e, f.selection, { data: `${el}.v`, alias: null })} END`;
+    const items = f.wrappers.slice(f.wrappers.indexOf('L') + 1);
+    const element = `CASE WHEN jsonb_typeof(${el}.v) = 'object' THEN ${emitObject(e, f.selection, { data: `${el}.v`, alias: null })}${e.elseMark(items)} END`;
     return (
       `CASE WHEN jsonb_typeof(${value}) = 'array' THEN (SELECT coalesce(json_agg(${element} ORDER BY ${el}.i), '[]'::json) ` +
-      `FROM jsonb_array_elements(${value}) WITH ORDINALITY AS ${el}(v, i)) END`
+      `FROM jsonb_array_elements(${value}) WITH ORDINALITY AS ${el}(v, i))${e.elseMark(f.wrappers)} END`
     );
   },
   RelationObject: (e, f, s) => {
     const alias = e.alias('t');
     const join = `${alias}.${quoteIdent(f.join.innerColumn)} = ${s.alias}.${quoteIdent(f.join.outerColumn)}`;
-    return `(SELECT ${emitRowObject(e, f.selection, f.view, alias)} FROM ${f.view.sqlName} ${alias} WHERE ${join})`;
+    return e.orMark(`(SELECT ${emitRowObject(e, f.selection, f.view, alias)} FROM ${f.view.sqlName} ${alias} WHERE ${join})`, f.wrappers);
   },
   RelationConnection: (e, f, s) =>
     emitConnection(e, f.view.sqlName, f.query, f.selection, { inner: f.join.innerColumn, outer: `${s.alias}.${quoteIdent(f.join.outerColumn)}` }),
@@ -245,16 +294,62 @@ export const ORDER_SQL = {
   DESC_NULLS_LAST: 'DESC NULLS LAST',
 } as const;
 
+/**
+ * A value of `data` (jsonb) as it is; in a non-null position a missing key or JSON null reads as
+ * NULL_MARK instead, and so does a null element of a list of non-null scalars.
+ */
+function emitValue(e: Emitter, value: string, wrappers: string): string {
+  const items = wrappers.startsWith('!L') ? wrappers.slice(2) : wrappers.startsWith('L') ? wrappers.slice(1) : '';
+  if (!wrappers.startsWith('!') && !items.startsWith('!')) return value;
+  const json = items.startsWith('!')
+    ? (() => {
+        // Only a list that holds a null is rebuilt element by element (jsonb's @> finds it).
+        const el = e.alias('e');
+        e.marksNulls = true;
+        return (
+          `CASE WHEN jsonb_typeof(${value}) = 'array' AND ${value} @> '[null]'::jsonb ` +
+          `THEN (SELECT json_agg(CASE WHEN ${el}.v = 'null'::jsonb THEN ${NULL_MARK_SQL} ELSE ${el}.v::json END ORDER BY ${el}.i) ` +
+          `FROM jsonb_array_elements(${value}) WITH ORDINALITY AS ${el}(v, i)) ELSE NULLIF(${value}, 'null'::jsonb)::json END`
+        );
+      })()
+    : `NULLIF(${value}, 'null'::jsonb)::json`;
+  return e.orMark(json, wrappers);
+}
+
+/** A plain column: in a non-null position its NULL reads as NULL_MARK. */
+function emitColumnValue(e: Emitter, column: string, wrappers: string): string {
+  return wrappers.startsWith('!') ? e.orMark(`to_json(${column})`, wrappers) : column;
+}
+
 function jsonPath(data: string, path: readonly string[]): string {
   return data + path.map((k) => `->${quoteLiteral(k)}`).join('');
+}
+
+/** A column of the row as jsonb: jsonb as it is, json cast, an array through to_jsonb. */
+export function emitJsonRoot(root: JsonRoot, alias: string): string {
+  const column = `${alias}.${quoteIdent(root.column)}`;
+  return root.as === 'jsonb' ? column : root.as === 'json' ? `${column}::jsonb` : `to_jsonb(${column})`;
+}
+
+/** The jsonb value of an embedded object or list: a key of the object in scope, or a column. */
+function sourceJson(source: FieldSource, s: ObjectSource): string {
+  if (source.kind === 'Key') return jsonPath(s.data, [source.key]);
+  return emitJsonRoot(jsonRootOfColumn(source.column, source.sqlType), s.alias!);
 }
 
 /** A typed scalar of the row; JSON paths end in ->> (text) and are cast to the field's type. */
 export function emitTarget(target: ScalarTarget, alias: string, asText = false): string {
   if (target.kind === 'Column') return `${alias}.${quoteIdent(target.column)}`;
+  const root = emitJsonRoot(target.root, alias);
+  if (target.path.length === 0) {
+    // The root itself (an array column, a jsonb column): its jsonb, or its text.
+    if (target.sqlType === 'jsonb' && !asText) return `NULLIF(${root}, 'null'::jsonb)`;
+    const text = `(${root} #>> '{}')`;
+    return target.sqlType === 'text' || asText ? text : `${text}::${target.sqlType}`;
+  }
   const parents = target.path.slice(0, -1);
   const last = quoteLiteral(target.path[target.path.length - 1]!);
-  const base = jsonPath(`${alias}."data"`, parents);
+  const base = jsonPath(root, parents);
   // A JSON null reads as SQL NULL, as a missing key does (so it never matches neq or nin).
   if (target.sqlType === 'jsonb' && !asText) return `NULLIF(${base}->${last}, 'null'::jsonb)`;
   const text = `(${base}->>${last})`;
@@ -296,7 +391,7 @@ const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
   },
   Keyset: (e, f, a) => emitKeyset(e, f.terms, f.index, f.which, a),
   Dynamic: (e, f, a) => {
-    const data = f.slot.path.reduce((d, k) => `${d}->${quoteLiteral(k)}`, `${a}."data"`);
+    const data = jsonPath(emitJsonRoot(f.slot.root, a), f.slot.path);
     return e.slot({ slot: f.slot, alias: f.slot.view ? a : null, data, tieBreak: null });
   },
   InList: (e, f, a) => `${emitTarget(f.target, a)} ${f.negated ? '<> ALL' : '= ANY'}(${e.param(f.param)})`,

@@ -41,6 +41,11 @@ export interface ReferenceOptions {
   variables?: Record<string, unknown>;
   /** Request context as the runtime applies it: `set_config(key, value, true)` before reading. */
   settings?: Record<string, string>;
+  /**
+   * Field-level authorization (test/auth): the error code a field is refused with, or null. A
+   * refused field's resolver throws, so graphql-js applies its own null propagation and paths.
+   */
+  refuse?: (parentType: string, fieldName: string) => string | null;
 }
 
 export interface ReferenceResult {
@@ -75,7 +80,7 @@ export async function executeReference(opts: ReferenceOptions): Promise<Referenc
       operationName: opts.operationName,
       variableValues: opts.variables,
       contextValue: ctx,
-      fieldResolver: resolveField,
+      fieldResolver: opts.refuse === undefined ? resolveField : refusing(opts.refuse),
       typeResolver: resolveType,
     });
     const out: ReferenceResult = {};
@@ -90,6 +95,14 @@ export async function executeReference(opts: ReferenceOptions): Promise<Referenc
   }
 }
 
+function refusing(refuse: NonNullable<ReferenceOptions['refuse']>): GraphQLFieldResolver<unknown, unknown> {
+  return (source, args, context, info) => {
+    const code = refuse(info.parentType.name, info.fieldName);
+    if (code !== null) throw new GraphQLError(`refused: ${code}`, { extensions: { code } });
+    return resolveField(source as never, args, context as never, info);
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Schema: the SDL plus the directives, scalars and generated inputs described in docs/schema.md.
 
@@ -102,10 +115,15 @@ const BUILTIN_SCALARS = ['ID', 'String', 'Int', 'Float', 'Boolean'];
 const OUT_PREFIX = 'Out_';
 
 const PRELUDE = `
-directive @view(name: String!) on OBJECT
+directive @view(name: String!) on OBJECT | FIELD_DEFINITION
 directive @jsonKey(name: String!) on FIELD_DEFINITION
+directive @column(name: String!) on FIELD_DEFINITION
+directive @filter(column: String, op: String) on ARGUMENT_DEFINITION
 directive @relation(foreignKey: String, localKey: String, references: String) on FIELD_DEFINITION
 directive @function(name: String!) on FIELD_DEFINITION
+directive @authenticated on OBJECT | FIELD_DEFINITION
+directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION
+directive @sensitive on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION | VARIABLE_DEFINITION
 scalar DateTime
 scalar Date
 scalar UUID
@@ -266,7 +284,10 @@ interface Column {
 }
 interface Row {
   readonly columns: ReadonlyMap<string, Column>;
+  /** The view's `data`; for a view without one, the row as a JSON object (column name -> value). */
   readonly data: unknown;
+  /** The whole row as JSON (`to_jsonb` of it): what `@column` fields read. */
+  readonly json: Record<string, unknown>;
 }
 /** A GraphQL object value: a view row (with its columns) or an object embedded in `data`. */
 interface Obj {
@@ -310,23 +331,31 @@ function loadView(ctx: Ctx, view: string): Promise<Row[]> {
   if (!rows) {
     rows = (async () => {
       const name = view.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
-      const res = await ctx.client.query<Record<string, string | null>>({ text: `SELECT * FROM ${name}`, types: RAW_TEXT });
-      if (!res.fields.some((f) => f.name === 'data')) throw oracleError(`view ${view} has no "data" column`);
-      return res.rows.map((r) => ({
-        columns: new Map(
-          res.fields.map((f): [string, Column] => {
-            const kind = OID_KINDS[f.dataTypeID] ?? 'text';
-            const raw = r[f.name] ?? null;
-            return [f.name, { kind, raw: kind === 'json' && raw !== null ? JSON.parse(raw) : raw }];
-          }),
-        ),
-        data: r.data == null ? null : JSON.parse(r.data),
-      }));
+      // The row as JSON too: views in FraiseQL's column style have no `data`; their fields read columns.
+      const res = await ctx.client.query<Record<string, string | null>>({ text: `SELECT t.*, to_jsonb(t) AS "${ROW_JSON}" FROM ${name} t`, types: RAW_TEXT });
+      const fields = res.fields.filter((f) => f.name !== ROW_JSON);
+      const hasData = fields.some((f) => f.name === 'data' && f.dataTypeID === 3802);
+      return res.rows.map((r) => {
+        const json = JSON.parse(r[ROW_JSON]!) as Record<string, unknown>;
+        return {
+          columns: new Map(
+            fields.map((f): [string, Column] => {
+              const kind = OID_KINDS[f.dataTypeID] ?? 'text';
+              const raw = r[f.name] ?? null;
+              return [f.name, { kind, raw: kind === 'json' && raw !== null ? JSON.parse(raw) : raw }];
+            }),
+          ),
+          data: hasData ? (r.data == null ? null : JSON.parse(r.data)) : json,
+          json,
+        };
+      });
     })();
     ctx.views.set(view, rows);
   }
   return rows;
 }
+
+const ROW_JSON = '__fraise_row_json';
 
 function oracleError(message: string): GraphQLError {
   return new GraphQLError(message);
@@ -356,7 +385,14 @@ function viewOf(type: GraphQLObjectType): string | undefined {
 }
 
 function dataKey(field: GraphQLField<unknown, unknown>): string {
-  return directiveArgs(field.astNode, 'jsonKey')?.name ?? snakeCase(field.name);
+  return directiveArgs(field.astNode, 'column')?.name ?? directiveArgs(field.astNode, 'jsonKey')?.name ?? snakeCase(field.name);
+}
+
+/** A field's JSON value: `@column` fields read the row's column, the others the key of the object (or data). */
+function fieldValue(o: Obj, field: GraphQLField<unknown, unknown>): unknown {
+  const column = directiveArgs(field.astNode, 'column')?.name;
+  if (column !== undefined && o.row) return jsonGet(o.row.json, column);
+  return jsonGet(o.value, dataKey(field));
 }
 
 function fieldKind(field: GraphQLField<unknown, unknown>): ValueKind {
@@ -375,7 +411,7 @@ function operand(o: Obj, field: GraphQLField<unknown, unknown>): { kind: ValueKi
   const key = dataKey(field);
   const col = key === 'data' ? undefined : o.row?.columns.get(key);
   if (col) return { kind: col.kind, raw: col.raw };
-  return { kind: fieldKind(field), raw: jsonGet(o.value, key) };
+  return { kind: fieldKind(field), raw: fieldValue(o, field) };
 }
 
 /** Converts a value (column text, JSON value or GraphQL input) the way a cast to `kind` would. */
@@ -538,7 +574,7 @@ async function matches(ctx: Ctx, type: GraphQLObjectType, o: Obj, where: Record<
           }
           results.push(found);
         } else {
-          results.push(await matches(ctx, target, { value: jsonGet(o.value, dataKey(field)) }, sub));
+          results.push(await matches(ctx, target, { value: fieldValue(o, field) }, sub));
         }
       } else {
         results.push(fieldMatches(ctx, field, o, sub));
@@ -551,7 +587,7 @@ async function matches(ctx: Ctx, type: GraphQLObjectType, o: Obj, where: Record<
 function fieldMatches(ctx: Ctx, field: GraphQLField<unknown, unknown>, o: Obj, ops: Record<string, unknown>): Tri {
   const list = isListType(getNullableType(field.type));
   // List fields are always read from data (a JSON array); scalars prefer the plain column.
-  const { kind, raw } = list ? { kind: 'json' as const, raw: jsonGet(o.value, dataKey(field)) } : operand(o, field);
+  const { kind, raw } = list ? { kind: 'json' as const, raw: fieldValue(o, field) } : operand(o, field);
   const results: Tri[] = [];
   for (const [op, arg] of Object.entries(ops)) {
     if (arg === undefined) continue;
@@ -698,7 +734,7 @@ async function sortRows(ctx: Ctx, type: GraphQLObjectType, objs: Obj[], orderBy:
         addTerms(target, dir as Record<string, unknown>, async (o) => {
           const parent = await reach(o);
           if (!parent) return null;
-          if (!relation) return { value: jsonGet(parent.value, dataKey(field)) };
+          if (!relation) return { value: fieldValue(parent, field) };
           const row = (await relatedRows(ctx, parent, field, target, relation))[0];
           return row ? { row, value: row.data } : null;
         });
@@ -767,7 +803,8 @@ const resolveField: GraphQLFieldResolver<unknown, Ctx, Record<string, unknown>> 
   const isList = isListType(getNullableType(field.type));
 
   if (info.parentType === info.schema.getQueryType()) {
-    const view = isObjectType(target) ? viewOf(target) : undefined;
+    // A root field's own @view serves its type from another view.
+    const view = isObjectType(target) ? (directiveArgs(field.astNode, 'view')?.name ?? viewOf(target)) : undefined;
     if (!view || !isObjectType(target)) throw oracleError(`root field "${field.name}" is not a @view type`);
     const rows = await loadView(ctx, view);
     if (isList) return list(ctx, target, rows, args as ListArgs);
@@ -789,7 +826,7 @@ const resolveField: GraphQLFieldResolver<unknown, Ctx, Record<string, unknown>> 
     const objs = await list(ctx, target, rows, args as ListArgs);
     return isList ? objs : (objs[0] ?? null);
   }
-  return project(field.type, jsonGet(parent.value, dataKey(field)));
+  return project(field.type, fieldValue(parent, field));
 };
 
 /** Abstract types (unions, interfaces) embedded in data name their member in `__typename`. */
