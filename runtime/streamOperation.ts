@@ -203,7 +203,7 @@ async function withCursor(
   });
   session.onLost((error) => cursor.lost(error));
   // Between batches we wait for the reader, not for PostgreSQL.
-  session.waitingWhen(() => cursor.fetching);
+  session.waitingWhen(() => !cursor.suspended);
   let result: Settled<string | undefined>;
   try {
     session.client.query(cursor);

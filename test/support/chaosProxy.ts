@@ -46,7 +46,22 @@ export async function startChaosProxy(databaseUrl: string): Promise<ChaosProxy> 
 
   /** Forwards `from` to `to` through the current faults, keeping chunk order. */
   const forward = (from: net.Socket, to: net.Socket, count?: (n: number) => void): void => {
-    let readyAt = 0; // when the previous chunk leaves: a later chunk never overtakes it
+    // One queue per direction, sent in order by one timer: timers of different durations that
+    // expire together may run in any order, which would reorder the protocol's bytes.
+    const queue: { chunk: Buffer; at: number }[] = [];
+    let readyAt = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const pump = (): void => {
+      timer = undefined;
+      const now = performance.now();
+      while (queue.length > 0 && queue[0]!.at <= now) {
+        const { chunk } = queue.shift()!;
+        if (to.destroyed) continue;
+        to.write(chunk);
+        count?.(chunk.length);
+      }
+      if (queue.length > 0) timer = setTimeout(pump, queue[0]!.at - now);
+    };
     from.on('data', (chunk: Buffer) => {
       if (faults.blackHole) return;
       const [min, max] = faults.latencyMs ?? [0, 0];
@@ -54,14 +69,8 @@ export async function startChaosProxy(databaseUrl: string): Promise<ChaosProxy> 
       const latency = min + Math.random() * (max - min);
       const transfer = faults.bytesPerSecond ? (chunk.length / faults.bytesPerSecond) * 1000 : 0;
       readyAt = Math.max(now + latency, readyAt) + transfer;
-      const send = (): void => {
-        if (to.destroyed) return;
-        to.write(chunk);
-        count?.(chunk.length);
-      };
-      const wait = readyAt - now;
-      if (wait <= 0) send();
-      else setTimeout(send, wait);
+      queue.push({ chunk, at: readyAt });
+      if (timer === undefined) pump();
     });
   };
 
