@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createHandler, loadPersistedDocuments, type AnyCompiledOperation, type CloseOptions, type CloseReport } from '@fraise/runtime';
+import { readServeConfig, type ServeConfig } from './serveConfig.js';
 
 const USAGE = `Usage: fraise-compile serve --dir <generated folder> [--database-url <url>] [options]
 
@@ -27,6 +28,8 @@ Options:
   --shutdown-deadline <ms>    on SIGTERM/SIGINT, how long in-flight requests may finish (default 10000)
   --unnamed-statements        send every statement unnamed, keep nothing per connection
                               (behind PgBouncer in transaction mode before 1.21; see docs/scaling.md)
+  --config <file>             fraise.config.json whose "serve" section gives auth, rateLimit
+                              and csrfPrevention (default: ./fraise.config.json when present; docs/auth.md)
   -h, --help                  this text`;
 
 export interface ServeOptions {
@@ -43,6 +46,8 @@ export interface ServeOptions {
   /** False: unnamed statements (createHandler's namedStatements). */
   readonly namedStatements?: boolean;
   readonly log?: (line: string) => void;
+  /** createHandler's auth, rateLimit and csrfPrevention (the config file's "serve" section). */
+  readonly handlerOptions?: ServeConfig;
 }
 
 export interface RunningServer {
@@ -79,6 +84,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ...(options.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: options.acquireTimeoutMs } : {}),
     ...(options.maxWaiting !== undefined ? { maxWaiting: options.maxWaiting } : {}),
     ...(options.namedStatements === false ? { namedStatements: false } : {}),
+    ...options.handlerOptions,
     onError: (error, context) => log(`error ${context.operationName ?? '-'}: ${error instanceof Error ? error.message : String(error)}`),
   });
   const route = options.path ?? '/graphql';
@@ -135,6 +141,7 @@ export async function serve(argv: readonly string[]): Promise<number> {
         'max-waiting': { type: 'string' },
         'shutdown-deadline': { type: 'string' },
         'unnamed-statements': { type: 'boolean' },
+        config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -162,7 +169,15 @@ export async function serve(argv: readonly string[]): Promise<number> {
     );
     return 2;
   }
+  let handlerOptions: ServeConfig;
+  try {
+    handlerOptions = await readServeConfig(values.config ?? 'fraise.config.json', values.config !== undefined);
+  } catch (error) {
+    process.stderr.write(`error FRAISE_BAD_CONFIG: ${(error as Error).message}\n`);
+    return 2;
+  }
   const server = await startServer({
+    handlerOptions,
     dir: values.dir,
     databaseUrl,
     port,

@@ -14,6 +14,7 @@ import {
   getNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type FragmentDefinitionNode,
 } from 'graphql';
 import type { ViewCatalog } from '../metadata/checkSchema.js';
 import type { ConnectionArgs, Param } from '../plan/ir.js';
@@ -22,6 +23,7 @@ import type { SlotOut } from '../sql/emitSql.js';
 import { DynamicCode, LIKE_HELPERS_SOURCE } from './dynamicCode.js';
 import { MAX_REGEX_LENGTH } from '../plan/planArguments.js';
 import type { Condition, OptionalFilterVariable } from '../plan/conditions.js';
+import { argumentDefaults } from '../plan/argumentDefaults.js';
 import type { SqlPiece } from '../sql/template.js';
 
 /** Scalar checks, emitted into a module only when one of its variables needs them. */
@@ -65,6 +67,7 @@ export interface PrepareInput {
   readonly schema: GraphQLSchema;
   readonly catalog: ViewCatalog;
   readonly operation: OperationDefinitionNode;
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   readonly conditions: readonly Condition[];
   readonly optionalFilters: readonly OptionalFilterVariable[];
   /** Indexed by the bit pattern of `conditions`. */
@@ -82,6 +85,7 @@ export interface PrepareCode {
 
 export function prepareCode(input: PrepareInput): PrepareCode {
   const { schema, operation, conditions, optionalFilters } = input;
+  const { fallbacks } = argumentDefaults(schema, operation, input.fragments);
   const used = new Set<string>();
   const enums = new Map<string, readonly string[]>();
   const lines: string[] = ['const input = variables ?? {};', 'const errors: GraphQLResponseError[] = [];'];
@@ -119,6 +123,9 @@ export function prepareCode(input: PrepareInput): PrepareCode {
     if (def.defaultValue) {
       const value = valueFromAST(def.defaultValue, type);
       lines.push(`if (${local} === undefined) ${local} = ${JSON.stringify(value)};`);
+    } else if (fallbacks.has(name)) {
+      // Omitted: the argument it fills takes its SDL default (GraphQL's CoerceArgumentValues).
+      lines.push(`if (${local} === undefined) ${local} = ${JSON.stringify(fallbacks.get(name))};`);
     }
     if (isNonNullType(type)) {
       lines.push(

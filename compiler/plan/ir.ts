@@ -2,7 +2,7 @@
 // the SQL emitter walks with one handler per kind.
 import type { BoundView } from '../metadata/checkSchema.js';
 import type { GraphQLObjectType } from 'graphql';
-import type { OrderDirection } from '../schema/prelude.js';
+import type { OrderDirection, TextSearchOperator } from '../schema/prelude.js';
 
 /**
  * A part of a statement that comes whole from a variable (`where: $where`, `orderBy: $order`, or
@@ -101,6 +101,11 @@ export type Filter =
   | { readonly kind: 'IsNull'; readonly target: ScalarTarget; readonly param: Param }
   /** jsonb containment and key tests, on a JSON field or an array inside data. */
   | { readonly kind: 'Json'; readonly target: ScalarTarget; readonly op: JsonOp; readonly param: Param }
+  /**
+   * Full-text search: a tsvector (or a text read with to_tsvector in `config`) matches the query
+   * the operator's function parses from the value (`websearch_to_tsquery('english', $1)`).
+   */
+  | { readonly kind: 'TextSearch'; readonly target: ScalarTarget; readonly op: TextSearchOperator; readonly config: string | null; readonly param: Param }
   /** The length of an array inside data (not an array: no match). */
   | { readonly kind: 'ArrayLength'; readonly target: ScalarTarget; readonly op: LengthOp; readonly param: Param }
   /** An array inside data shares at least one element with the given array. */

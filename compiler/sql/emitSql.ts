@@ -2,6 +2,7 @@
 // `{ text, params }`. The response JSON is built inside PostgreSQL with json_build_object, which
 // keeps keys in selection order (jsonb would sort them). Every value is a numbered parameter.
 import { jsonRootOfColumn } from '../plan/fieldSource.js';
+import { TEXT_SEARCH_FUNCTIONS } from '../schema/prelude.js';
 import type {
   DynamicSlot,
   FieldPlan,
@@ -107,7 +108,12 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
     text = emitKeysFirstList(e, only.view, only.selection, only.query);
     shape = { kind: 'list', key: only.key };
   } else if (only?.kind === 'RootList' && isSmallLiteralLimit(only.query)) {
-    text = `SELECT ${emitListSubquery(e, only.view, only.selection, only.query, null)}::text`;
+    // Laid out line by line as a streamed list is (FROM, WHERE, ORDER BY, LIMIT), for readers and
+    // for the file:line:column of errors reported against the statement.
+    const alias = e.alias('t');
+    const sub = e.alias('s');
+    const object = emitRowObject(e, only.selection, only.view, alias);
+    text = `SELECT coalesce(json_agg(${sub}.j), '[]'::json)::text FROM (SELECT ${object} AS j\n${emitFromWhere(e, only.view.sqlName, alias, [], only.query)}) ${sub}`;
     shape = { kind: 'object', key: only.key };
   } else if (only?.kind === 'RootList') {
     const alias = e.alias('t');
@@ -380,6 +386,12 @@ const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
     return `${target} ${COMPARE_SQL[f.op]} ${e.param(f.param)}`;
   },
   Json: (e, f, a) => `${emitTarget(f.target, a)} ${JSON_SQL[f.op]} ${e.param(f.param)}`,
+  TextSearch: (e, f, a) => {
+    const config = f.config === null ? '' : `${quoteLiteral(f.config)}::regconfig, `;
+    const target = emitTarget(f.target, a);
+    const vector = f.target.sqlType === 'tsvector' ? target : `to_tsvector(${config}${target})`;
+    return `${vector} @@ ${TEXT_SEARCH_FUNCTIONS[f.op]}(${config}${e.param(f.param)})`;
+  },
   ArrayLength: (e, f, a) => {
     const array = emitTarget(f.target, a);
     return `(CASE WHEN jsonb_typeof(${array}) = 'array' THEN jsonb_array_length(${array}) END) ${LENGTH_SQL[f.op]} ${e.param(f.param)}`;
