@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createHandler, loadPersistedDocuments, type AnyCompiledOperation } from '@fraise/runtime';
+import { createHandler, loadPersistedDocuments, type AnyCompiledOperation, type CloseOptions, type CloseReport } from '@fraise/runtime';
 import { healthRoutes, type HealthState } from './serveHealth.js';
 import { isWorker, leaveCluster, reportListening, runPrimary, workerCount } from './serveWorkers.js';
 import { readServeConfig, type ServeConfig } from './serveConfig.js';
@@ -25,6 +25,9 @@ Options:
   --manifest <file>           extra persisted-document manifest (Apollo, Relay or GraphQL Code Generator; repeatable)
   --safelist                  unknown document ids get PERSISTED_QUERY_NOT_IN_LIST
   --statement-timeout <ms>    statement_timeout for every operation
+  --acquire-timeout <ms>      longest wait for a database connection before 503 (default 1000)
+  --max-waiting <n>           most requests waiting for a connection before 503 (default 100)
+  --shutdown-deadline <ms>    on SIGTERM/SIGINT, how long in-flight requests may finish (default 10000)
   --unnamed-statements        send every statement unnamed, keep nothing per connection
                               (behind PgBouncer in transaction mode before 1.21; see docs/scaling.md)
   --read-database-url <url>   a read replica: queries run there, mutations on --database-url
@@ -46,6 +49,8 @@ export interface ServeOptions {
   readonly manifests?: readonly string[];
   readonly safelist?: boolean;
   readonly statementTimeout?: number;
+  readonly acquireTimeoutMs?: number;
+  readonly maxWaiting?: number;
   /** False: unnamed statements (createHandler's namedStatements). */
   readonly namedStatements?: boolean;
   /** A read replica for queries (createHandler's readPool). */
@@ -58,7 +63,12 @@ export interface ServeOptions {
 export interface RunningServer {
   readonly url: string;
   readonly operationCount: number;
-  close(): Promise<void>;
+  readonly server: http.Server;
+  /**
+   * Graceful shutdown: stops accepting connections, lets in-flight requests finish up to
+   * `deadlineMs` (default 10000; then cancels them, see handler.close), ends the pool.
+   */
+  close(options?: CloseOptions): Promise<CloseReport>;
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -67,9 +77,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     operations: Record<string, AnyCompiledOperation>;
   };
   const manifests = await Promise.all((options.manifests ?? []).map((file) => loadPersistedDocuments(file)));
-  const pool = new pg.Pool({ connectionString: options.databaseUrl });
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    // A connect that hangs (an unreachable or black-holed server) gives up on its own, and TCP
+    // keepalive notices a connection whose peer vanished (see docs/reliability.md).
+    connectionTimeoutMillis: 5000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   // A replica that is down must not hold queries up: its connects give up after 1 s (then fallback).
-  const readPool = options.readDatabaseUrl ? new pg.Pool({ connectionString: options.readDatabaseUrl, connectionTimeoutMillis: 1000 }) : undefined;
+  const readPool = options.readDatabaseUrl
+    ? new pg.Pool({ connectionString: options.readDatabaseUrl, connectionTimeoutMillis: 1000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 })
+    : undefined;
   const health: HealthState = { closing: false };
   const probes = healthRoutes(pool, health);
   const handler = createHandler({
@@ -79,6 +98,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     manifests,
     safelist: options.safelist ?? false,
     ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}),
+    ...(options.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: options.acquireTimeoutMs } : {}),
+    ...(options.maxWaiting !== undefined ? { maxWaiting: options.maxWaiting } : {}),
     ...(options.namedStatements === false ? { namedStatements: false } : {}),
     ...options.handlerOptions,
     onError: (error, context) => log(`error ${context.operationName ?? '-'}: ${error instanceof Error ? error.message : String(error)}`),
@@ -103,14 +124,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return {
     url: `http://${host}:${address.port}${route}`,
     operationCount: Object.keys(index.operations).length,
-    close: async () => {
+    server,
+    close: async (closeOptions = {}) => {
       health.closing = true;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      // Connections the kernel completed but Node did not accept yet would be reset by closing the
+      // listener: a few turns of the event loop accept them and read their requests first.
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+      // No new connections; idle keep-alive ones close now, busy ones after their response
+      // (the handler answers with Connection: close while closing).
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const report = await handler.close(closeOptions);
+      server.closeIdleConnections();
+      await closed;
       await pool.end();
       await readPool?.end();
+      return report;
     },
   };
 }
@@ -129,6 +158,9 @@ export async function serve(argv: readonly string[]): Promise<number> {
         manifest: { type: 'string', multiple: true },
         safelist: { type: 'boolean' },
         'statement-timeout': { type: 'string' },
+        'acquire-timeout': { type: 'string' },
+        'max-waiting': { type: 'string' },
+        'shutdown-deadline': { type: 'string' },
         'unnamed-statements': { type: 'boolean' },
         'read-database-url': { type: 'string' },
         workers: { type: 'string' },
@@ -148,8 +180,16 @@ export async function serve(argv: readonly string[]): Promise<number> {
   const databaseUrl = values['database-url'] ?? process.env['DATABASE_URL'];
   const port = Number(values.port ?? '4000');
   const timeout = values['statement-timeout'] === undefined ? undefined : Number(values['statement-timeout']);
-  if (!values.dir || !databaseUrl || !Number.isInteger(port) || (timeout !== undefined && !Number.isInteger(timeout))) {
-    process.stderr.write(`error FRAISE_USAGE: --dir and --database-url (or DATABASE_URL) are required; --port and --statement-timeout are integers\n\n${USAGE}\n`);
+  const integers = {
+    acquireTimeoutMs: values['acquire-timeout'] === undefined ? undefined : Number(values['acquire-timeout']),
+    maxWaiting: values['max-waiting'] === undefined ? undefined : Number(values['max-waiting']),
+    deadlineMs: values['shutdown-deadline'] === undefined ? undefined : Number(values['shutdown-deadline']),
+  };
+  const badInteger = Object.values(integers).some((value) => value !== undefined && !(Number.isInteger(value) && value >= 0));
+  if (!values.dir || !databaseUrl || !Number.isInteger(port) || (timeout !== undefined && !Number.isInteger(timeout)) || badInteger) {
+    process.stderr.write(
+      `error FRAISE_USAGE: --dir and --database-url (or DATABASE_URL) are required; --port, --statement-timeout, --acquire-timeout, --max-waiting and --shutdown-deadline are whole numbers\n\n${USAGE}\n`,
+    );
     return 2;
   }
   const workers = workerCount(values.workers);
@@ -177,6 +217,8 @@ export async function serve(argv: readonly string[]): Promise<number> {
     ...(values.manifest ? { manifests: values.manifest } : {}),
     ...(values.safelist ? { safelist: true } : {}),
     ...(timeout !== undefined ? { statementTimeout: timeout } : {}),
+    ...(integers.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: integers.acquireTimeoutMs } : {}),
+    ...(integers.maxWaiting !== undefined ? { maxWaiting: integers.maxWaiting } : {}),
     ...(values['unnamed-statements'] ? { namedStatements: false } : {}),
     ...(values['read-database-url'] ? { readDatabaseUrl: values['read-database-url'] } : {}),
   });
@@ -186,7 +228,8 @@ export async function serve(argv: readonly string[]): Promise<number> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
-  await server.close();
+  const report = await server.close(integers.deadlineMs !== undefined ? { deadlineMs: integers.deadlineMs } : {});
+  process.stderr.write(`fraise-compile serve: stopped (${report.completed} request(s) finished during shutdown, ${report.cancelled} cancelled)\n`);
   leaveCluster();
   return 0;
 }

@@ -4,6 +4,7 @@
 //   and given back at once), 503 when not, and 503 once the server is shutting down, so that the
 //   balancer stops sending it requests while it drains.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { acquireClient } from '@fraise/runtime';
 import type { Pool } from 'pg';
 
 export const HEALTH_PATH = '/healthz';
@@ -32,33 +33,14 @@ export function healthRoutes(pool: Pool, state: HealthState, timeoutMs = 1000): 
       reply(res, 503, { status: 'shutting down' });
       return true;
     }
-    void canConnect(pool, timeoutMs).then((ok) => (ok ? reply(res, 200, { status: 'ready' }) : reply(res, 503, { status: 'no database connection' })));
+    // Through the same gate as the operations (acquire.ts): a saturated pool is not ready either.
+    acquireClient(pool, { timeoutMs, maxWaiting: 100 }).then(
+      (acquired) => {
+        acquired.release();
+        reply(res, 200, { status: 'ready' });
+      },
+      () => reply(res, 503, { status: 'no database connection' }),
+    );
     return true;
   };
-}
-
-/** Whether a client can be checked out within `timeoutMs` (one that comes later goes straight back). */
-function canConnect(pool: Pool, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      settled = true;
-      resolve(false);
-    }, timeoutMs);
-    pool.connect().then(
-      (client) => {
-        client.release();
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(true);
-      },
-      () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(false);
-      },
-    );
-  });
 }
