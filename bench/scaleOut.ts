@@ -29,7 +29,9 @@ const WORKERS = (process.env['SCALE_WORKERS'] ?? '1,2').split(',').map(Number);
 function serve(outDir: string, databaseUrl: string, workers: number): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [path.join(repoRoot, 'bin/fraise-compile.js'), 'serve', '--dir', outDir, '--port', '0', '--workers', String(workers), '--unnamed-statements'],
+    [path.join(repoRoot, 'bin/fraise-compile.js'), 'serve', '--dir', outDir, '--port', '0', '--workers', String(workers), '--unnamed-statements',
+      // All 200 clients may wait on one worker's 10 connections: beyond the defaults (100, 1 s).
+      '--max-waiting', '1000', '--acquire-timeout', '20000'],
     { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {

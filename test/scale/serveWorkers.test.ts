@@ -66,7 +66,12 @@ function serve(args: readonly string[], databaseUrl: string): Promise<{ child: C
 
 describe('serve --workers behind PgBouncer (transaction mode)', () => {
   it(`2 workers, 200 concurrent clients over ${SERVER_CONNECTIONS} server connections: every answer exact, 0 errors`, async () => {
-    const { child, url, exited } = await serve(['--workers', '2', '--unnamed-statements'], pgb.urlFor(db.name));
+    // 200 clients on 2 x 10 connections: up to ~190 requests wait per worker, beyond the default
+    // maxWaiting (100) and acquireTimeoutMs (1 s) on this shared 2-core machine.
+    const { child, url, exited } = await serve(
+      ['--workers', '2', '--unnamed-statements', '--max-waiting', '1000', '--acquire-timeout', '20000'],
+      pgb.urlFor(db.name),
+    );
     const base = url.replace(/\/graphql$/, '');
     expect(await request(`${base}/healthz`).then((r) => [r.status, r.json])).toEqual([200, { status: 'ok' }]);
     expect(await request(`${base}/readyz`).then((r) => [r.status, r.json])).toEqual([200, { status: 'ready' }]);
