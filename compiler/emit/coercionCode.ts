@@ -14,6 +14,7 @@ import {
   getNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type FragmentDefinitionNode,
 } from 'graphql';
 import type { ViewCatalog } from '../metadata/checkSchema.js';
 import type { ConnectionArgs, Param } from '../plan/ir.js';
@@ -22,6 +23,7 @@ import type { SlotOut } from '../sql/emitSql.js';
 import { DynamicCode, LIKE_HELPERS_SOURCE } from './dynamicCode.js';
 import { MAX_REGEX_LENGTH } from '../plan/planArguments.js';
 import type { Condition, OptionalFilterVariable } from '../plan/conditions.js';
+import { argumentDefaults } from '../plan/argumentDefaults.js';
 import type { SqlPiece } from '../sql/template.js';
 
 /** Scalar checks, emitted into a module only when one of its variables needs them. */
@@ -65,6 +67,7 @@ export interface PrepareInput {
   readonly schema: GraphQLSchema;
   readonly catalog: ViewCatalog;
   readonly operation: OperationDefinitionNode;
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   readonly conditions: readonly Condition[];
   readonly optionalFilters: readonly OptionalFilterVariable[];
   /** Indexed by the bit pattern of `conditions`. */
@@ -82,6 +85,7 @@ export interface PrepareCode {
 
 export function prepareCode(input: PrepareInput): PrepareCode {
   const { schema, operation, conditions, optionalFilters } = input;
+  const { fallbacks } = argumentDefaults(schema, operation, input.fragments);
   const used = new Set<string>();
   const enums = new Map<string, readonly string[]>();
   const lines: string[] = ['const input = variables ?? {};', 'const errors: GraphQLResponseError[] = [];'];
@@ -119,6 +123,9 @@ export function prepareCode(input: PrepareInput): PrepareCode {
     if (def.defaultValue) {
       const value = valueFromAST(def.defaultValue, type);
       lines.push(`if (${local} === undefined) ${local} = ${JSON.stringify(value)};`);
+    } else if (fallbacks.has(name)) {
+      // Omitted: the argument it fills takes its SDL default (GraphQL's CoerceArgumentValues).
+      lines.push(`if (${local} === undefined) ${local} = ${JSON.stringify(fallbacks.get(name))};`);
     }
     if (isNonNullType(type)) {
       lines.push(
@@ -184,8 +191,10 @@ export function prepareCode(input: PrepareInput): PrepareCode {
     const paging = connectionLines(v.connections);
     return paging ? `{ ${paging} ${returnForVariant(v)} }` : returnForVariant(v);
   };
+  // Build-time tables (introspection) are module constants, named by their order.
+  const tables = new Map<string, string>();
   const returnForVariant = (v: VariantOut): string => {
-    const values = `[${v.params.map(valueCode).join(', ')}]`;
+    const values = `[${v.params.map((p) => valueCode(p, tables)).join(', ')}]`;
     if (v.kind === 'statement') return `return { ok: true, statement: statements[${v.index}]!, values: ${values} };`;
     if (v.slots.length === 0) {
       return `{ const all: unknown[] = ${values}; const shape = shapeOf(${v.index}, ${present}); return { ok: true, statement: shape.statement, values: shape.params.map((i) => all[i]) }; }`;
@@ -208,6 +217,7 @@ export function prepareCode(input: PrepareInput): PrepareCode {
   }
 
   const helpers = [
+    ...[...tables].map(([table, name]) => `const ${name}: Readonly<Record<string, string>> = ${table};`),
     `const INVALID = Symbol('invalid');`,
     `const badInput = (message: string): GraphQLResponseError => ({ message, extensions: { code: 'BAD_USER_INPUT' } });`,
     `const show = (value: unknown): string => { try { return JSON.stringify(value) ?? String(value); } catch { return String(value); } };`,
@@ -259,7 +269,17 @@ export function varLocal(name: string): string {
   return `$${name}`;
 }
 
-function valueCode(param: Param): string {
+function valueCode(param: Param, tables: Map<string, string>): string {
+  if (param.source.kind === 'Table') {
+    const text = JSON.stringify(param.source.table);
+    let name = tables.get(text);
+    if (name === undefined) tables.set(text, (name = `table${tables.size}`));
+    // A String that names no type reads as null (the entry computed for an unknown name).
+    const exact = param.source.variables.map((v) => `${varLocal(v.name)} ?? null`);
+    const unknown = param.source.variables.map((v) => (v.names ? 'null' : `${varLocal(v.name)} ?? null`));
+    const lookups = [exact, unknown].map((values) => `${name}[JSON.stringify([${values.join(', ')}])]`);
+    return `(${[...new Set(lookups)].join(' ?? ')} ?? 'null')`;
+  }
   const computed = computedValueCode(param.source);
   if (computed !== undefined) return computed;
   const value = param.source.kind === 'Const' ? JSON.stringify(param.source.value ?? null) : param.source.kind === 'Variable' ? varLocal(param.source.name) : 'null';

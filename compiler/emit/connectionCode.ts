@@ -17,7 +17,7 @@ const CURSOR_CHECKS: Readonly<Record<string, (v: unknown) => boolean>> = {
   integer: (v) => typeof v === 'number' && Number.isInteger(v),
   'double precision': (v) => typeof v === 'number',
   boolean: (v) => typeof v === 'boolean',
-  uuid: (v) => typeof v === 'string' && /^[0-9a-fA-F-]{36}$/.test(v),
+  uuid: (v) => typeof v === 'string' && /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v),
   'timestamp with time zone': (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
   timestamptz: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
   date: (v) => typeof v === 'string' && /^\\d{4}-\\d{2}-\\d{2}$/.test(v),

@@ -15,10 +15,19 @@ import {
 import type { BoundView, ViewCatalog } from '../metadata/checkSchema.js';
 import { MAX_REGEX_LENGTH } from '../plan/planArguments.js';
 import { sqlTypeOfScalar } from '../plan/sqlTypes.js';
-import { isListOutput, relationOf } from '../schema/model.js';
+import { isListOutput, relationOf, textSearchConfigOf } from '../schema/model.js';
 import { fieldSource, filterTarget, jsonRootOfColumn } from '../plan/fieldSource.js';
 import { DATA_ROOT, type FieldSource, type JsonRoot } from '../plan/ir.js';
-import { ENUM_OPERATORS, LIST_OPERATORS, SCALAR_OPERATORS, filterInputName } from '../schema/prelude.js';
+import {
+  ENUM_OPERATORS,
+  LIST_OPERATORS,
+  SCALAR_OPERATORS,
+  TEXT_SEARCH_FUNCTIONS,
+  TSVECTOR_OPERATORS,
+  TSVECTOR_SCALAR,
+  filterInputName,
+  type TextSearchOperator,
+} from '../schema/prelude.js';
 import { COMPARE_SQL, JSON_SQL, ORDER_SQL, type SlotOut } from '../sql/emitSql.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 
@@ -161,7 +170,7 @@ export class DynamicCode {
       const text = `${data} + ${JSON.stringify(`->>${quoteLiteral(key)}`)}`;
       return `${fn}(${value}, ${path}, 'NULLIF(' + ${data} + ${JSON.stringify(`->${quoteLiteral(key)}, 'null'::jsonb)`)}, '(' + ${text} + ')', b)`;
     }
-    const fn = this.scalarFilter(named);
+    const fn = named.name === TSVECTOR_SCALAR ? this.textSearchFilter(textSearchConfigOf(this.ctx.schema, field)) : this.scalarFilter(named);
     const target = filterTarget(source, alias === null ? null : (view ?? null), DATA_ROOT, [], sqlTypeOfScalar(named));
     if (target.kind === 'Column' && alias !== null) {
       const column = `${alias} + ${JSON.stringify(`.${quoteIdent(target.column)}`)}`;
@@ -219,6 +228,24 @@ export class DynamicCode {
       return c(coerce, type.name, `parts.push(t + ' ${sql} ' + bind(b, q, ${value}, ty))`);
     });
     this.#functions.set(name, operatorFunction(name, 'ty: string, ', inputName, cases));
+    return name;
+  }
+
+  /** `TSVectorFilter` with the field's text search configuration: t is the tsvector. */
+  private textSearchFilter(config: string | null): string {
+    const name = `filterTSVector${config === null ? '' : `_${config.replace(/[^A-Za-z0-9]/g, '_')}`}`;
+    if (this.#functions.has(name)) return name;
+    this.#functions.set(name, '');
+    const stringCoerce = this.ctx.coercer(this.ctx.schema.getType('String')!);
+    const prefix = config === null ? '' : `${quoteLiteral(config)}::regconfig, `;
+    const cases = TSVECTOR_OPERATORS.map((op) => {
+      const c = (fn: string, expected: string, then: string): string =>
+        `case '${op}': { const c = ${fn}(x); if (c === INVALID) bad(b, q, x, 'expected type "${expected}"'); else ${then}; break; }`;
+      if (op === 'isnull') return c(this.ctx.coercer(this.ctx.schema.getType('Boolean')!), 'Boolean', `parts.push(tt + (c ? ' IS NULL' : ' IS NOT NULL'))`);
+      const fn = TEXT_SEARCH_FUNCTIONS[op as TextSearchOperator];
+      return c(stringCoerce, 'String', `parts.push(t + ${JSON.stringify(` @@ ${fn}(${prefix}`)} + bind(b, q, c, 'text') + ')')`);
+    });
+    this.#functions.set(name, operatorFunction(name, 'ty: string, ', filterInputName(TSVECTOR_SCALAR), cases));
     return name;
   }
 

@@ -2,7 +2,7 @@
 // the SQL emitter walks with one handler per kind.
 import type { BoundView } from '../metadata/checkSchema.js';
 import type { GraphQLObjectType } from 'graphql';
-import type { OrderDirection } from '../schema/prelude.js';
+import type { OrderDirection, TextSearchOperator } from '../schema/prelude.js';
 
 /**
  * A part of a statement that comes whole from a variable (`where: $where`, `orderBy: $order`, or
@@ -27,6 +27,16 @@ export type ValueSource =
   | { readonly kind: 'Variable'; readonly name: string }
   /** Computed in `prepare` from a connection's first/last: page size, rows to fetch, backward. */
   | { readonly kind: 'Connection'; readonly index: number; readonly part: 'size' | 'fetch' | 'back' }
+  /**
+   * A value computed at build time for each combination of some variables' values (introspection):
+   * `table` maps the JSON array of the variables' values to the value. A variable with `names` holds
+   * a type name: one the table does not know reads as null.
+   */
+  | {
+      readonly kind: 'Table';
+      readonly variables: readonly { readonly name: string; readonly names?: true }[];
+      readonly table: Readonly<Record<string, string>>;
+    }
   /** One key value of a decoded `after` / `before` cursor. */
   | { readonly kind: 'Cursor'; readonly index: number; readonly which: 'after' | 'before'; readonly at: number };
 
@@ -101,6 +111,11 @@ export type Filter =
   | { readonly kind: 'IsNull'; readonly target: ScalarTarget; readonly param: Param }
   /** jsonb containment and key tests, on a JSON field or an array inside data. */
   | { readonly kind: 'Json'; readonly target: ScalarTarget; readonly op: JsonOp; readonly param: Param }
+  /**
+   * Full-text search: a tsvector (or a text read with to_tsvector in `config`) matches the query
+   * the operator's function parses from the value (`websearch_to_tsquery('english', $1)`).
+   */
+  | { readonly kind: 'TextSearch'; readonly target: ScalarTarget; readonly op: TextSearchOperator; readonly config: string | null; readonly param: Param }
   /** The length of an array inside data (not an array: no match). */
   | { readonly kind: 'ArrayLength'; readonly target: ScalarTarget; readonly op: LengthOp; readonly param: Param }
   /** An array inside data shares at least one element with the given array. */
@@ -231,7 +246,9 @@ export type RootField =
       readonly selection: ObjectSelection;
     }
   | { readonly kind: 'RootConnection'; readonly key: string; readonly view: BoundView; readonly query: ConnectionQuery; readonly selection: ConnectionSelection }
-  | { readonly kind: 'RootTypename'; readonly key: string };
+  | { readonly kind: 'RootTypename'; readonly key: string }
+  /** JSON computed at build time (introspection: __schema, __type), bound as a parameter. */
+  | { readonly kind: 'RootJson'; readonly key: string; readonly param: Param };
 
 export interface OperationPlan {
   readonly name: string;

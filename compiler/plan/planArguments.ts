@@ -8,7 +8,9 @@ import {
   isObjectType,
   isScalarType,
   valueFromAST,
+  astFromValue,
   type ArgumentNode,
+  type GraphQLArgument,
   type GraphQLInputType,
   type GraphQLObjectType,
   type ObjectValueNode,
@@ -16,9 +18,10 @@ import {
 } from 'graphql';
 import { diagnostic } from '../diagnostics.js';
 import type { BoundView } from '../metadata/checkSchema.js';
-import { isListOutput, relationOf } from '../schema/model.js';
+import { filterSpecOf, isListOutput, relationOf, textSearchConfigOf } from '../schema/model.js';
+import { LIST_CONTROL_ARGUMENTS } from './argumentDefaults.js';
 import { fieldSource, filterTarget, jsonLocation } from './fieldSource.js';
-import { ORDER_DIRECTIONS, filterInputName, type OrderDirection } from '../schema/prelude.js';
+import { ORDER_DIRECTIONS, TEXT_SEARCH_FUNCTIONS, TSVECTOR_SCALAR, filterInputName, type OrderDirection, type TextSearchOperator } from '../schema/prelude.js';
 import type { PlanContext } from './context.js';
 import { DATA_ROOT, type JsonRoot } from './ir.js';
 import type { CompareOp, DynamicSlot, Filter, Join, JsonOp, LengthOp, ListQuery, Ordering, OrderTerm, Param, ParamEncoding, ScalarTarget } from './ir.js';
@@ -53,9 +56,11 @@ export function planListQuery(
   type: GraphQLObjectType,
   view: BoundView,
   args: readonly ArgumentNode[],
+  /** The field's argument definitions: their SDL defaults apply when the operation omits them. */
+  defs: readonly GraphQLArgument[] = [],
 ): ListQuery {
   const scope: Scope = { type, view, root: DATA_ROOT, path: [] };
-  const arg = (name: string): ValueNode | undefined => args.find((a) => a.name.value === name)?.value;
+  const arg = (name: string): ValueNode | undefined => argumentValue(args, defs, name);
   const whereNode = arg('where');
   const orderNode = arg('orderBy');
   // A final key makes every ordering total, so pages are stable across requests.
@@ -70,12 +75,51 @@ export function planListQuery(
     if (tieBreak && !terms.some((t) => t.target.kind === 'Column' && t.target.column === 'id')) terms.push(tieBreak);
     ordering = { kind: 'Static', terms };
   }
+  const filters = [
+    ...(whereNode ? [planWhereValue(ctx, scope, whereNode)] : []),
+    ...defs.filter((d) => !LIST_CONTROL_ARGUMENTS.has(d.name)).map((d) => planArgumentFilter(ctx, scope, d, arg(d.name))),
+  ].filter((f): f is Filter => f !== null);
   return {
-    filter: whereNode ? planWhereValue(ctx, scope, whereNode) : null,
+    filter: filters.length === 0 ? null : filters.length === 1 ? filters[0]! : { kind: 'And', items: filters },
     ordering,
     limit: planLimit(ctx, arg('limit')),
     offset: planPageParam(ctx, arg('offset')),
   };
+}
+
+/** An argument's value in the operation, or its SDL default (as a literal) when the operation omits it. */
+export function argumentValue(args: readonly ArgumentNode[], defs: readonly GraphQLArgument[], name: string): ValueNode | undefined {
+  const given = args.find((a) => a.name.value === name)?.value;
+  if (given) return given;
+  const def = defs.find((d) => d.name === name);
+  if (!def || def.defaultValue === undefined) return undefined;
+  return astFromValue(def.defaultValue, def.type) ?? undefined;
+}
+
+/**
+ * A field argument that filters rows (FraiseQL's `def users(org_id: int)`): equality on the column
+ * (or data key) named like it, or `@filter(column:, op:)`. Null or an omitted variable: no filter.
+ */
+function planArgumentFilter(ctx: PlanContext, scope: Scope, def: GraphQLArgument, node: ValueNode | undefined): Filter | null {
+  if (!node || node.kind === Kind.NULL) return null;
+  const spec = filterSpecOf(ctx.schema, def);
+  const named = getNamedType(def.type);
+  const view = scope.view!;
+  const sqlType = sqlTypeOfScalar(named);
+  const target = argumentTarget(view, spec.column, sqlType);
+  const leaf = planScalarOperator(ctx, target, spec.op, node, def.type, target.sqlType, textSearchConfigOf(ctx.schema, def));
+  if (!leaf) return null;
+  if (node.kind === Kind.VARIABLE && ctx.variables.get(node.name.value)?.type.kind !== Kind.NON_NULL_TYPE) {
+    return { kind: 'Optional', variable: node.name.value, filter: leaf };
+  }
+  return leaf;
+}
+
+/** The value a filter argument compares: the view's column of that name, else that key of data. */
+export function argumentTarget(view: BoundView, column: string, sqlType: string): ScalarTarget {
+  const columnType = view.columns.get(column);
+  if (columnType !== undefined) return { kind: 'Column', column, sqlType: columnType };
+  return { kind: 'JsonPath', root: DATA_ROOT, path: [column], sqlType };
 }
 
 function dynamicSlot(ctx: PlanContext, kind: DynamicSlot['kind'], variable: string, scope: Scope): DynamicSlot {
@@ -184,7 +228,7 @@ function planFieldFilter(ctx: PlanContext, scope: Scope, fieldName: string, valu
     const opType = filterOperandType(ctx, named.name, op, list);
     const leaf = list
       ? planListOperator(ctx, target, op, opField.value, opType, sqlTypeOfScalar(named))
-      : planScalarOperator(ctx, target, op, opField.value, opType, sqlTypeOfScalar(named));
+      : planScalarOperator(ctx, target, op, opField.value, opType, sqlTypeOfScalar(named), named.name === TSVECTOR_SCALAR ? textSearchConfigOf(ctx.schema, field) : null);
     if (!leaf) continue;
     const source = opField.value.kind === Kind.VARIABLE ? opField.value.name.value : null;
     const optional = source !== null && isOptionalVariable(ctx, source);
@@ -201,8 +245,14 @@ function planScalarOperator(
   node: ValueNode,
   opType: GraphQLInputType | undefined,
   fieldSqlType: string,
+  /** The text search configuration of the field or argument (@textSearch), for full-text operators. */
+  config: string | null = null,
 ): Filter | null {
   const like = LIKE_FORMS[op];
+  if (op in TEXT_SEARCH_FUNCTIONS && (fieldSqlType === 'tsvector' || config !== null)) {
+    const param = planOperand(ctx, node, op, 'text', 'plain', opType);
+    return param && { kind: 'TextSearch', target, op: op as TextSearchOperator, config, param };
+  }
   if (fieldSqlType === 'jsonb' && JSON_OPS.has(op)) {
     const paramType = op === 'has_key' ? 'text' : op === 'contains' || op === 'contained_by' ? 'jsonb' : 'text[]';
     const param = planOperand(ctx, node, op, paramType, paramType === 'jsonb' ? 'json' : 'plain', opType);

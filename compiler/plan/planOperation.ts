@@ -22,6 +22,7 @@ import type { PlanContext } from './context.js';
 import type { FieldPlan, Join, ObjectSelection, OperationPlan, Param, RootField } from './ir.js';
 import { planListQuery } from './planArguments.js';
 import { wrappersOf } from './nullShape.js';
+import { INTROSPECTION_FIELDS, planIntrospection } from './introspection.js';
 
 export function planOperation(ctx: PlanContext, operation: OperationDefinitionNode): OperationPlan {
   const queryType = ctx.schema.getQueryType()!;
@@ -33,12 +34,17 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
       fields.push({ kind: 'RootTypename', key });
       continue;
     }
+    if (INTROSPECTION_FIELDS.has(name)) {
+      const planned = planIntrospection(ctx, key, nodes);
+      if (planned) fields.push(planned);
+      continue;
+    }
     const def = queryType.getFields()[name];
     if (!def) continue;
     const connectionNode = connectionNodeOf(ctx.schema, def.type);
     if (connectionNode) {
       const view = viewOfRootField(ctx.catalog, name, connectionNode.name)!;
-      const query = planConnectionQuery(ctx, connectionNode, view, node);
+      const query = planConnectionQuery(ctx, connectionNode, view, node, def.args);
       const selection = planConnectionSelection(ctx, getNamedType(def.type) as GraphQLObjectType, connectionNode, view, mergedSets(nodes),
         (t, v, sets) => planSelection(ctx, t, v, sets));
       fields.push({ kind: 'RootConnection', key, view, query, selection });
@@ -52,7 +58,7 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
     }
     const selection = planSelection(ctx, named, view, mergedSets(nodes));
     if (isListOutput(def.type)) {
-      fields.push({ kind: 'RootList', key, view, query: planListQuery(ctx, named, view, node.arguments ?? []), selection });
+      fields.push({ kind: 'RootList', key, view, query: planListQuery(ctx, named, view, node.arguments ?? [], def.args), selection });
     } else {
       const keys = (node.arguments ?? []).map((arg) => {
         const column = dataKeyOf(ctx.schema, arg.name.value);
@@ -101,7 +107,7 @@ export function planSelection(
       const target = ctx.catalog.get(connectionNode.name);
       if (!view || !target) continue;
       const join: Join = { innerColumn: relation.foreignKey!, outerColumn: relation.references };
-      const query = planConnectionQuery(ctx, connectionNode, target, node);
+      const query = planConnectionQuery(ctx, connectionNode, target, node, def.args);
       const selection = planConnectionSelection(ctx, getNamedType(def.type) as GraphQLObjectType, connectionNode, target, mergedSets(nodes),
         (t, v, sets) => planSelection(ctx, t, v, sets));
       fields.push({ kind: 'RelationConnection', key, view: target, join, query, selection });
@@ -131,7 +137,7 @@ export function planSelection(
       : { innerColumn: relation.foreignKey!, outerColumn: relation.references };
     const selection = planSelection(ctx, named, target, mergedSets(nodes));
     if (isListOutput(def.type)) {
-      const query = planListQuery(ctx, named, target, node.arguments ?? []);
+      const query = planListQuery(ctx, named, target, node.arguments ?? [], def.args);
       fields.push({ kind: 'RelationList', key, view: target, join, query, selection });
     } else {
       fields.push({ kind: 'RelationObject', key, view: target, join, selection, wrappers: wrappersOf(def.type) });

@@ -13,6 +13,8 @@ import {
   LIST_OPERATORS,
   ORDER_DIRECTIONS,
   SCALAR_OPERATORS,
+  TSVECTOR_OPERATORS,
+  TSVECTOR_SCALAR,
   filterInputName,
   operatorValueType,
 } from './prelude.js';
@@ -44,6 +46,13 @@ export function generateInputsSdl(definitions: readonly DefinitionNode[]): strin
     add(filterInputName(scalar), filterInput(scalar, SCALAR_OPERATORS[scalar]!));
   }
   for (const enumName of enums) add(filterInputName(enumName), filterInput(enumName, ENUM_OPERATORS));
+  // TSVector only when the schema uses it, so other schemas print as before.
+  const usesTsvector = objects.some((o) => (o.fields ?? []).some((f) => unwrap(f.type).named === TSVECTOR_SCALAR));
+  if (usesTsvector) {
+    scalarKinds.add(TSVECTOR_SCALAR);
+    add(TSVECTOR_SCALAR, `"A PostgreSQL tsvector: filtered with full-text operators (matches, plain_query, phrase_query, websearch_query)." scalar ${TSVECTOR_SCALAR}`);
+    add(filterInputName(TSVECTOR_SCALAR), filterInput(TSVECTOR_SCALAR, TSVECTOR_OPERATORS));
+  }
 
   const listFilters = new Map<string, string>();
   const orderInputs = new Map<string, string[]>();
@@ -58,7 +67,7 @@ export function generateInputsSdl(definitions: readonly DefinitionNode[]): strin
       const isRelation = hasDirective(field, 'relation');
       if (!list && (scalarKinds.has(named) || enumKinds.has(named))) {
         whereFields.push(`${fieldName}: ${filterInputName(named)}`);
-        if (named !== 'JSON') orderFields.push(`${fieldName}: OrderDirection`);
+        if (named !== 'JSON' && named !== TSVECTOR_SCALAR) orderFields.push(`${fieldName}: OrderDirection`);
       } else if (list && !isRelation && (scalarKinds.has(named) || enumKinds.has(named))) {
         // An array of scalars inside data: FraiseQL's array operators.
         const listFilter = filterInputName(named, true);

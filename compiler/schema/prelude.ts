@@ -11,6 +11,8 @@ directive @column(name: String!) on FIELD_DEFINITION
 directive @filter(column: String, op: String) on ARGUMENT_DEFINITION
 "A relation to another @view type, joined on key columns."
 directive @relation(foreignKey: String, localKey: String, references: String) on FIELD_DEFINITION
+"The text search configuration (such as english) that full-text operators parse queries with, on a TSVector field or a filter argument; on a text column the column is also read with to_tsvector in it."
+directive @textSearch(config: String!) on FIELD_DEFINITION | ARGUMENT_DEFINITION
 "A mutation served by this PostgreSQL function."
 directive @function(name: String!) on FIELD_DEFINITION
 "Only authenticated callers may read the field (or any field returning the type). Apollo Router's semantics."
@@ -43,6 +45,23 @@ export const SCALAR_OPERATORS: Readonly<Record<string, readonly string[]>> = {
   JSON: ['eq', 'neq', 'isnull', 'has_key', 'has_any_keys', 'has_all_keys', 'contains', 'contained_by'],
 };
 
+/** Operators a field argument may name in `@filter(op:)` (equality when none is named). */
+export const ARGUMENT_OPERATORS: readonly string[] = [...ORDERED.filter((op) => op !== 'isnull'), ...TEXT_OPERATORS];
+
+/** Full-text operators (FraiseQL's names) and the PostgreSQL function that parses each query. */
+export const TEXT_SEARCH_FUNCTIONS = {
+  matches: 'to_tsquery',
+  plain_query: 'plainto_tsquery',
+  phrase_query: 'phraseto_tsquery',
+  websearch_query: 'websearch_to_tsquery',
+} as const;
+export type TextSearchOperator = keyof typeof TEXT_SEARCH_FUNCTIONS;
+export const TEXT_SEARCH_OPERATORS: readonly string[] = Object.keys(TEXT_SEARCH_FUNCTIONS);
+
+/** A tsvector column (`search: TSVector`): only the full-text operators and isnull; never ordered. */
+export const TSVECTOR_SCALAR = 'TSVector';
+export const TSVECTOR_OPERATORS: readonly string[] = [...TEXT_SEARCH_OPERATORS, 'isnull'];
+
 export const ENUM_OPERATORS: readonly string[] = ['eq', 'neq', 'in', 'nin', 'isnull'];
 
 /** Operators on an array of scalars inside `data` (`tags: [String!]!`), FraiseQL's names. */
@@ -63,6 +82,7 @@ export type OrderDirection = (typeof ORDER_DIRECTIONS)[number];
 /** The input type of one operator's value for a field of type `typeName` (`list`: an array field). */
 export function operatorValueType(op: string, typeName: string, list = false): string {
   if (op === 'isnull') return 'Boolean';
+  if (typeName === TSVECTOR_SCALAR) return 'String';
   if (list) return op.startsWith('len_') ? 'Int' : `[${typeName}!]`;
   if (op === 'in' || op === 'nin') return `[${typeName}!]`;
   if (op === 'has_key') return 'String';

@@ -2,6 +2,7 @@
 // `{ text, params }`. The response JSON is built inside PostgreSQL with json_build_object, which
 // keeps keys in selection order (jsonb would sort them). Every value is a numbered parameter.
 import { jsonRootOfColumn } from '../plan/fieldSource.js';
+import { TEXT_SEARCH_FUNCTIONS } from '../schema/prelude.js';
 import type {
   DynamicSlot,
   FieldPlan,
@@ -214,6 +215,8 @@ function emitRootExpression(e: Emitter, field: RootField): string {
   switch (field.kind) {
     case 'RootTypename':
       return `'Query'::text`;
+    case 'RootJson':
+      return e.param(field.param);
     case 'RootConnection':
       return emitConnection(e, field.view.sqlName, field.query, field.selection, null);
     case 'RootList':
@@ -406,6 +409,12 @@ const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
     return `${target} ${COMPARE_SQL[f.op]} ${e.param(f.param)}`;
   },
   Json: (e, f, a) => `${emitTarget(f.target, a)} ${JSON_SQL[f.op]} ${e.param(f.param)}`,
+  TextSearch: (e, f, a) => {
+    const config = f.config === null ? '' : `${quoteLiteral(f.config)}::regconfig, `;
+    const target = emitTarget(f.target, a);
+    const vector = f.target.sqlType === 'tsvector' ? target : `to_tsvector(${config}${target})`;
+    return `${vector} @@ ${TEXT_SEARCH_FUNCTIONS[f.op]}(${config}${e.param(f.param)})`;
+  },
   ArrayLength: (e, f, a) => {
     const array = emitTarget(f.target, a);
     return `(CASE WHEN jsonb_typeof(${array}) = 'array' THEN jsonb_array_length(${array}) END) ${LENGTH_SQL[f.op]} ${e.param(f.param)}`;
