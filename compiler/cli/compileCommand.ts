@@ -34,6 +34,7 @@ Options:
   --max-page-size <n>    largest limit a list accepts, and the limit of lists without one
   --ignore-warning <code>  do not report this warning code (repeatable)
   --report               print each operation's depth, aliases, root fields and estimated rows
+  --no-introspection     refuse operations that ask for __schema / __type (a production list)
   --watch                recompile on every change of schema, operations, snapshot or config
   --format <text|json>   diagnostics as text on stderr (default) or JSON on stdout
   -h, --help             this text
@@ -50,6 +51,7 @@ const OPTIONS = {
   output: { type: 'string' },
   'max-page-size': { type: 'string' },
   'ignore-warning': { type: 'string', multiple: true },
+  'no-introspection': { type: 'boolean' },
   watch: { type: 'boolean' },
   report: { type: 'boolean' },
 } as const;
@@ -94,6 +96,7 @@ export function compileWith(config: ProjectConfig, metadata: DatabaseMetadata, c
     scalars: config.scalars,
     output: config.output,
     ...(config.maxPageSize !== undefined ? { maxPageSize: config.maxPageSize } : {}),
+    introspection: config.introspection,
   });
 }
 
