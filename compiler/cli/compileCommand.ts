@@ -32,6 +32,7 @@ Options:
   --output <both|ts|js>  emit .ts + .js + .d.ts (default), .ts only, or .js + .d.ts
   --max-page-size <n>    largest limit a list accepts, and the limit of lists without one
   --ignore-warning <code>  do not report this warning code (repeatable)
+  --no-introspection     refuse operations that ask for __schema / __type (a production list)
   --watch                recompile on every change of schema, operations, snapshot or config
   --format <text|json>   diagnostics as text on stderr (default) or JSON on stdout
   -h, --help             this text
@@ -48,6 +49,7 @@ const OPTIONS = {
   output: { type: 'string' },
   'max-page-size': { type: 'string' },
   'ignore-warning': { type: 'string', multiple: true },
+  'no-introspection': { type: 'boolean' },
   watch: { type: 'boolean' },
 } as const;
 
@@ -91,6 +93,7 @@ export function compileWith(config: ProjectConfig, metadata: DatabaseMetadata, c
     scalars: config.scalars,
     output: config.output,
     ...(config.maxPageSize !== undefined ? { maxPageSize: config.maxPageSize } : {}),
+    introspection: config.introspection,
   });
 }
 

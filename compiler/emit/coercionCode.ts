@@ -191,8 +191,10 @@ export function prepareCode(input: PrepareInput): PrepareCode {
     const paging = connectionLines(v.connections);
     return paging ? `{ ${paging} ${returnForVariant(v)} }` : returnForVariant(v);
   };
+  // Build-time tables (introspection) are module constants, named by their order.
+  const tables = new Map<string, string>();
   const returnForVariant = (v: VariantOut): string => {
-    const values = `[${v.params.map(valueCode).join(', ')}]`;
+    const values = `[${v.params.map((p) => valueCode(p, tables)).join(', ')}]`;
     if (v.kind === 'statement') return `return { ok: true, statement: statements[${v.index}]!, values: ${values} };`;
     if (v.slots.length === 0) {
       return `{ const all: unknown[] = ${values}; const shape = shapeOf(${v.index}, ${present}); return { ok: true, statement: shape.statement, values: shape.params.map((i) => all[i]) }; }`;
@@ -215,6 +217,7 @@ export function prepareCode(input: PrepareInput): PrepareCode {
   }
 
   const helpers = [
+    ...[...tables].map(([table, name]) => `const ${name}: Readonly<Record<string, string>> = ${table};`),
     `const INVALID = Symbol('invalid');`,
     `const badInput = (message: string): GraphQLResponseError => ({ message, extensions: { code: 'BAD_USER_INPUT' } });`,
     `const show = (value: unknown): string => { try { return JSON.stringify(value) ?? String(value); } catch { return String(value); } };`,
@@ -266,7 +269,17 @@ export function varLocal(name: string): string {
   return `$${name}`;
 }
 
-function valueCode(param: Param): string {
+function valueCode(param: Param, tables: Map<string, string>): string {
+  if (param.source.kind === 'Table') {
+    const text = JSON.stringify(param.source.table);
+    let name = tables.get(text);
+    if (name === undefined) tables.set(text, (name = `table${tables.size}`));
+    // A String that names no type reads as null (the entry computed for an unknown name).
+    const exact = param.source.variables.map((v) => `${varLocal(v.name)} ?? null`);
+    const unknown = param.source.variables.map((v) => (v.names ? 'null' : `${varLocal(v.name)} ?? null`));
+    const lookups = [exact, unknown].map((values) => `${name}[JSON.stringify([${values.join(', ')}])]`);
+    return `(${[...new Set(lookups)].join(' ?? ')} ?? 'null')`;
+  }
   const computed = computedValueCode(param.source);
   if (computed !== undefined) return computed;
   const value = param.source.kind === 'Const' ? JSON.stringify(param.source.value ?? null) : param.source.kind === 'Variable' ? varLocal(param.source.name) : 'null';

@@ -194,6 +194,8 @@ function emitRootExpression(e: Emitter, field: RootField): string {
   switch (field.kind) {
     case 'RootTypename':
       return `'Query'::text`;
+    case 'RootJson':
+      return e.param(field.param);
     case 'RootConnection':
       return emitConnection(e, field.view.sqlName, field.query, field.selection, null);
     case 'RootList':
