@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createHandler, loadPersistedDocuments, type AnyCompiledOperation } from '@fraise/runtime';
+import { createHandler, loadPersistedDocuments, type AnyCompiledOperation, type CloseOptions, type CloseReport } from '@fraise/runtime';
 import { readServeConfig, type ServeConfig } from './serveConfig.js';
 
 const USAGE = `Usage: fraise-compile serve --dir <generated folder> [--database-url <url>] [options]
@@ -23,6 +23,9 @@ Options:
   --manifest <file>           extra persisted-document manifest (Apollo, Relay or GraphQL Code Generator; repeatable)
   --safelist                  unknown document ids get PERSISTED_QUERY_NOT_IN_LIST
   --statement-timeout <ms>    statement_timeout for every operation
+  --acquire-timeout <ms>      longest wait for a database connection before 503 (default 1000)
+  --max-waiting <n>           most requests waiting for a connection before 503 (default 100)
+  --shutdown-deadline <ms>    on SIGTERM/SIGINT, how long in-flight requests may finish (default 10000)
   --unnamed-statements        send every statement unnamed, keep nothing per connection
                               (behind PgBouncer in transaction mode before 1.21; see docs/scaling.md)
   --config <file>             fraise.config.json whose "serve" section gives auth, rateLimit
@@ -38,6 +41,8 @@ export interface ServeOptions {
   readonly manifests?: readonly string[];
   readonly safelist?: boolean;
   readonly statementTimeout?: number;
+  readonly acquireTimeoutMs?: number;
+  readonly maxWaiting?: number;
   /** False: unnamed statements (createHandler's namedStatements). */
   readonly namedStatements?: boolean;
   readonly log?: (line: string) => void;
@@ -48,7 +53,12 @@ export interface ServeOptions {
 export interface RunningServer {
   readonly url: string;
   readonly operationCount: number;
-  close(): Promise<void>;
+  readonly server: http.Server;
+  /**
+   * Graceful shutdown: stops accepting connections, lets in-flight requests finish up to
+   * `deadlineMs` (default 10000; then cancels them, see handler.close), ends the pool.
+   */
+  close(options?: CloseOptions): Promise<CloseReport>;
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -57,13 +67,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     operations: Record<string, AnyCompiledOperation>;
   };
   const manifests = await Promise.all((options.manifests ?? []).map((file) => loadPersistedDocuments(file)));
-  const pool = new pg.Pool({ connectionString: options.databaseUrl });
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    // A connect that hangs (an unreachable or black-holed server) gives up on its own, and TCP
+    // keepalive notices a connection whose peer vanished (see docs/reliability.md).
+    connectionTimeoutMillis: 5000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   const handler = createHandler({
     pool,
     operations: index.operations,
     manifests,
     safelist: options.safelist ?? false,
     ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}),
+    ...(options.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: options.acquireTimeoutMs } : {}),
+    ...(options.maxWaiting !== undefined ? { maxWaiting: options.maxWaiting } : {}),
     ...(options.namedStatements === false ? { namedStatements: false } : {}),
     ...options.handlerOptions,
     onError: (error, context) => log(`error ${context.operationName ?? '-'}: ${error instanceof Error ? error.message : String(error)}`),
@@ -86,12 +105,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return {
     url: `http://${host}:${address.port}${route}`,
     operationCount: Object.keys(index.operations).length,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+    server,
+    close: async (closeOptions = {}) => {
+      // Connections the kernel completed but Node did not accept yet would be reset by closing the
+      // listener: a few turns of the event loop accept them and read their requests first.
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+      // No new connections; idle keep-alive ones close now, busy ones after their response
+      // (the handler answers with Connection: close while closing).
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const report = await handler.close(closeOptions);
+      server.closeIdleConnections();
+      await closed;
       await pool.end();
+      return report;
     },
   };
 }
@@ -110,6 +137,9 @@ export async function serve(argv: readonly string[]): Promise<number> {
         manifest: { type: 'string', multiple: true },
         safelist: { type: 'boolean' },
         'statement-timeout': { type: 'string' },
+        'acquire-timeout': { type: 'string' },
+        'max-waiting': { type: 'string' },
+        'shutdown-deadline': { type: 'string' },
         'unnamed-statements': { type: 'boolean' },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -127,8 +157,16 @@ export async function serve(argv: readonly string[]): Promise<number> {
   const databaseUrl = values['database-url'] ?? process.env['DATABASE_URL'];
   const port = Number(values.port ?? '4000');
   const timeout = values['statement-timeout'] === undefined ? undefined : Number(values['statement-timeout']);
-  if (!values.dir || !databaseUrl || !Number.isInteger(port) || (timeout !== undefined && !Number.isInteger(timeout))) {
-    process.stderr.write(`error FRAISE_USAGE: --dir and --database-url (or DATABASE_URL) are required; --port and --statement-timeout are integers\n\n${USAGE}\n`);
+  const integers = {
+    acquireTimeoutMs: values['acquire-timeout'] === undefined ? undefined : Number(values['acquire-timeout']),
+    maxWaiting: values['max-waiting'] === undefined ? undefined : Number(values['max-waiting']),
+    deadlineMs: values['shutdown-deadline'] === undefined ? undefined : Number(values['shutdown-deadline']),
+  };
+  const badInteger = Object.values(integers).some((value) => value !== undefined && !(Number.isInteger(value) && value >= 0));
+  if (!values.dir || !databaseUrl || !Number.isInteger(port) || (timeout !== undefined && !Number.isInteger(timeout)) || badInteger) {
+    process.stderr.write(
+      `error FRAISE_USAGE: --dir and --database-url (or DATABASE_URL) are required; --port, --statement-timeout, --acquire-timeout, --max-waiting and --shutdown-deadline are whole numbers\n\n${USAGE}\n`,
+    );
     return 2;
   }
   let handlerOptions: ServeConfig;
@@ -148,6 +186,8 @@ export async function serve(argv: readonly string[]): Promise<number> {
     ...(values.manifest ? { manifests: values.manifest } : {}),
     ...(values.safelist ? { safelist: true } : {}),
     ...(timeout !== undefined ? { statementTimeout: timeout } : {}),
+    ...(integers.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: integers.acquireTimeoutMs } : {}),
+    ...(integers.maxWaiting !== undefined ? { maxWaiting: integers.maxWaiting } : {}),
     ...(values['unnamed-statements'] ? { namedStatements: false } : {}),
   });
   process.stdout.write(`fraise-compile serve: ${server.operationCount} operation(s) at ${server.url}\n`);
@@ -155,6 +195,7 @@ export async function serve(argv: readonly string[]): Promise<number> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
-  await server.close();
+  const report = await server.close(integers.deadlineMs !== undefined ? { deadlineMs: integers.deadlineMs } : {});
+  process.stderr.write(`fraise-compile serve: stopped (${report.completed} request(s) finished during shutdown, ${report.cancelled} cancelled)\n`);
   return 0;
 }
