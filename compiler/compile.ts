@@ -41,6 +41,7 @@ import { unindexedJsonFilters } from './risks/jsonFilterIndex.js';
 import { bindFunctions, type FunctionCatalog } from './mutation/bindFunctions.js';
 import { compileMutation } from './mutation/compileMutation.js';
 import { operationAuth, sensitiveVariables } from './auth/requirements.js';
+import { documentFigures, limitDiagnostics, type DocumentFigures, type DocumentLimits } from './limits/documentFigures.js';
 
 export interface CompileOptions {
   readonly schema: readonly string[];
@@ -62,6 +63,8 @@ export interface CompileOptions {
   readonly output?: OutputKind;
   /** Results of earlier compiles to reuse (watch mode); updated in place. */
   readonly cache?: CompileCache;
+  /** Refuse operations beyond these figures (FRAISE_DOCUMENT_LIMIT); run-time compiling sets them. */
+  readonly documentLimits?: DocumentLimits;
   /**
    * Whether operations may ask for __schema / __type (answered from data computed at build time).
    * Default true; false refuses them (FRAISE_INTROSPECTION_DISABLED), e.g. for a production list.
@@ -76,6 +79,8 @@ export type CompileResult =
       readonly operations: readonly string[];
       /** Risky things that do not stop the compile (severity 'warning'). */
       readonly warnings: readonly Diagnostic[];
+      /** Per operation name: depth, aliases, root fields, estimated rows (fraise-compile --report). */
+      readonly figures: Readonly<Record<string, DocumentFigures>>;
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
@@ -131,8 +136,18 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const compiled: { name: string; id: string; body: string; type: 'query' | 'mutation' }[] = [];
+  const figures: Record<string, DocumentFigures> = {};
   for (const operation of validated.operations) {
     const sourceFile = sourceNames.get(operation) ?? '?';
+    const sized = documentFigures(schema, validated.fragments, operation, options.maxPageSize);
+    if (operation.name) figures[operation.name.value] = sized;
+    if (options.documentLimits) {
+      const beyond = limitDiagnostics(sized, options.documentLimits, operation);
+      if (beyond.length > 0) {
+        diagnostics.push(...beyond);
+        continue;
+      }
+    }
     const key = sha256(`${contextKey}\n${sourceFile}\n${definitionsText(operation, validated.fragments)}`);
     let entry = cache.operations.get(key);
     if (!entry) {
@@ -213,7 +228,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   cache.javascript = javascript;
   files.set('persisted-queries.json', persistedQueryManifest(compiled));
   files.set('schema.graphql', printServedSchema(schema));
-  return { ok: true, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), operations: compiled.map((c) => c.name), warnings: [...used.values()].flatMap((e) => e.warnings) };
+  return { ok: true, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), operations: compiled.map((c) => c.name), warnings: [...used.values()].flatMap((e) => e.warnings), figures };
 }
 
 interface CompiledOperationParts {

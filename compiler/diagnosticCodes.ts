@@ -36,6 +36,7 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeInfo>> = {
   FRAISE_NUL_CHARACTER: { severity: 'error', meaning: 'A literal string contains U+0000, which PostgreSQL text cannot hold.', hint: 'Remove the \\u0000 escape from the value.' },
   FRAISE_NULL_OPERAND: { severity: 'error', meaning: 'A filter operator other than isnull compares with a literal null.', hint: 'Use { isnull: true }.' },
   FRAISE_TOO_MANY_VARIANTS: { severity: 'error', meaning: 'Too many @include/@skip or optional filter variables in one operation.', hint: 'Use literals for some conditions, or split the operation.' },
+  FRAISE_DOCUMENT_LIMIT: { severity: 'error', meaning: 'A document compiled at run time exceeds a limit: depth, aliases, root fields or estimated rows (createDocumentCompiler limits).', hint: 'Make the operation smaller, or persist it at build time (fraise-compile --report prints its figures).' },
   FRAISE_NO_FUNCTION: { severity: 'error', meaning: 'A Mutation field has no @function(name:).', hint: 'Name the PostgreSQL function that serves it: @function(name: "fn_...").' },
   FRAISE_UNKNOWN_FUNCTION: { severity: 'error', meaning: 'A @function names a function the database does not have (unqualified names are looked up along the search path).', hint: 'Create the function, or fix the name in @function(name:).' },
   FRAISE_AMBIGUOUS_FUNCTION: { severity: 'error', meaning: 'A @function names an overloaded function.', hint: 'Give the function a unique name.' },

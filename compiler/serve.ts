@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createHandler, loadPersistedDocuments, type AnyCompiledOperation, type CloseOptions, type CloseReport } from '@fraise/runtime';
+import { healthRoutes, type HealthState } from './serveHealth.js';
+import { isWorker, leaveCluster, reportListening, runPrimary, workerCount } from './serveWorkers.js';
 import { readServeConfig, type ServeConfig } from './serveConfig.js';
 
 const USAGE = `Usage: fraise-compile serve --dir <generated folder> [--database-url <url>] [options]
@@ -28,6 +30,12 @@ Options:
   --shutdown-deadline <ms>    on SIGTERM/SIGINT, how long in-flight requests may finish (default 10000)
   --unnamed-statements        send every statement unnamed, keep nothing per connection
                               (behind PgBouncer in transaction mode before 1.21; see docs/scaling.md)
+  --read-database-url <url>   a read replica: queries run there, mutations on --database-url
+                              (a query falls back to the primary when the replica has no connection)
+  --workers <n|auto>          processes sharing the port (node:cluster); auto: one per core.
+                              Default: one per core when NODE_ENV=production, else 1
+  GET /healthz answers 200 while the process serves; GET /readyz 200 when a database connection
+  can be had (503 when not, or while shutting down). SIGTERM: graceful shutdown.
   --config <file>             fraise.config.json whose "serve" section gives auth, rateLimit
                               and csrfPrevention (default: ./fraise.config.json when present; docs/auth.md)
   -h, --help                  this text`;
@@ -45,6 +53,8 @@ export interface ServeOptions {
   readonly maxWaiting?: number;
   /** False: unnamed statements (createHandler's namedStatements). */
   readonly namedStatements?: boolean;
+  /** A read replica for queries (createHandler's readPool). */
+  readonly readDatabaseUrl?: string;
   readonly log?: (line: string) => void;
   /** createHandler's auth, rateLimit and csrfPrevention (the config file's "serve" section). */
   readonly handlerOptions?: ServeConfig;
@@ -75,8 +85,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
   });
+  // A replica that is down must not hold queries up: its connects give up after 1 s (then fallback).
+  const readPool = options.readDatabaseUrl
+    ? new pg.Pool({ connectionString: options.readDatabaseUrl, connectionTimeoutMillis: 1000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 })
+    : undefined;
+  const health: HealthState = { closing: false };
+  const probes = healthRoutes(pool, health);
   const handler = createHandler({
     pool,
+    ...(readPool ? { readPool } : {}),
     operations: index.operations,
     manifests,
     safelist: options.safelist ?? false,
@@ -89,7 +106,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   const route = options.path ?? '/graphql';
   const server = http.createServer((req, res) => {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== route) {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname !== route && probes(pathname, req, res)) return;
+    if (pathname !== route) {
       const body = JSON.stringify({ errors: [{ message: `Not found: GraphQL is served at ${route}`, extensions: { code: 'NOT_FOUND' } }] });
       res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
       return;
@@ -107,6 +126,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     operationCount: Object.keys(index.operations).length,
     server,
     close: async (closeOptions = {}) => {
+      health.closing = true;
       // Connections the kernel completed but Node did not accept yet would be reset by closing the
       // listener: a few turns of the event loop accept them and read their requests first.
       for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
@@ -118,6 +138,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       server.closeIdleConnections();
       await closed;
       await pool.end();
+      await readPool?.end();
       return report;
     },
   };
@@ -141,6 +162,8 @@ export async function serve(argv: readonly string[]): Promise<number> {
         'max-waiting': { type: 'string' },
         'shutdown-deadline': { type: 'string' },
         'unnamed-statements': { type: 'boolean' },
+        'read-database-url': { type: 'string' },
+        workers: { type: 'string' },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -169,12 +192,20 @@ export async function serve(argv: readonly string[]): Promise<number> {
     );
     return 2;
   }
+  const workers = workerCount(values.workers);
+  if (workers === undefined) {
+    process.stderr.write(`error FRAISE_USAGE: --workers is a count from 1 or \`auto\`, got ${values.workers}\n\n${USAGE}\n`);
+    return 2;
+  }
   let handlerOptions: ServeConfig;
   try {
     handlerOptions = await readServeConfig(values.config ?? 'fraise.config.json', values.config !== undefined);
   } catch (error) {
     process.stderr.write(`error FRAISE_BAD_CONFIG: ${(error as Error).message}\n`);
     return 2;
+  }
+  if (workers > 1 && !isWorker()) {
+    return runPrimary(workers, (line) => void process.stdout.write(`${line}\n`), (line) => void process.stderr.write(`${line}\n`));
   }
   const server = await startServer({
     handlerOptions,
@@ -189,13 +220,16 @@ export async function serve(argv: readonly string[]): Promise<number> {
     ...(integers.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: integers.acquireTimeoutMs } : {}),
     ...(integers.maxWaiting !== undefined ? { maxWaiting: integers.maxWaiting } : {}),
     ...(values['unnamed-statements'] ? { namedStatements: false } : {}),
+    ...(values['read-database-url'] ? { readDatabaseUrl: values['read-database-url'] } : {}),
   });
-  process.stdout.write(`fraise-compile serve: ${server.operationCount} operation(s) at ${server.url}\n`);
+  if (isWorker()) reportListening(server.url, server.operationCount);
+  else process.stdout.write(`fraise-compile serve: ${server.operationCount} operation(s) at ${server.url}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
   const report = await server.close(integers.deadlineMs !== undefined ? { deadlineMs: integers.deadlineMs } : {});
   process.stderr.write(`fraise-compile serve: stopped (${report.completed} request(s) finished during shutdown, ${report.cancelled} cancelled)\n`);
+  leaveCluster();
   return 0;
 }
