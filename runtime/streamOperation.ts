@@ -1,3 +1,4 @@
+
 // runtime.stream: the response is written as it is read, rows copied as JSON text without parsing.
 // A list is read `batchSize` rows at a time and the next batch is fetched only once the writable
 // has drained. Failures before the first byte become a GraphQL error response; after it the
@@ -13,6 +14,7 @@ import { runMutation } from './executeMutation.js';
 import { closeWithErrors, errorsBody, framesFor, joinRows, rowText } from './frames.js';
 import { completeListRows, completeSingleRow, listNullData } from './nonNull.js';
 import { PortalCursor } from './portalCursor.js';
+import { prepareOperation } from './prepare.js';
 import { ResponseSink } from './responseSink.js';
 import { databaseFailure, isStalePlan, ResponseFailure, rowCountError } from './responseErrors.js';
 import { deallocate, openSession, sentStatement, type Session } from './session.js';
@@ -21,7 +23,7 @@ import { useStatement } from './statementBound.js';
 import type { AnyCompiledOperation, CoercionResult, GraphQLResponseError } from './types.js';
 
 /** How long a batch in flight may still take after the reader left, before it is cancelled. */
-const CANCEL_GRACE_MS = 100;
+const CANCEL_GRACE_MS = 50;
 
 /** Single-row shapes fetch two rows: enough to tell "one" from "several" without reading on. */
 const SINGLE_ROW_OPTIONS = { batchSize: 2, singleBatch: true } as const;
@@ -35,7 +37,11 @@ export interface StreamHooks {
    * yet, so e.g. an HTTP status can still be set). `executed` is false when no `data` is written.
    */
   readonly beforeErrorResponse?: (errors: readonly GraphQLResponseError[], executed: boolean) => void;
-  /** Aborts a wait for a connection (e.g. the server shuts down); the writable closing does too. */
+  /**
+   * Aborts a wait for a connection (e.g. the server shuts down). Without it the writable closing
+   * does; with it, it alone does, so it must also fire when the writable's reader leaves
+   * (createHandler's fires on the response's 'close').
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -56,7 +62,7 @@ export async function streamOperation(
   writable: Writable,
   context: ContextSettings | null = null,
 ): Promise<void> {
-  const prepared = op.prepare(variables);
+  const prepared = prepareOperation(op, variables);
   if (!prepared.ok) return writeResponse(writable, errorsBody(prepared.errors, false));
   if ('steps' in prepared) {
     // A mutation's response is small and only complete once committed: written whole.
@@ -75,19 +81,18 @@ export async function streamPrepared(
   context: ContextSettings | null = null,
 ): Promise<StreamReport> {
   let abort = (): void => {};
-  // Ends a wait for a connection when the reader leaves (or the caller's signal fires).
-  const waiting = new AbortController();
-  const onSignal = (): void => waiting.abort();
-  hooks.signal?.addEventListener('abort', onSignal, { once: true });
-  if (hooks.signal?.aborted) waiting.abort();
+  // Ends a wait for a connection when the reader leaves. A caller's signal already fires then
+  // (createHandler's on the response's 'close'), so it is used as it is: no second controller and
+  // listener per request.
+  const waiting = hooks.signal === undefined ? new AbortController() : undefined;
   const sink = new ResponseSink(writable, () => {
-    waiting.abort();
+    waiting?.abort();
     abort();
   });
   const counter = { rows: 0 };
   try {
     if (sink.gone) return { rows: 0, errors: [], complete: false };
-    const last = await withRetry(settings, op, prepared, context, sink, counter, waiting.signal, (stop) => {
+    const last = await withRetry(settings, op, prepared, context, sink, counter, hooks.signal ?? waiting!.signal, (stop) => {
       abort = stop;
     });
     if (last === undefined) return { rows: counter.rows, errors: [], complete: false };
@@ -111,7 +116,6 @@ export async function streamPrepared(
     if (sink.started) sink.fail(failure);
     throw failure;
   } finally {
-    hooks.signal?.removeEventListener('abort', onSignal);
     sink.dispose();
   }
 }
