@@ -26,6 +26,7 @@ import { expandPieces, hasOptionalParts } from './sql/template.js';
 import { prepareCode, type StatementOut, type TemplateOut, type VariantOut } from './emit/coercionCode.js';
 import { dataTs, inputDeclarationsTs, variablesTs } from './emit/typeScriptTypes.js';
 import { emitIndexModule, emitOperationModule } from './emit/emitModule.js';
+import { RuntimeImports } from './emit/runtimeImports.js';
 import { persistedQueryManifest } from './emit/manifest.js';
 import type { Naming, OutputKind } from './config/types.js';
 import { setSchemaOptions } from './schema/projectOptions.js';
@@ -144,7 +145,6 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
           optionalFilterCount: 0,
           // Input objects are spelled out inline in the variables type; no whole-variable shapes.
           inputDeclarations: '',
-          dynamic: false,
         });
         entry = { ts: module.ts, dts: module.dts, compiled: { name, id: sha256(body), body, type: 'mutation' }, warnings: [] };
       } else {
@@ -207,7 +207,7 @@ interface CompiledOperationParts {
   readonly templates: readonly TemplateOut[];
   readonly prepareHelpers: string;
   readonly prepareBody: string;
-  readonly dynamic: boolean;
+  readonly imports: RuntimeImports;
 }
 
 function compileOperation(
@@ -255,7 +255,8 @@ function compileOperation(
   }
   if (diagnostics.length > 0) return { diagnostics };
   const body = operationBody(operation, fragments);
-  const prepare = prepareCode({ schema, catalog, operation, conditions, optionalFilters, variants });
+  const imports = new RuntimeImports();
+  const prepare = prepareCode({ schema, imports, catalog, operation, conditions, optionalFilters, variants });
   return {
     id: sha256(body),
     body,
@@ -264,7 +265,7 @@ function compileOperation(
     templates,
     prepareHelpers: prepare.helpers,
     prepareBody: prepare.body,
-    dynamic: prepare.dynamic,
+    imports,
   };
 }
 

@@ -4,6 +4,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { CompileOutcome } from '../runtime/http/documents.js';
 import type { AnyCompiledOperation, GraphQLResponseError } from '../runtime/types.js';
 import { compileProject } from './compile.js';
@@ -45,8 +47,7 @@ export function createDocumentCompiler(
           : `Unknown operation named "${operationName}"`;
         return { ok: false, errors: [{ message, extensions: { code: 'OPERATION_NAME_MISMATCH' } }] };
       }
-      const code = result.files.get(`${name}.js`)!;
-      // The generated module only imports types, so it evaluates on its own.
+      const code = await bundleWithRuntime(result.files.get(`${name}.js`)!, dir);
       const module = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as {
         default: AnyCompiledOperation;
       };
@@ -55,6 +56,26 @@ export function createDocumentCompiler(
       await rm(dir, { recursive: true, force: true });
     }
   };
+}
+
+/**
+ * The module with the runtime helpers it imports bundled in: a module evaluated from a data: URL
+ * cannot resolve `fraise/runtime`. The helpers are pure functions, so a copy behaves as the
+ * application's runtime does.
+ */
+async function bundleWithRuntime(code: string, dir: string): Promise<string> {
+  const here = fileURLToPath(import.meta.url);
+  const helpers = path.join(path.dirname(here), '..', 'runtime', `generated${path.extname(here)}`);
+  const bundled = await build({
+    stdin: { contents: code, loader: 'js', resolveDir: dir },
+    plugins: [{ name: 'fraise-runtime', setup: (b) => void b.onResolve({ filter: /^fraise\/runtime$/ }, () => ({ path: helpers })) }],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+    logLevel: 'silent',
+  });
+  return bundled.outputFiles[0]!.text;
 }
 
 function errorOf(diagnostic: Diagnostic): GraphQLResponseError {

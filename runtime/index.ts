@@ -23,3 +23,5 @@ export { loadPersistedDocuments, parsePersistedDocuments } from './http/manifest
 export type { PersistedDocument } from './http/manifests.js';
 export type { RequestErrorCode } from './http/httpErrors.js';
 export type { TimeoutSetting } from './settings.js';
+// The helpers generated modules import (coercion, whole-variable filters, paging, statement shapes).
+export * from './generated.js';

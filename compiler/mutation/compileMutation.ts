@@ -17,6 +17,7 @@ import type { ConnectionArgs } from '../plan/ir.js';
 import type { FunctionCatalog } from './bindFunctions.js';
 import { mutationFieldSql } from './emitMutation.js';
 import { mutationPrepareCode, type StepOut } from './mutationPrepare.js';
+import { RuntimeImports } from '../emit/runtimeImports.js';
 import { dataTs } from '../emit/typeScriptTypes.js';
 import { mutationVariablesTs } from './mutationTypes.js';
 
@@ -26,6 +27,8 @@ export interface CompiledMutation {
   readonly prepareBody: string;
   readonly variablesType: string;
   readonly dataType: string;
+  /** The runtime helpers its prepare uses. */
+  readonly imports: RuntimeImports;
 }
 
 export function compileMutation(
@@ -80,8 +83,10 @@ export function compileMutation(
     steps.push({ key, statement: index, args });
   }
   if (diagnostics.length > 0) return { diagnostics };
-  const prepare = mutationPrepareCode(schema, operation, steps);
+  const imports = new RuntimeImports();
+  const prepare = mutationPrepareCode(schema, operation, steps, imports);
   return {
+    imports,
     statements,
     prepareHelpers: prepare.helpers,
     prepareBody: prepare.body,

@@ -19,7 +19,9 @@ import type { BoundView } from '../metadata/checkSchema.js';
 import { isListOutput, jsonKeyOf, relationOf } from '../schema/model.js';
 import { ORDER_DIRECTIONS, filterInputName, type OrderDirection } from '../schema/prelude.js';
 import type { PlanContext } from './context.js';
-import type { CompareOp, DynamicSlot, Filter, Join, JsonOp, LengthOp, ListQuery, Ordering, OrderTerm, Param, ParamEncoding, ScalarTarget } from './ir.js';
+import { joinOf } from './join.js';
+import type { DynamicSlot, Filter, Join, ListQuery, Ordering, OrderTerm, Param, ParamEncoding, ScalarTarget } from './ir.js';
+import { MAX_REGEX_LENGTH, filterFieldType, filterOperator, operandEncoding, type FilterOperator } from '../../runtime/filters/operators.js';
 import { sqlTypeOfScalar } from './sqlTypes.js';
 
 /** Where a filter or order term reads from: a view row, or an object embedded in its data. */
@@ -29,20 +31,6 @@ export interface Scope {
   readonly view: BoundView | null;
   readonly path: readonly string[];
 }
-
-const COMPARE_OPS = new Set<string>(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'matches', 'imatches', 'not_matches']);
-/** contains / startswith / endswith and their case-insensitive forms: LIKE with an escaped value. */
-const LIKE_FORMS: Readonly<Record<string, { readonly op: CompareOp; readonly encoding: ParamEncoding }>> = {
-  contains: { op: 'like', encoding: 'likeContains' },
-  icontains: { op: 'ilike', encoding: 'likeContains' },
-  startswith: { op: 'like', encoding: 'likeStartsWith' },
-  istartswith: { op: 'ilike', encoding: 'likeStartsWith' },
-  endswith: { op: 'like', encoding: 'likeEndsWith' },
-  iendswith: { op: 'ilike', encoding: 'likeEndsWith' },
-};
-const JSON_OPS = new Set<string>(['has_key', 'has_any_keys', 'has_all_keys', 'contains', 'contained_by']);
-/** Longest regular expression accepted by matches / imatches / not_matches (their cost grows with it). */
-export const MAX_REGEX_LENGTH = 1000;
 
 export function planListQuery(
   ctx: PlanContext,
@@ -157,9 +145,7 @@ function planFieldFilter(ctx: PlanContext, scope: Scope, fieldName: string, valu
     }
     const innerScope: Scope = { type: named, view: target, path: [] };
     const inner = planWhereValue(ctx, innerScope, value);
-    const join: Join = relation.localKey
-      ? { innerColumn: relation.references, outerColumn: relation.localKey }
-      : { innerColumn: relation.foreignKey!, outerColumn: relation.references };
+    const join: Join = joinOf(relation);
     return { kind: 'Exists', view: target, join, filter: inner ?? { kind: 'And', items: [] } };
   }
   const list = isListOutput(field.type);
@@ -175,12 +161,12 @@ function planFieldFilter(ctx: PlanContext, scope: Scope, fieldName: string, valu
   }
   if (value.kind !== Kind.OBJECT) return null;
   const items: Filter[] = [];
+  const fieldType = filterFieldType(named.name, isEnumType(named)) ?? 'enum';
   for (const opField of value.fields) {
     const op = opField.name.value;
-    const opType = filterOperandType(ctx, named.name, op, list);
-    const leaf = list
-      ? planListOperator(ctx, target, op, opField.value, opType, sqlTypeOfScalar(named))
-      : planScalarOperator(ctx, target, op, opField.value, opType, sqlTypeOfScalar(named));
+    const operator = filterOperator(fieldType, op, list);
+    if (!operator) continue;
+    const leaf = planOperator(ctx, target, operator, opField.value, filterOperandType(ctx, named.name, op, list));
     if (!leaf) continue;
     const source = opField.value.kind === Kind.VARIABLE ? opField.value.name.value : null;
     const optional = source !== null && isOptionalVariable(ctx, source);
@@ -190,65 +176,19 @@ function planFieldFilter(ctx: PlanContext, scope: Scope, fieldName: string, valu
   return items.length === 1 ? items[0]! : { kind: 'And', items };
 }
 
-function planScalarOperator(
+/** One operator of a literal filter: its value becomes a parameter bound as the table says. */
+function planOperator(
   ctx: PlanContext,
   target: ScalarTarget,
-  op: string,
+  operator: FilterOperator,
   node: ValueNode,
   opType: GraphQLInputType | undefined,
-  fieldSqlType: string,
 ): Filter | null {
-  const like = LIKE_FORMS[op];
-  if (fieldSqlType === 'jsonb' && JSON_OPS.has(op)) {
-    const paramType = op === 'has_key' ? 'text' : op === 'contains' || op === 'contained_by' ? 'jsonb' : 'text[]';
-    const param = planOperand(ctx, node, op, paramType, paramType === 'jsonb' ? 'json' : 'plain', opType);
-    return param && { kind: 'Json', target, op: op as JsonOp, param };
-  }
-  if (op === 'isnull') {
-    const param = planOperand(ctx, node, op, 'boolean', 'plain', opType);
-    return param && { kind: 'IsNull', target, param };
-  }
-  if (op === 'in' || op === 'nin') {
-    const param = planOperand(ctx, node, op, `${target.sqlType}[]`, target.sqlType === 'jsonb' ? 'json' : 'plain', opType);
-    return param && { kind: 'InList', target, negated: op === 'nin', param };
-  }
-  if (like) {
-    const param = planOperand(ctx, node, op, 'text', like.encoding, opType);
-    return param && { kind: 'Compare', target, op: like.op, param };
-  }
-  if (COMPARE_OPS.has(op)) {
-    const textual = op === 'like' || op === 'ilike' || op.endsWith('matches');
-    if (op.endsWith('matches')) checkRegexLiteral(ctx, node);
-    const paramType = textual ? 'text' : target.sqlType;
-    const operand = planOperand(ctx, node, op, paramType, paramType === 'jsonb' ? 'json' : 'plain', opType);
-    const param = operand && op.endsWith('matches') ? { ...operand, regex: true } : operand;
-    return param && { kind: 'Compare', target, op: op as CompareOp, param };
-  }
-  return null;
-}
-
-function planListOperator(
-  ctx: PlanContext,
-  target: ScalarTarget,
-  op: string,
-  node: ValueNode,
-  opType: GraphQLInputType | undefined,
-  elementSqlType: string,
-): Filter | null {
-  if (op === 'isnull') {
-    const param = planOperand(ctx, node, op, 'boolean', 'plain', opType);
-    return param && { kind: 'IsNull', target, param };
-  }
-  if (op.startsWith('len_')) {
-    const param = planOperand(ctx, node, op, 'integer', 'plain', opType);
-    return param && { kind: 'ArrayLength', target, op: op.slice(4) as LengthOp, param };
-  }
-  const param = planOperand(ctx, node, op, 'jsonb', 'json', opType);
-  if (!param) return null;
-  void elementSqlType; // elements compare as JSON values (see docs/filters.md)
-  if (op === 'overlaps') return { kind: 'ArrayOverlaps', target, param };
-  if (op === 'contains' || op === 'contained_by') return { kind: 'Json', target, op, param };
-  return null;
+  if (operator.regex) checkRegexLiteral(ctx, node);
+  const bindType = operator.bindAs(target.sqlType);
+  const operand = planOperand(ctx, node, operator, bindType, operandEncoding(operator, bindType), opType);
+  if (!operand) return null;
+  return { kind: 'Operator', operator, target, param: operator.regex ? { ...operand, regex: true } : operand };
 }
 
 function checkRegexLiteral(ctx: PlanContext, node: ValueNode): void {
@@ -275,7 +215,7 @@ export function scalarTarget(scope: Scope, key: string, sqlType: string): Scalar
 function planOperand(
   ctx: PlanContext,
   node: ValueNode,
-  op: string,
+  operator: FilterOperator,
   paramType: string,
   encoding: ParamEncoding,
   type: GraphQLInputType | undefined,
@@ -284,9 +224,9 @@ function planOperand(
     return { source: { kind: 'Variable', name: node.name.value }, sqlType: paramType, encoding };
   }
   if (node.kind === Kind.NULL) {
-    if (op !== 'isnull') {
+    if (operator.nullValue === 'refused') {
       ctx.diagnostics.push(
-        diagnostic('FRAISE_NULL_OPERAND', `Operator "${op}" cannot compare with null.`, node,
+        diagnostic('FRAISE_NULL_OPERAND', `Operator "${operator.name}" cannot compare with null.`, node,
           'Use { isnull: true } to match missing values.'),
       );
     }
@@ -347,9 +287,7 @@ function planOrderObject(ctx: PlanContext, scope: Scope, node: ObjectValueNode):
         ctx.diagnostics.push(diagnostic('FRAISE_UNSUPPORTED', `Ordering through relation "${def.name}" inside an embedded object is not supported.`, field.value));
         continue;
       }
-      const join: Join = relation.localKey
-        ? { innerColumn: relation.references, outerColumn: relation.localKey }
-        : { innerColumn: relation.foreignKey!, outerColumn: relation.references };
+      const join: Join = joinOf(relation);
       for (const inner of planOrderObject(ctx, { type: named, view: target, path: [] }, field.value)) {
         if (inner.target.kind === 'Related') {
           ctx.diagnostics.push(diagnostic('FRAISE_UNSUPPORTED', 'Ordering through two relations is not supported.', field.value));

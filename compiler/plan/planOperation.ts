@@ -18,6 +18,7 @@ import { connectionNodeOf, dataKeyOf, isListOutput, jsonKeyOf, relationOf } from
 import { planConnectionQuery, planConnectionSelection } from './planConnection.js';
 import { collectFields } from './collectFields.js';
 import type { PlanContext } from './context.js';
+import { joinOf } from './join.js';
 import type { FieldPlan, Join, ObjectSelection, OperationPlan, Param, RootField } from './ir.js';
 import { planListQuery } from './planArguments.js';
 
@@ -124,9 +125,7 @@ export function planSelection(
       );
       continue;
     }
-    const join: Join = relation.localKey
-      ? { innerColumn: relation.references, outerColumn: relation.localKey }
-      : { innerColumn: relation.foreignKey!, outerColumn: relation.references };
+    const join: Join = joinOf(relation);
     const selection = planSelection(ctx, named, target, mergedSets(nodes));
     if (isListOutput(def.type)) {
       const query = planListQuery(ctx, named, target, node.arguments ?? []);

@@ -13,33 +13,6 @@ directive @function(name: String!) on FIELD_DEFINITION
 
 export const EXTRA_SCALARS = ['DateTime', 'Date', 'UUID', 'JSON'] as const;
 
-const ORDERED = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'isnull'];
-/** FraiseQL's string operators (v1 names); `like`/`ilike` take a pattern, the others a plain value. */
-export const TEXT_OPERATORS = [
-  'contains', 'icontains', 'startswith', 'istartswith', 'endswith', 'iendswith',
-  'like', 'ilike', 'matches', 'imatches', 'not_matches',
-] as const;
-
-/** Operators per scalar, in the order they appear in the generated input types. */
-export const SCALAR_OPERATORS: Readonly<Record<string, readonly string[]>> = {
-  String: [...ORDERED, ...TEXT_OPERATORS],
-  ID: [...ORDERED, ...TEXT_OPERATORS],
-  Int: ORDERED,
-  Float: ORDERED,
-  DateTime: ORDERED,
-  Date: ORDERED,
-  UUID: ORDERED,
-  Boolean: ['eq', 'neq', 'in', 'nin', 'isnull'],
-  JSON: ['eq', 'neq', 'isnull', 'has_key', 'has_any_keys', 'has_all_keys', 'contains', 'contained_by'],
-};
-
-export const ENUM_OPERATORS: readonly string[] = ['eq', 'neq', 'in', 'nin', 'isnull'];
-
-/** Operators on an array of scalars inside `data` (`tags: [String!]!`), FraiseQL's names. */
-export const LIST_OPERATORS: readonly string[] = [
-  'contains', 'contained_by', 'overlaps', 'len_eq', 'len_neq', 'len_gt', 'len_gte', 'len_lt', 'len_lte', 'isnull',
-];
-
 export const ORDER_DIRECTIONS = [
   'ASC',
   'DESC',
@@ -49,18 +22,6 @@ export const ORDER_DIRECTIONS = [
   'DESC_NULLS_LAST',
 ] as const;
 export type OrderDirection = (typeof ORDER_DIRECTIONS)[number];
-
-/** The input type of one operator's value for a field of type `typeName` (`list`: an array field). */
-export function operatorValueType(op: string, typeName: string, list = false): string {
-  if (op === 'isnull') return 'Boolean';
-  if (list) return op.startsWith('len_') ? 'Int' : `[${typeName}!]`;
-  if (op === 'in' || op === 'nin') return `[${typeName}!]`;
-  if (op === 'has_key') return 'String';
-  if (op === 'has_any_keys' || op === 'has_all_keys') return '[String!]';
-  if (typeName === 'JSON') return 'JSON';
-  if ((TEXT_OPERATORS as readonly string[]).includes(op)) return 'String';
-  return typeName;
-}
 
 export function filterInputName(typeName: string, list = false): string {
   return `${typeName}${list ? 'List' : ''}Filter`;

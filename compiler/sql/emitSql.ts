@@ -19,6 +19,9 @@ import type { ResultShape } from '../../runtime/types.js';
 import type { BoundView } from '../metadata/checkSchema.js';
 import { emitConnection, emitKeyset } from './emitConnection.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
+import type { FilterTarget } from '../../runtime/filters/operators.js';
+import { columnTarget, pathTarget } from '../../runtime/filters/targets.js';
+import { ORDER_SQL } from '../../runtime/filters/ordering.js';
 import { markOptional, markParam, markSlot, toPieces, type SqlPiece } from './template.js';
 
 export interface EmittedStatement {
@@ -229,81 +232,47 @@ function emitFromWhere(e: Emitter, viewSql: string, alias: string, conditions: r
 
 function emitOrderTerm(e: Emitter, term: OrderTerm, alias: string): string {
   const t = term.target;
-  if (t.kind !== 'Related') return `${emitTarget(t, alias)} ${ORDER_SQL[term.direction]}`;
+  if (t.kind !== 'Related') return `${emitTarget(t, alias)} ${ORDER_SQL.get(term.direction)!}`;
   // The single related row's value, as a scalar subquery (a missing row orders as NULL).
   const inner = e.alias('t');
   const join = `${inner}.${quoteIdent(t.join.innerColumn)} = ${alias}.${quoteIdent(t.join.outerColumn)}`;
-  return `(SELECT ${emitTarget(t.target, inner)} FROM ${t.view.sqlName} ${inner} WHERE ${join}) ${ORDER_SQL[term.direction]}`;
+  return `(SELECT ${emitTarget(t.target, inner)} FROM ${t.view.sqlName} ${inner} WHERE ${join}) ${ORDER_SQL.get(term.direction)!}`;
 }
 
-export const ORDER_SQL = {
-  ASC: 'ASC',
-  DESC: 'DESC',
-  ASC_NULLS_FIRST: 'ASC NULLS FIRST',
-  ASC_NULLS_LAST: 'ASC NULLS LAST',
-  DESC_NULLS_FIRST: 'DESC NULLS FIRST',
-  DESC_NULLS_LAST: 'DESC NULLS LAST',
-} as const;
 
 function jsonPath(data: string, path: readonly string[]): string {
   return data + path.map((k) => `->${quoteLiteral(k)}`).join('');
 }
 
-/** A typed scalar of the row; JSON paths end in ->> (text) and are cast to the field's type. */
-export function emitTarget(target: ScalarTarget, alias: string, asText = false): string {
-  if (target.kind === 'Column') return `${alias}.${quoteIdent(target.column)}`;
+/** The SQL of a scalar of the row (see runtime/filters/targets.ts, which whole-variable filters share). */
+export function filterTarget(target: ScalarTarget, alias: string): FilterTarget {
+  if (target.kind === 'Column') return columnTarget(`${alias}.${quoteIdent(target.column)}`, target.sqlType);
   const parents = target.path.slice(0, -1);
-  const last = quoteLiteral(target.path[target.path.length - 1]!);
-  const base = jsonPath(`${alias}."data"`, parents);
-  // A JSON null reads as SQL NULL, as a missing key does (so it never matches neq or nin).
-  if (target.sqlType === 'jsonb' && !asText) return `NULLIF(${base}->${last}, 'null'::jsonb)`;
-  const text = `(${base}->>${last})`;
-  return target.sqlType === 'text' || asText ? text : `${text}::${target.sqlType}`;
+  return pathTarget(jsonPath(`${alias}."data"`, parents), quoteLiteral(target.path[target.path.length - 1]!), target.sqlType);
+}
+
+/** A typed scalar of the row; JSON paths end in ->> (text) and are cast to the field's type. */
+export function emitTarget(target: ScalarTarget, alias: string): string {
+  return filterTarget(target, alias).typed;
 }
 
 type FilterHandler<K extends FilterKind> = (e: Emitter, filter: Extract<Filter, { kind: K }>, alias: string) => string;
-
-export const COMPARE_SQL = {
-  eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=',
-  like: 'LIKE', ilike: 'ILIKE', matches: '~', imatches: '~*', not_matches: '!~',
-} as const;
-export const JSON_SQL = { has_key: '?', has_any_keys: '?|', has_all_keys: '?&', contains: '@>', contained_by: '<@' } as const;
-const LENGTH_SQL = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
-
-/** Text operators (LIKE, regular expressions) read a non-text column as its text. */
-const TEXTUAL_OPS = new Set(['like', 'ilike', 'matches', 'imatches', 'not_matches']);
 
 const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
   And: (e, f, a) => (f.items.length === 0 ? 'TRUE' : `(${f.items.map((i) => emitFilter(e, i, a)).join(' AND ')})`),
   Or: (e, f, a) => (f.items.length === 0 ? 'FALSE' : `(${f.items.map((i) => emitFilter(e, i, a)).join(' OR ')})`),
   Not: (e, f, a) => `NOT (${emitFilter(e, f.item, a)})`,
-  Compare: (e, f, a) => {
-    const textual = TEXTUAL_OPS.has(f.op);
-    const target = textual && f.target.kind === 'Column' && f.target.sqlType !== 'text'
-      ? `${emitTarget(f.target, a)}::text`
-      : emitTarget(f.target, a, textual);
-    return `${target} ${COMPARE_SQL[f.op]} ${e.param(f.param)}`;
-  },
-  Json: (e, f, a) => `${emitTarget(f.target, a)} ${JSON_SQL[f.op]} ${e.param(f.param)}`,
-  ArrayLength: (e, f, a) => {
-    const array = emitTarget(f.target, a);
-    return `(CASE WHEN jsonb_typeof(${array}) = 'array' THEN jsonb_array_length(${array}) END) ${LENGTH_SQL[f.op]} ${e.param(f.param)}`;
-  },
-  ArrayOverlaps: (e, f, a) => {
-    const array = emitTarget(f.target, a);
-    const el = e.alias('e');
-    return `(CASE WHEN jsonb_typeof(${array}) = 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${e.param(f.param)}) ${el}(v) WHERE ${array} @> jsonb_build_array(${el}.v)) END)`;
-  },
+  Operator: (e, f, a) =>
+    f.operator.sql(filterTarget(f.target, a), {
+      known: f.param.source.kind === 'Const',
+      value: f.param.source.kind === 'Const' ? f.param.source.value : undefined,
+      param: () => e.param(f.param),
+      alias: () => e.alias('e'),
+    }),
   Keyset: (e, f, a) => emitKeyset(e, f.terms, f.index, f.which, a),
   Dynamic: (e, f, a) => {
     const data = f.slot.path.reduce((d, k) => `${d}->${quoteLiteral(k)}`, `${a}."data"`);
     return e.slot({ slot: f.slot, alias: f.slot.view ? a : null, data, tieBreak: null });
-  },
-  InList: (e, f, a) => `${emitTarget(f.target, a)} ${f.negated ? '<> ALL' : '= ANY'}(${e.param(f.param)})`,
-  IsNull: (e, f, a) => {
-    const target = emitTarget(f.target, a, true);
-    if (f.param.source.kind === 'Const') return `${target} IS ${f.param.source.value ? '' : 'NOT '}NULL`;
-    return `(${target} IS NULL) = ${e.param(f.param)}`;
   },
   Exists: (e, f, a) => {
     const inner = e.alias('t');
