@@ -10,18 +10,20 @@ export interface BenchDatabase {
   readonly stop: () => Promise<void>;
 }
 
-export async function startBenchDatabase(repoRoot: string): Promise<BenchDatabase> {
+/** `seed` small loads the test seed instead (a quick run while working on the benchmark itself). */
+export async function startBenchDatabase(repoRoot: string, seed: 'bench' | 'small' = 'bench'): Promise<BenchDatabase> {
   let started = performance.now();
   const server = await startEmbeddedPostgres();
   log(`PostgreSQL started in ${seconds(started)}`);
   try {
     const fixture = path.join(repoRoot, 'fixtures/blog');
     started = performance.now();
-    log('loading fixtures/blog/schema.sql + seed-bench.sql (10k users, 100k posts, 500k comments)...');
+    const seedFile = seed === 'small' ? 'seed-small.sql' : 'seed-bench.sql';
+    log(`loading fixtures/blog/schema.sql + ${seedFile}${seed === 'small' ? '' : ' (10k users, 100k posts, 500k comments)'}...`);
     const ticker = setInterval(() => log(`  ... still seeding, ${seconds(started)}`), 15_000);
     const url = await createDatabaseFromFiles(server, 'blog_bench', [
       path.join(fixture, 'schema.sql'),
-      path.join(fixture, 'seed-bench.sql'),
+      path.join(fixture, seedFile),
     ]).finally(() => clearInterval(ticker));
     log(`seeded in ${seconds(started)}`);
     started = performance.now();

@@ -1,94 +1,34 @@
-// npm run bench:http: the persisted-operation HTTP path (createHandler on node:http) against a plain
-// node:http server that runs the same SQL by hand, both loaded with autocannon. Each server runs
-// in its own child process (this file, with --serve), so the load generator does not share its
-// event loop. Target: Fraise within 15% of the plain server's requests/s.
+// npm run bench:http: the five request shapes of issue 11 over HTTP, each answered by three
+// servers in their own processes: the floor (hand-written SQL on the base tables, bench/floor/
+// shapes.ts), Fraise's createHandler and graphql-js. Reports requests/s under load, sequential
+// latency, and CPU per request of the server process and of PostgreSQL, each as a ratio to the
+// floor measured in the same round (median over the rounds). See docs/benchmarks.md.
 import { spawn, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { writeFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import autocannon from 'autocannon';
+import { isDeepStrictEqual } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { compileProject, formatDiagnostic, writeOutputFolder } from '../compiler/index.js';
-import { createHandler, type CompiledOperation } from '../runtime/index.js';
-import { createDatabaseFromFiles, startEmbeddedPostgres } from '../scripts/lib/embeddedPostgres.js';
+import { compileFixture } from './compileFixture.js';
+import { postmasterOf } from './cpu.js';
+import { startBenchDatabase } from './database.js';
+import { measureSlice, median, post, load, type Slice, type Target } from './floor/measure.js';
+import { POOL_SIZE, SERVER_KINDS, serveChild, type ServerKind } from './floor/servers.js';
+import { shapes } from './floor/shapes.js';
+import { log } from './log.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = path.join(root, '.fraise-bench/http/generated');
-const DURATION = Number(process.env['BENCH_DURATION'] ?? 10);
-const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
-const POOL_SIZE = 8;
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
-const TARGET = 0.85;
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
+const WARMUP = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2);
+const ONLY = (process.env['BENCH_ONLY'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-interface Scenario {
-  readonly operation: string;
-  readonly variables: Record<string, unknown>;
-}
-
-// ---- child: one server ----
-
-async function serveChild(kind: 'fraise' | 'plain', databaseUrl: string): Promise<void> {
-  const generated = (await import(pathToFileURL(path.join(outDir, 'index.js')).href)) as {
-    operations: Record<string, CompiledOperation>;
-    operationsByName: Record<string, CompiledOperation>;
-  };
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: POOL_SIZE });
-  pool.on('error', () => {});
-  const listener: http.RequestListener =
-    kind === 'fraise' ? (() => {
-      const handler = createHandler({ pool, operations: generated.operations });
-      return (req, res) => void handler(req, res);
-    })() : plainListener(pool, generated.operationsByName);
-  const server = http.createServer(listener);
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  process.once('SIGTERM', () => process.exit(0)); // a normal exit, so that --cpu-prof writes its profile
-  process.stdout.write(`READY http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql\n`);
-}
-
-/**
- * What a careful hand-written server does for the same request: read and parse the JSON body, look
- * the operation up, run its SQL as a named prepared statement (the text is the compiled one, so
- * both run the same query) and write the rows as they come back, without parsing them.
- */
-function plainListener(pool: pg.Pool, ops: Record<string, CompiledOperation>): http.RequestListener {
-  const byId = new Map(Object.values(ops).map((op) => [op.id, op]));
-  const rawText = { getTypeParser: () => (value: string) => value };
-  return (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      void (async () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString()) as { documentId: string; variables?: Record<string, unknown> };
-        const op = byId.get(body.documentId.replace(/^sha256:/, ''))!;
-        // The generated coercion lays out the bind values; the SQL is the compiled statement's.
-        const prepared = op.prepare(body.variables);
-        if (!prepared.ok) throw new Error('bad variables');
-        if (!('statement' in prepared)) throw new Error('the plain server runs queries only');
-        const { name, text } = prepared.statement;
-        const result = await pool.query<string[]>({ name, text, values: [...prepared.values], rowMode: 'array', types: rawText });
-        const rows = result.rows.map((r) => r[0] ?? 'null');
-        const data = op.shape.kind === 'list' ? `{"${op.shape.key}":[${rows.join(',')}]}` : op.shape.kind === 'object' ? `{"${op.shape.key}":${rows[0] ?? 'null'}}` : rows[0];
-        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(`{"data":${data}}`);
-      })();
-    });
-  };
-}
-
-// ---- parent: database, compile, servers, load ----
-
-function startChild(kind: 'fraise' | 'plain', databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
+function startChild(kind: ServerKind, databaseUrl: string, generatedDir: string): Promise<{ child: ChildProcess; url: string }> {
   // BENCH_PROFILE=1 writes a CPU profile of each server to .fraise-bench/profiles/ when it stops.
-  const profile = process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, '.fraise-bench/profiles')}`] : [];
-  const child = spawn(process.execPath, [...profile, fileURLToPath(import.meta.url), '--serve', kind, databaseUrl], {
+  const profile = process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, '.fraise-bench/profiles')}`] : [];
+  const child = spawn(process.execPath, [...profile, fileURLToPath(import.meta.url), '--serve', kind, databaseUrl, generatedDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -102,89 +42,101 @@ function startChild(kind: 'fraise' | 'plain', databaseUrl: string): Promise<{ ch
   });
 }
 
-async function load(url: string, op: CompiledOperation, variables: Record<string, unknown>, duration: number): Promise<autocannon.Result> {
-  return autocannon({
-    url,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ documentId: op.id, variables }),
-  });
+const fmt = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+const ratio = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}x` : '-');
+
+interface ShapeResult {
+  readonly shape: string;
+  readonly description: string;
+  readonly rounds: Record<ServerKind, Slice>[];
 }
 
 async function main(): Promise<void> {
-  process.stdout.write('Starting PostgreSQL and loading fixtures/blog with seed-bench.sql (10k users, 100k posts)…\n');
-  const postgres = await startEmbeddedPostgres();
+  const loadBefore = os.loadavg()[0]!;
+  const started = performance.now();
+  // BENCH_DATABASE_URL: an already seeded database (repeated runs while working on the server).
+  const existing = process.env['BENCH_DATABASE_URL'];
+  const database = existing
+    ? { url: existing, stop: async () => {} }
+    : await startBenchDatabase(repoRoot, process.env['BENCH_SEED'] === 'small' ? 'small' : 'bench');
   const children: ChildProcess[] = [];
   try {
-    const fixture = path.join(root, 'fixtures/blog');
-    // BENCH_SEED=small loads the test seed instead (a quick run while working on the server).
-    const seed = process.env['BENCH_SEED'] === 'small' ? 'seed-small.sql' : 'seed-bench.sql';
-    const url = await createDatabaseFromFiles(postgres, 'blog', [path.join(fixture, 'schema.sql'), path.join(fixture, seed)]);
-    const result = await compileProject({
-      schema: ['fixtures/blog/schema.graphql'],
-      operations: ['fixtures/blog/operations/*.graphql'],
-      databaseUrl: url,
-      cwd: root,
-    });
-    if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
-    await writeOutputFolder(outDir, result.files);
-    const generated = (await import(pathToFileURL(path.join(outDir, 'index.js')).href)) as { operationsByName: Record<string, CompiledOperation> };
-    const client = new pg.Client({ connectionString: url });
+    const { operations, outDir } = await compileFixture(repoRoot, database.url);
+    for (const shape of shapes) if (!operations[shape.operation]) throw new Error(`no operation ${shape.operation}`);
+    const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    const userId = (await client.query<{ id: string }>('SELECT id FROM v_user ORDER BY id LIMIT 1 OFFSET 5')).rows[0]!.id;
+    const postmasterPid = postmasterOf((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid)!;
     await client.end();
-    const scenarios: Scenario[] = [
-      { operation: 'UserById', variables: { id: userId } },
-      { operation: 'PostsPage', variables: { offset: 10 } },
-    ];
-
-    const fraise = await startChild('fraise', url);
-    const plain = await startChild('plain', url);
-    children.push(fraise.child, plain.child);
-    process.stdout.write(`\n${CONNECTIONS} connections, ${DURATION} s per run, pool of ${POOL_SIZE}, ${(await import('node:os')).cpus().length} CPUs\n\n`);
-    process.stdout.write(`${ROUNDS} rounds, medians shown; ratio = median of the rounds' ratios (each round's in brackets)\n\n`);
-    process.stdout.write('| operation | server | requests/s | p50 ms | p99 ms | ratio |\n| --- | --- | ---: | ---: | ---: | ---: |\n');
-    let worst = Infinity;
-    for (const scenario of scenarios) {
-      const op = generated.operationsByName[scenario.operation]!;
-      // Same answer from both, and warm statements and connections, before measuring.
-      const [a, b] = await Promise.all([fraise.url, plain.url].map(async (u) => (await fetch(u, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ documentId: op.id, variables: scenario.variables }),
-      })).text()));
-      if (a !== b) throw new Error(`${scenario.operation}: the two servers answer differently`);
-      for (const u of [fraise.url, plain.url]) await load(u, op, scenario.variables, 2);
-      // Rounds alternate which server goes first, so that drifting load on the machine hits both.
-      const runs: { plain: autocannon.Result; fraise: autocannon.Result }[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        const order = round % 2 === 0 ? (['plain', 'fraise'] as const) : (['fraise', 'plain'] as const);
-        const results: Partial<Record<'plain' | 'fraise', autocannon.Result>> = {};
-        for (const kind of order) results[kind] = await load(kind === 'plain' ? plain.url : fraise.url, op, scenario.variables, DURATION);
-        for (const r of Object.values(results)) {
-          if (r.errors > 0 || r.non2xx > 0) throw new Error(`${scenario.operation}: ${r.errors} errors, ${r.non2xx} non-2xx`);
-        }
-        runs.push({ plain: results.plain!, fraise: results.fraise! });
-      }
-      const ratios = runs.map((r) => r.fraise.requests.average / r.plain.requests.average);
-      const ratio = median(ratios);
-      worst = Math.min(worst, ratio);
-      const row = (server: string, rs: autocannon.Result[], shown: string) =>
-        `| ${scenario.operation} | ${server} | ${Math.round(median(rs.map((r) => r.requests.average)))} | ${median(rs.map((r) => r.latency.p50))} | ${median(rs.map((r) => r.latency.p99))} | ${shown} |\n`;
-      process.stdout.write(row('plain node:http + pg', runs.map((r) => r.plain), ''));
-      process.stdout.write(row('fraise createHandler', runs.map((r) => r.fraise), `${(ratio * 100).toFixed(1)}% (${ratios.map((x) => (x * 100).toFixed(0)).join('/')})`));
+    const servers = {} as Record<ServerKind, { url: string; pid: number }>;
+    for (const kind of SERVER_KINDS) {
+      const { child, url } = await startChild(kind, database.url, outDir);
+      children.push(child);
+      servers[kind] = { url, pid: child.pid! };
     }
-    process.stdout.write(`\nWorst ratio ${(worst * 100).toFixed(1)}% (target ≥ ${TARGET * 100}%): ${worst >= TARGET ? 'met' : 'NOT met'}\n`);
+    const selected = shapes.filter((s) => ONLY.length === 0 || ONLY.some((o) => s.name.includes(o) || s.operation.includes(o)));
+    const results: ShapeResult[] = [];
+    for (const shape of selected) {
+      const body = JSON.stringify({ documentId: operations[shape.operation]!.id, variables: shape.variables });
+      const targets = Object.fromEntries(SERVER_KINDS.map((kind) => [kind, { ...servers[kind], body }])) as Record<ServerKind, Target>;
+      // The same answer from every server before anything is measured.
+      const answers = await Promise.all(SERVER_KINDS.map(async (kind) => JSON.parse(await post(targets[kind].url, body)) as unknown));
+      const reference = answers[1] as { data?: Record<string, unknown> };
+      if (reference.data === undefined || JSON.stringify(reference.data).length < 30) throw new Error(`${shape.name}: Fraise answered ${JSON.stringify(reference)}`);
+      SERVER_KINDS.forEach((kind, i) => {
+        if (!isDeepStrictEqual(answers[i], reference)) throw new Error(`${shape.name}: ${kind} answers differently from fraise`);
+      });
+      const seconds = SECONDS * shape.durationFactor;
+      log(`${shape.name} (${shape.operation}): the three servers answer the same; warming up, then ${ROUNDS} rounds of ${seconds} s each...`);
+      for (const kind of SERVER_KINDS) await load(targets[kind], CONNECTIONS, WARMUP * shape.durationFactor);
+      const rounds: Record<ServerKind, Slice>[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        // The order rotates every round, so that drifting load on the shared machine hits all.
+        const order = SERVER_KINDS.map((_, i) => SERVER_KINDS[(i + round) % SERVER_KINDS.length]!);
+        const slices = {} as Record<ServerKind, Slice>;
+        for (const kind of order) slices[kind] = await measureSlice(targets[kind], postmasterPid, CONNECTIONS, seconds);
+        rounds.push(slices);
+      }
+      results.push({ shape: shape.name, description: shape.description, rounds });
+      // Shown as it goes, so that a failure later does not lose what was measured.
+      process.stdout.write(`${table(results.slice(-1))}\n`);
+    }
+    const loadAfter = os.loadavg()[0]!;
+    const header =
+      `Fraise bench:http: ${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, Node ${process.version}, ` +
+      `autocannon ${CONNECTIONS} connections, pool ${POOL_SIZE} per server, ${ROUNDS} rounds of ${SECONDS} s per server ` +
+      `(x3 for 10k rows), seed ${process.env['BENCH_SEED'] === 'small' ? 'small' : 'bench'}; ` +
+      `load average ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end; ${((performance.now() - started) / 1000).toFixed(0)} s in all`;
+    process.stdout.write(`\n${header}\n\n${table(results)}\n`);
+    await mkdir(path.join(repoRoot, '.fraise-bench'), { recursive: true });
+    await writeFile(path.join(repoRoot, '.fraise-bench/http-results.json'), JSON.stringify({ header, results }, null, 2));
   } finally {
     for (const child of children) child.kill('SIGTERM');
-    await postgres.stop();
+    await database.stop();
   }
 }
 
+/** Per shape and server: medians over the rounds; ratios are medians of each round's ratio to the floor. */
+function table(results: readonly ShapeResult[]): string {
+  const lines = [
+    '| shape | server | req/s | req/s vs floor | node CPU ms/req | vs floor | pg CPU ms/req | vs floor | sequential p50 ms | vs floor | p99 under load ms |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const { shape, description, rounds } of results) {
+    for (const kind of SERVER_KINDS) {
+      const of = (pick: (s: Slice) => number) => median(rounds.map((r) => pick(r[kind])));
+      const vs = (pick: (s: Slice) => number) => median(rounds.map((r) => pick(r[kind]) / pick(r.floor)));
+      lines.push(
+        `| ${shape} (${description}) | ${kind} | ${fmt(of((s) => s.reqPerSec), 0)} | ${ratio(vs((s) => s.reqPerSec))} | ` +
+          `${fmt(of((s) => s.nodeCpuMs), 3)} | ${ratio(vs((s) => s.nodeCpuMs))} | ${fmt(of((s) => s.pgCpuMs), 3)} | ${ratio(vs((s) => s.pgCpuMs))} | ` +
+          `${fmt(of((s) => s.sequentialMs), 2)} | ${ratio(vs((s) => s.sequentialMs))} | ${fmt(of((s) => s.p99), 0)} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
 if (process.argv[2] === '--serve') {
-  await serveChild(process.argv[3] as 'fraise' | 'plain', process.argv[4]!);
+  await serveChild(process.argv[3] as ServerKind, process.argv[4]!, process.argv[5]!);
 } else {
   await main();
 }

@@ -37,6 +37,7 @@ import { unboundedLists } from './risks/unboundedList.js';
 import { unindexedJsonFilters } from './risks/jsonFilterIndex.js';
 import { bindFunctions, type FunctionCatalog } from './mutation/bindFunctions.js';
 import { compileMutation } from './mutation/compileMutation.js';
+import { operationAuth, sensitiveVariables } from './auth/requirements.js';
 
 export interface CompileOptions {
   readonly schema: readonly string[];
@@ -126,6 +127,8 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     let entry = cache.operations.get(key);
     if (!entry) {
       const name = operation.name!.value;
+      const auth = operationAuth(schema, validated.fragments, operation);
+      const guards = { ...(auth ? { auth } : {}), sensitiveVariables: sensitiveVariables(schema, operation) };
       if (operation.operation === 'mutation') {
         const result = compileMutation(schema, checked.catalog, bound.functions, validated.fragments, operation, statementName, options.maxPageSize);
         if ('diagnostics' in result) {
@@ -145,6 +148,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
           optionalFilterCount: 0,
           // Input objects are spelled out inline in the variables type; no whole-variable shapes.
           inputDeclarations: '',
+          ...guards,
         });
         entry = { ts: module.ts, dts: module.dts, compiled: { name, id: sha256(body), body, type: 'mutation' }, warnings: [] };
       } else {
@@ -162,6 +166,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
           variablesType: variablesTs(schema, operation),
           inputDeclarations: inputDeclarationsTs(schema, operation),
           dataType: dataTs(schema, operation, validated.fragments),
+          ...guards,
         });
         const lists = listFields(schema, resolved, validated.fragments, operation);
         const warnings = [...unboundedLists(lists, options.maxPageSize), ...unindexedJsonFilters(schema, resolved, lists)];

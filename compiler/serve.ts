@@ -22,6 +22,8 @@ Options:
   --manifest <file>           extra persisted-document manifest (Apollo, Relay or GraphQL Code Generator; repeatable)
   --safelist                  unknown document ids get PERSISTED_QUERY_NOT_IN_LIST
   --statement-timeout <ms>    statement_timeout for every operation
+  --unnamed-statements        send every statement unnamed, keep nothing per connection
+                              (behind PgBouncer in transaction mode before 1.21; see docs/scaling.md)
   -h, --help                  this text`;
 
 export interface ServeOptions {
@@ -33,6 +35,8 @@ export interface ServeOptions {
   readonly manifests?: readonly string[];
   readonly safelist?: boolean;
   readonly statementTimeout?: number;
+  /** False: unnamed statements (createHandler's namedStatements). */
+  readonly namedStatements?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -55,6 +59,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     manifests,
     safelist: options.safelist ?? false,
     ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}),
+    ...(options.namedStatements === false ? { namedStatements: false } : {}),
     onError: (error, context) => log(`error ${context.operationName ?? '-'}: ${error instanceof Error ? error.message : String(error)}`),
   });
   const route = options.path ?? '/graphql';
@@ -99,6 +104,7 @@ export async function serve(argv: readonly string[]): Promise<number> {
         manifest: { type: 'string', multiple: true },
         safelist: { type: 'boolean' },
         'statement-timeout': { type: 'string' },
+        'unnamed-statements': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -127,6 +133,7 @@ export async function serve(argv: readonly string[]): Promise<number> {
     ...(values.manifest ? { manifests: values.manifest } : {}),
     ...(values.safelist ? { safelist: true } : {}),
     ...(timeout !== undefined ? { statementTimeout: timeout } : {}),
+    ...(values['unnamed-statements'] ? { namedStatements: false } : {}),
   });
   process.stdout.write(`fraise-compile serve: ${server.operationCount} operation(s) at ${server.url}\n`);
   await new Promise<void>((resolve) => {

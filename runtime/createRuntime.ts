@@ -6,11 +6,27 @@ import { contextSettings, type RequestContext } from './context.js';
 import { FraiseError } from './errors.js';
 import { executeOperation } from './executeOperation.js';
 import type { RuntimeSettings, TimeoutSetting } from './settings.js';
+import { readPoolSettings, type ReadPoolOptions } from './readPool.js';
 import { streamOperation } from './streamOperation.js';
 import type { AnyCompiledOperation, DataOf, ExecutionResult, VariablesOf } from './types.js';
 
-export interface RuntimeOptions {
+export interface RuntimeOptions extends ReadPoolOptions {
   readonly pool: Pool;
+  /**
+   * Default true: each statement is prepared once per connection under its name. False: every
+   * statement goes unnamed (Parse/Bind/Execute/Sync in one round trip, the request context and the
+   * timeouts in the same transaction) and nothing is kept per connection. Needed behind PgBouncer
+   * in transaction mode before 1.21 (or with max_prepared_statements = 0); see docs/scaling.md.
+   */
+  readonly namedStatements?: boolean;
+  /**
+   * A pool on a read replica: queries run there, mutations on `pool`. A query that cannot get a
+   * readPool connection within `readPoolTimeoutMs` (default 1000) runs on `pool`, unless
+   * `readPoolFallback` is false (then it fails with DATABASE_UNAVAILABLE).
+   */
+  readonly readPool?: Pool;
+  readonly readPoolTimeoutMs?: number;
+  readonly readPoolFallback?: boolean;
   /** Rows per round trip when streaming a list (default 1000). */
   readonly batchSize?: number;
   /** Adds PostgreSQL's error message to DATABASE_ERROR errors. Development only: it can quote data. */
@@ -104,8 +120,14 @@ export function settingsOf(options: RuntimeOptions, caller = 'createRuntime'): R
   }
   checkTimeout('statementTimeout', options.statementTimeout);
   checkTimeout('lockTimeout', options.lockTimeout);
+  const namedStatements = options.namedStatements ?? true;
+  if (typeof namedStatements !== 'boolean') {
+    throw new FraiseError('INVALID_OPTIONS', `${caller}: namedStatements must be a boolean, got ${String(namedStatements)}`);
+  }
   return {
     pool: options.pool,
+    readPool: readPoolSettings(options, options.pool, caller),
+    namedStatements,
     batchSize,
     maxPreparedStatements,
     debug: options.debug ?? false,

@@ -8,7 +8,7 @@ import pg, { type CustomTypesConfig, type PoolClient } from 'pg';
 import { SET_CONTEXT_SQL, type ContextSettings } from './context.js';
 import { isRetryable, mutationError } from './mutationErrors.js';
 import { ConnectionFailure, databaseError, isStalePlan } from './responseErrors.js';
-import { deallocate, openSession, type Session } from './session.js';
+import { deallocate, openSession, sentStatement, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
 import { useStatement } from './statementBound.js';
 import type { AnyCompiledOperation, ExecutionResult, MutationStep } from './types.js';
@@ -61,7 +61,7 @@ async function runOnce(
   steps: readonly MutationStep[],
   context: ContextSettings | null,
 ): Promise<Record<string, unknown>> {
-  const session = await openSession(settings, op);
+  const session = await openSession(settings, op, context);
   let broken: Error | undefined;
   const markBroken = (error: Error): void => {
     broken ??= error;
@@ -70,10 +70,10 @@ async function runOnce(
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await transaction(settings, session, steps, context, markBroken);
+        return await transaction(settings, session, steps, session.transactionSettings, markBroken);
       } catch (error) {
         if (!(error instanceof StepFailure) || error.statement === undefined) throw error;
-        if (attempt > 0 || broken !== undefined || !isStalePlan(error.cause)) throw error;
+        if (attempt > 0 || broken !== undefined || !settings.namedStatements || !isStalePlan(error.cause)) throw error;
         // Rolled back: nothing was kept. Drop the stale plan and run the transaction again.
         await deallocate(session.client, error.statement);
       }
@@ -115,9 +115,10 @@ async function transaction(
 async function runStep(settings: RuntimeSettings, client: PoolClient, step: MutationStep): Promise<string> {
   if ('json' in step) return step.json;
   try {
-    await useStatement(client, step.statement.name, settings.maxPreparedStatements);
+    if (settings.namedStatements) await useStatement(client, step.statement.name, settings.maxPreparedStatements);
     const result = await client.query<(string | null)[]>({
-      name: step.statement.name,
+      // Unnamed (namedStatements: false): parsed in the same round trip, nothing kept.
+      ...(settings.namedStatements ? { name: step.statement.name } : {}),
       text: step.statement.text,
       values: [...step.values],
       rowMode: 'array',

@@ -7,7 +7,7 @@ import { FraiseError } from './errors.js';
 import { runMutation } from './executeMutation.js';
 import { PortalCursor } from './portalCursor.js';
 import { databaseFailure, isStalePlan, rowCountError } from './responseErrors.js';
-import { deallocate, openSession, type Session } from './session.js';
+import { deallocate, openSession, sentStatement, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
 import { useStatement } from './statementBound.js';
 import type { AnyCompiledOperation, CompiledStatement, ExecutionResult, ResultShape } from './types.js';
@@ -44,7 +44,9 @@ async function queryRows(
   values: readonly unknown[],
   context: ContextSettings | null,
 ): Promise<(string | null)[]> {
-  const session = await openSession(settings, op);
+  const session = await openSession(settings, op, context);
+  const sent = sentStatement(settings, statement);
+  const preamble = session.transactionSettings;
   let broken: Error | undefined;
   const markBroken = (error: Error): void => {
     broken ??= error;
@@ -53,12 +55,12 @@ async function queryRows(
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        await useStatement(session.client, statement.name, settings.maxPreparedStatements);
-        return context === null
-          ? await namedQuery(session, statement, values)
-          : await withContext(session, statement, values, context, markBroken);
+        if (settings.namedStatements) await useStatement(session.client, statement.name, settings.maxPreparedStatements);
+        return preamble === null
+          ? await namedQuery(session, sent, values)
+          : await withContext(session, sent, values, preamble, markBroken);
       } catch (error) {
-        if (attempt > 0 || broken !== undefined || !isStalePlan(error)) throw error;
+        if (attempt > 0 || broken !== undefined || !settings.namedStatements || !isStalePlan(error)) throw error;
         await deallocate(session.client, statement.name);
       }
     }
@@ -71,10 +73,13 @@ async function queryRows(
   }
 }
 
-/** Named: pg parses it once per connection and reuses the plan afterwards. */
+/**
+ * Named: pg parses it once per connection and reuses the plan afterwards. Unnamed (name ''): Parse,
+ * Bind, Describe, Execute and Sync in one round trip, nothing kept on the connection.
+ */
 async function namedQuery(session: Session, statement: CompiledStatement, values: readonly unknown[]): Promise<(string | null)[]> {
   const result = await session.client.query<(string | null)[]>({
-    name: statement.name,
+    ...(statement.name === '' ? {} : { name: statement.name }),
     text: statement.text,
     values: [...values],
     rowMode: 'array',

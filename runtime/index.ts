@@ -23,5 +23,8 @@ export { loadPersistedDocuments, parsePersistedDocuments } from './http/manifest
 export type { PersistedDocument } from './http/manifests.js';
 export type { RequestErrorCode } from './http/httpErrors.js';
 export type { TimeoutSetting } from './settings.js';
+export type { AuditEvent, AuditOutcome, AuthOptions, Claims, JwtOptions, PublicJwk, RateLimitOptions } from './http/auth/options.js';
+export type { AuthField, OperationAuth } from './http/auth/authorize.js';
+export type { Requirement } from './http/auth/scopes.js';
 // The helpers generated modules import (coercion, whole-variable filters, paging, statement shapes).
 export * from './generated.js';

@@ -183,7 +183,10 @@ export class PortalCursor {
     // Corked so that the messages leave in one packet.
     wire.stream.cork?.();
     try {
-      if (previous === undefined) {
+      // An unnamed statement (name '', namedStatements: false) is parsed every time, after the
+      // preamble, which uses the unnamed statement too.
+      const unnamed = this.name === '';
+      if (previous === undefined && !unnamed) {
         wire.parse({ name: this.name, text: this.text });
         wire.submittedNamedStatements[this.name] = this.text;
       }
@@ -192,6 +195,7 @@ export class PortalCursor {
         wire.bind({ portal: PORTAL, statement: '', values: this.#preamble.values });
         wire.execute({ portal: PORTAL, rows: 0 });
       }
+      if (unnamed) wire.parse({ name: '', text: this.text });
       wire.bind({ portal: PORTAL, statement: this.name, values: this.#values });
       this.#executeBatch(wire);
     } finally {

@@ -1,13 +1,30 @@
 // One pooled client for the length of one operation: an 'error' listener while it is held (an
 // unlistened 'error' from a dead backend would crash the process), the operation's
 // statement_timeout and lock_timeout, and a way to drop a statement whose cached plan went stale.
-import type { PoolClient } from 'pg';
+// Queries come from readPool when there is one (readPool.ts). With namedStatements: false the
+// timeouts are not SET on the connection but go with the request context into the operation's
+// transaction (`transactionSettings`), so nothing is left on a connection a pooler hands on.
+import type { Pool, PoolClient } from 'pg';
+import type { ContextSettings } from './context.js';
+import { acquireWithin } from './readPool.js';
 import { ConnectionFailure } from './responseErrors.js';
 import type { RuntimeSettings, TimeoutSetting } from './settings.js';
-import type { AnyCompiledOperation } from './types.js';
+import type { AnyCompiledOperation, CompiledStatement } from './types.js';
+
+/** The statement as it is sent: unnamed (name '') when namedStatements is false. */
+export function sentStatement(settings: RuntimeSettings, statement: CompiledStatement): CompiledStatement {
+  return settings.namedStatements ? statement : { name: '', text: statement.text };
+}
 
 export interface Session {
   readonly client: PoolClient;
+  /** The pool the client came from (a cancel request goes to that server). */
+  readonly pool: Pool;
+  /**
+   * What to set_config in the operation's transaction: the request context and, with
+   * namedStatements: false, statement_timeout and lock_timeout. Null when nothing.
+   */
+  readonly transactionSettings: ContextSettings | null;
   /** The held client's connection failed (its 'error' event). Replaced by each call. */
   onLost(listener: (error: Error) => void): void;
   /** Gives the client back; with an error the pool destroys it instead of reusing it. */
@@ -27,11 +44,19 @@ const applied = new WeakMap<PoolClient, AppliedTimeouts>();
  * its timeouts are set (its backend died while it sat idle in the pool) is destroyed and one more
  * is tried.
  */
-export async function openSession(settings: RuntimeSettings, op: AnyCompiledOperation): Promise<Session> {
+export async function openSession(
+  settings: RuntimeSettings,
+  op: AnyCompiledOperation,
+  context: ContextSettings | null = null,
+): Promise<Session> {
+  const statement = timeoutOf(settings.statementTimeout, op);
+  const lock = timeoutOf(settings.lockTimeout, op);
+  const transactionSettings = settings.namedStatements ? context : withTimeouts(context, statement, lock);
   for (let attempt = 0; ; attempt++) {
-    const session = await checkout(settings);
+    const session = await checkout(settings, op, transactionSettings);
+    if (!settings.namedStatements) return session;
     try {
-      await applyTimeouts(session.client, timeoutOf(settings.statementTimeout, op), timeoutOf(settings.lockTimeout, op));
+      await applyTimeouts(session.client, statement, lock);
       return session;
     } catch (error) {
       session.release(error instanceof Error ? error : new Error(String(error)));
@@ -40,18 +65,48 @@ export async function openSession(settings: RuntimeSettings, op: AnyCompiledOper
   }
 }
 
-async function checkout(settings: RuntimeSettings): Promise<Session> {
-  let client: PoolClient;
+/** The request context plus the timeouts as transaction-local settings (namedStatements: false). */
+function withTimeouts(context: ContextSettings | null, statement: number | undefined, lock: number | undefined): ContextSettings | null {
+  if (statement === undefined && lock === undefined) return context;
+  const names = [...(context?.names ?? [])];
+  const values = [...(context?.values ?? [])];
+  if (statement !== undefined) {
+    names.push('statement_timeout');
+    values.push(String(statement));
+  }
+  if (lock !== undefined) {
+    names.push('lock_timeout');
+    values.push(String(lock));
+  }
+  return { names, values };
+}
+
+/** A client from readPool for a query (falling back to pool if allowed), else from pool. */
+async function acquire(settings: RuntimeSettings, op: AnyCompiledOperation): Promise<{ client: PoolClient; pool: Pool }> {
+  const read = op.kind === 'query' ? settings.readPool : undefined;
+  if (read !== undefined) {
+    try {
+      return { client: await acquireWithin(read.pool, read.timeoutMs), pool: read.pool };
+    } catch (error) {
+      if (!read.fallback) throw new ConnectionFailure(error);
+    }
+  }
   try {
-    client = await settings.pool.connect();
+    return { client: await settings.pool.connect(), pool: settings.pool };
   } catch (error) {
     throw new ConnectionFailure(error);
   }
+}
+
+async function checkout(settings: RuntimeSettings, op: AnyCompiledOperation, transactionSettings: ContextSettings | null): Promise<Session> {
+  const { client, pool } = await acquire(settings, op);
   let lostListener: (error: Error) => void = () => {};
   const onError = (error: Error): void => lostListener(error);
   client.on('error', onError);
   return {
     client,
+    pool,
+    transactionSettings,
     onLost: (listener) => {
       lostListener = listener;
     },

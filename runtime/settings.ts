@@ -7,6 +7,14 @@ export type TimeoutSetting = number | ((operation: AnyCompiledOperation) => numb
 
 export interface RuntimeSettings {
   readonly pool: Pool;
+  /** Where queries run (a replica); mutations always run on `pool`. See readPool.ts. */
+  readonly readPool: ReadPoolSettings | undefined;
+  /**
+   * False: every statement is sent unnamed (Parse/Bind/Execute/Sync in one round trip) and
+   * statement_timeout/lock_timeout go into the statement's transaction, so nothing is kept per
+   * connection (for PgBouncer in transaction mode before 1.21).
+   */
+  readonly namedStatements: boolean;
   readonly batchSize: number;
   /** Named prepared statements kept per connection (least recently used ones are deallocated). */
   readonly maxPreparedStatements: number;
@@ -14,4 +22,12 @@ export interface RuntimeSettings {
   readonly onError: ((error: unknown, operation: AnyCompiledOperation) => void) | undefined;
   readonly statementTimeout: TimeoutSetting | undefined;
   readonly lockTimeout: TimeoutSetting | undefined;
+}
+
+export interface ReadPoolSettings {
+  readonly pool: Pool;
+  /** How long a query waits for a readPool connection before it falls back (or fails). */
+  readonly timeoutMs: number;
+  /** Whether a query that cannot get a readPool connection in time runs on `pool` instead. */
+  readonly fallback: boolean;
 }

@@ -13,7 +13,7 @@ import { errorsBody, framesFor, joinRows, rowText, type Frames } from './frames.
 import { PortalCursor } from './portalCursor.js';
 import { ResponseSink } from './responseSink.js';
 import { databaseFailure, isStalePlan, ResponseFailure, rowCountError } from './responseErrors.js';
-import { deallocate, openSession, type Session } from './session.js';
+import { deallocate, openSession, sentStatement, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
 import { useStatement } from './statementBound.js';
 import type { AnyCompiledOperation, CoercionResult, GraphQLResponseError, ResultShape } from './types.js';
@@ -129,15 +129,16 @@ async function withRetry(
   setAbort: (abort: () => void) => void,
 ): Promise<string | undefined> {
   for (let reconnects = 0; ; reconnects++) {
-    const session = await openSession(settings, op);
+    const session = await openSession(settings, op, context);
+    const preamble = session.transactionSettings;
     let broken: Error | undefined;
     try {
       for (let attempt = 0; ; attempt++) {
-        await useStatement(session.client, prepared.statement.name, settings.maxPreparedStatements);
-        const cursor = new PortalCursor(prepared.statement, prepared.values, {
+        if (settings.namedStatements) await useStatement(session.client, prepared.statement.name, settings.maxPreparedStatements);
+        const cursor = new PortalCursor(sentStatement(settings, prepared.statement), prepared.values, {
           ...(op.shape.kind === 'list' ? { batchSize: settings.batchSize } : SINGLE_ROW_OPTIONS),
           // The context's set_config goes in the same pipeline and implicit transaction (see portalCursor.ts).
-          ...(context !== null ? { preamble: { text: SET_CONTEXT_SQL, values: [context.names, context.values] } } : {}),
+          ...(preamble !== null ? { preamble: { text: SET_CONTEXT_SQL, values: [preamble.names, preamble.values] } } : {}),
         });
         const run = await withCursor(settings, session, cursor, setAbort, () =>
           op.shape.kind === 'list' ? pumpList(cursor, sink, framesFor(op.shape), counter) : readSingle(cursor, op.shape, counter),
@@ -148,7 +149,7 @@ async function withRetry(
           if (reconnects === 0 && op.kind === 'query' && !sink.started && !sink.gone) break;
           throw run.result.error;
         }
-        if (attempt > 0 || sink.started || !isStalePlan(run.result.error)) throw run.result.error;
+        if (attempt > 0 || sink.started || !settings.namedStatements || !isStalePlan(run.result.error)) throw run.result.error;
         await deallocate(session.client, prepared.statement.name);
       }
     } finally {
@@ -181,7 +182,7 @@ async function withCursor(
       cancelTimer = setTimeout(() => {
         if (!cursor.fetching) return;
         cancelled = true;
-        cancelRunningStatement(settings.pool, session.client);
+        cancelRunningStatement(session.pool, session.client);
       }, CANCEL_GRACE_MS);
     }
   });

@@ -1,5 +1,6 @@
 // The contract between generated modules and the runtime. Generated code only imports these
 // types, so a module compiled by one version of the compiler stays readable by a person.
+import type { OperationAuth } from './http/auth/authorize.js';
 
 /** A GraphQL error as it appears in a response (graphql-js's formatted shape). */
 export interface GraphQLResponseError {
@@ -61,6 +62,10 @@ export interface CompiledOperation<TVariables = Record<string, unknown>, TData =
   readonly statements: readonly CompiledStatement[];
   /** Validates and coerces variables, picks the statement, and lays out the bind values. */
   readonly prepare: (variables: Readonly<Record<string, unknown>> | null | undefined) => CoercionResult;
+  /** What its fields require (@authenticated / @requiresScopes); absent when nothing. */
+  readonly auth?: OperationAuth;
+  /** Variables left out of audit events (@sensitive). */
+  readonly sensitiveVariables?: readonly string[];
   readonly __types?: { readonly variables: TVariables; readonly data: TData };
 }
 

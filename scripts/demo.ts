@@ -1,6 +1,7 @@
 // npm run demo: a throwaway PostgreSQL, the blog fixture loaded into it, `fraise-compile` run on
 // the fixture exactly as a user runs it, then a few compiled operations executed and streamed.
-import { execFileSync } from 'node:child_process';
+// Warnings are summed up in one line (the fixture triggers many on purpose); `--verbose` prints them.
+import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,6 +12,38 @@ import { createDatabaseFromFiles, startEmbeddedPostgres } from './lib/embeddedPo
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixture = path.join(root, 'fixtures/blog');
 const outDir = path.join(root, '.fraise-demo/generated');
+const verbose = process.argv.includes('--verbose');
+
+interface DiagnosticJson {
+  readonly severity: 'error' | 'warning';
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** Runs the CLI with `--format json`: errors are printed in full, warnings as one line of counts per code. */
+function compileQuietly(args: readonly string[]): void {
+  const run = spawnSync(process.execPath, [...args, '--format', 'json'], { cwd: root, encoding: 'utf8' });
+  process.stderr.write(run.stderr);
+  let report: { ok: boolean; diagnostics: DiagnosticJson[]; operations?: string[] };
+  try {
+    report = JSON.parse(run.stdout) as typeof report;
+  } catch {
+    throw new Error(`fraise-compile failed (exit code ${run.status}):\n${run.stdout}`);
+  }
+  for (const d of report.diagnostics.filter((x) => x.severity === 'error')) {
+    process.stderr.write(`${d.file ?? ''}:${d.line ?? 0}:${d.column ?? 0}: error ${d.code}: ${d.message}\n${d.hint ? `hint: ${d.hint}\n` : ''}\n`);
+  }
+  if (!report.ok || run.status !== 0) throw new Error(`fraise-compile failed (exit code ${run.status})`);
+  const byCode = new Map<string, number>();
+  for (const d of report.diagnostics) if (d.severity === 'warning') byCode.set(d.code, (byCode.get(d.code) ?? 0) + 1);
+  const total = [...byCode.values()].reduce((a, b) => a + b, 0);
+  const detail = [...byCode].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${n} ${code}`).join(', ');
+  process.stdout.write(`${report.operations?.length ?? 0} operation(s) compiled; ${total} warning(s)${total > 0 ? ` (${detail}): \`npm run demo -- --verbose\` prints them` : ''}\n`);
+}
 
 function heading(text: string): void {
   process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
@@ -36,7 +69,8 @@ async function main(): Promise<void> {
       '--database-url', url,
     ];
     process.stdout.write(`$ fraise-compile ${args.slice(1).map((a) => (a.includes('*') ? `'${a}'` : a)).join(' ')}\n`);
-    execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    if (verbose) execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    else compileQuietly(args);
 
     const generated = (await import(pathToFileURL(path.join(outDir, 'index.js')).href)) as {
       operationsByName: Record<string, CompiledOperation>;

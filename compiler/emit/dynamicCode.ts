@@ -13,9 +13,11 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
-import type { ViewCatalog } from '../metadata/checkSchema.js';
+import type { BoundView, ViewCatalog } from '../metadata/checkSchema.js';
 import { sqlTypeOfScalar } from '../plan/sqlTypes.js';
-import { isListOutput, jsonKeyOf, relationOf, type RelationSpec } from '../schema/model.js';
+import { isListOutput, relationOf, type RelationSpec } from '../schema/model.js';
+import { fieldSource, filterTarget, jsonRootOfColumn } from '../plan/fieldSource.js';
+import { DATA_ROOT, type FieldSource } from '../plan/ir.js';
 import { joinOf } from '../plan/join.js';
 import type { SlotOut } from '../sql/emitSql.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
@@ -38,6 +40,7 @@ export function jsString(text: string): string {
 /** Builds the declarations on demand (types refer to each other, so each is generated once). */
 export class DynamicCode {
   readonly #declarations = new Map<string, string>();
+  readonly #views: string[] = [];
   constructor(readonly ctx: DynamicCodeContext) {}
 
   get used(): boolean {
@@ -54,16 +57,16 @@ export class DynamicCode {
         ? `${use('rowScope')}(${jsString(out.alias)})`
         : `{ data: ${jsString(out.data)}, alias: ${jsString(out.alias ?? '')} }`;
     if (slot.kind === 'where') {
-      const input = this.where(slot.type, slot.view !== null);
+      const input = this.where(slot.type, slot.view);
       return `(${value} == null ? 'TRUE' : ${use('filterWhere')}(${value}, ${path}, ${scope}, ${input}, builder, 0))`;
     }
     if (slot.kind === 'orderBy') {
-      const input = this.orderBy(slot.type, slot.view !== null);
+      const input = this.orderBy(slot.type, slot.view);
       const tieBreak = out.tieBreak === null ? '' : `, ${jsString(out.tieBreak)}`;
       return `${use('orderList')}(${value}, ${path}, ${scope}, ${input}, builder${tieBreak})`;
     }
     const field = slot.type.getFields()[slot.field!]!;
-    const target = this.target(field, scope, slot.view !== null && out.alias !== null ? slot.type : null);
+    const target = this.target(field, scope, out.alias === null ? null : slot.view);
     return `(${value} == null ? 'TRUE' : ${use('filterField')}(${value}, ${path}, ${target.expression}, ${target.input}, builder))`;
   }
 
@@ -72,15 +75,31 @@ export class DynamicCode {
     return [...this.#declarations.values()].join('\n\n');
   }
 
+  /** Tables are per type and per view a row comes from (a root field's @view may differ from the type's). */
+  private viewSuffix(type: GraphQLObjectType, view: BoundView | null): string {
+    if (!view) return 'Embedded';
+    if (view === this.ctx.catalog.get(type.name)) return '';
+    let index = this.#views.indexOf(view.sqlName);
+    if (index < 0) index = this.#views.push(view.sqlName) - 1;
+    return `View${index}`;
+  }
+
+  /** The scope of an object a field holds: a key of the object in scope, or a JSON column of the row. */
+  private innerScope(source: FieldSource): string {
+    const use = this.ctx.imports.use.bind(this.ctx.imports);
+    if (source.kind === 'Key') return `${use('embeddedScope')}(scope, ${jsString(quoteLiteral(source.key))})`;
+    const root = jsonRootOfColumn(source.column, source.sqlType);
+    return `${use('columnScope')}(scope, ${jsString(quoteIdent(root.column))}, ${jsString(root.as)})`;
+  }
+
   // ---- where ----
 
-  /** The `<Type>Where` table of a type, as a view row (`row`) or as an object embedded in data. */
-  where(type: GraphQLObjectType, row: boolean): string {
-    const name = `whereOf${type.name}${row ? '' : 'Embedded'}`;
+  /** The `<Type>Where` table of a type, as a row of `view` or (view null) as an embedded object. */
+  where(type: GraphQLObjectType, view: BoundView | null): string {
+    const name = `whereOf${type.name}${this.viewSuffix(type, view)}`;
     if (this.#declarations.has(name)) return name;
     this.#declarations.set(name, '');
     const use = this.ctx.imports.use.bind(this.ctx.imports);
-    const view = row ? this.ctx.catalog.get(type.name) : undefined;
     const fields: string[] = [];
     for (const field of Object.values(type.getFields())) {
       const named = getNamedType(field.type);
@@ -89,9 +108,9 @@ export class DynamicCode {
         const relation = relationOf(this.ctx.schema, field);
         if (!relation) {
           if (isListOutput(field.type)) continue; // embedded lists of objects have no filter
-          const inner = this.where(named, false);
-          const key = jsString(quoteLiteral(jsonKeyOf(this.ctx.schema, field)));
-          fields.push(`${label}: (value, path, scope, builder, depth) => ${use('filterWhere')}(value, path, ${use('embeddedScope')}(scope, ${key}), ${inner}, builder, depth + 1),`);
+          const inner = this.where(named, null);
+          const scope = this.innerScope(fieldSource(this.ctx.schema, view, field));
+          fields.push(`${label}: (value, path, scope, builder, depth) => ${use('filterWhere')}(value, path, ${scope}, ${inner}, builder, depth + 1),`);
           continue;
         }
         const target = this.ctx.catalog.get(named.name);
@@ -100,11 +119,11 @@ export class DynamicCode {
           fields.push(`${label}: ${use('relationInEmbedded')},`);
           continue;
         }
-        const inner = this.where(named, true);
+        const inner = this.where(named, target);
         fields.push(`${label}: (value, path, scope, builder, depth) => ${use('whereRelated')}(value, path, scope, ${relationCode(target.sqlName, relation)}, ${inner}, builder, depth),`);
         continue;
       }
-      const target = this.target(field, 'scope', view ? type : null);
+      const target = this.target(field, 'scope', view);
       fields.push(`${label}: (value, path, scope, builder) => ${use('filterField')}(value, path, ${target.expression}, ${target.input}, builder),`);
     }
     this.#declarations.set(
@@ -115,22 +134,29 @@ export class DynamicCode {
   }
 
   /**
-   * What a scalar (or scalar array) field reads and which filter input it takes: a plain column of
-   * the view when it has one named like the data key (`rowType` set), else the key of `data`.
+   * What a scalar (or scalar array) field of a row of `view` (null: of an embedded object) reads,
+   * as decided for literal filters (compiler/plan/fieldSource.ts), and which filter input it takes.
    */
-  private target(field: GraphQLField<unknown, unknown>, scope: string, rowType: GraphQLObjectType | null): { expression: string; input: string } {
+  private target(field: GraphQLField<unknown, unknown>, scope: string, view: BoundView | null): { expression: string; input: string } {
     const use = this.ctx.imports.use.bind(this.ctx.imports);
     const named = getNamedType(field.type);
-    const key = jsonKeyOf(this.ctx.schema, field);
     const list = isListOutput(field.type);
     const input = this.filterInput(named, list);
-    const view = rowType ? this.ctx.catalog.get(rowType.name) : undefined;
-    const columnType = key === 'data' || list ? undefined : view?.columns.get(key);
-    if (columnType !== undefined) {
-      return { expression: `${use('columnOf')}(${scope}, ${jsString(quoteIdent(key))}, ${jsString(columnType)})`, input };
+    const source = fieldSource(this.ctx.schema, view, field);
+    if (list) {
+      if (source.kind === 'Column') {
+        // An array (or jsonb) column: compared as jsonb, like an array inside data.
+        const root = jsonRootOfColumn(source.column, source.sqlType);
+        return { expression: `${use('jsonColumnOf')}(${scope}, ${jsString(quoteIdent(root.column))}, ${jsString(root.as)}, 'jsonb')`, input };
+      }
+      return { expression: `${use('keyOf')}(${scope}, ${jsString(quoteLiteral(source.key))}, 'jsonb')`, input };
     }
-    const sqlType = list ? 'jsonb' : sqlTypeOfScalar(named);
-    return { expression: `${use('keyOf')}(${scope}, ${jsString(quoteLiteral(key))}, ${jsString(sqlType)})`, input };
+    const sqlType = sqlTypeOfScalar(named);
+    const target = filterTarget(source, view, DATA_ROOT, [], sqlType);
+    if (target.kind === 'Column') {
+      return { expression: `${use('columnOf')}(${scope}, ${jsString(quoteIdent(target.column))}, ${jsString(target.sqlType)})`, input };
+    }
+    return { expression: `${use('keyOf')}(${scope}, ${jsString(quoteLiteral(target.path[target.path.length - 1]!))}, ${jsString(sqlType)})`, input };
   }
 
   /** `<Scalar>Filter` / `<Enum>Filter` / `<Scalar>ListFilter`: the operators of the table for the type. */
@@ -146,38 +172,35 @@ export class DynamicCode {
 
   // ---- orderBy ----
 
-  /** The `<Type>OrderBy` table of a type, as a view row or as an embedded object. */
-  orderBy(type: GraphQLObjectType, row: boolean): string {
-    const name = `orderOf${type.name}${row ? '' : 'Embedded'}`;
+  /** The `<Type>OrderBy` table of a type, as a row of `view` or (view null) as an embedded object. */
+  orderBy(type: GraphQLObjectType, view: BoundView | null): string {
+    const name = `orderOf${type.name}${this.viewSuffix(type, view)}`;
     if (this.#declarations.has(name)) return name;
     this.#declarations.set(name, '');
     const use = this.ctx.imports.use.bind(this.ctx.imports);
-    const view = row ? this.ctx.catalog.get(type.name) : undefined;
     const fields: string[] = [];
     for (const field of Object.values(type.getFields())) {
       if (isListOutput(field.type)) continue;
       const named = getNamedType(field.type);
-      const key = jsonKeyOf(this.ctx.schema, field);
       const label = fieldLabel(field.name);
       if (isObjectType(named)) {
         const relation = relationOf(this.ctx.schema, field);
         if (!relation) {
-          const inner = this.orderBy(named, false);
-          fields.push(
-            `${label}: (value, path, scope, builder, terms, depth) => ${use('orderObject')}(value, path, ${use('embeddedScope')}(scope, ${jsString(quoteLiteral(key))}), ${inner}, builder, terms, depth + 1),`,
-          );
+          const inner = this.orderBy(named, null);
+          const scope = this.innerScope(fieldSource(this.ctx.schema, view, field));
+          fields.push(`${label}: (value, path, scope, builder, terms, depth) => ${use('orderObject')}(value, path, ${scope}, ${inner}, builder, terms, depth + 1),`);
           continue;
         }
         const target = this.ctx.catalog.get(named.name);
         if (!target || !view) continue;
-        const inner = this.orderBy(named, true);
+        const inner = this.orderBy(named, target);
         fields.push(
           `${label}: (value, path, scope, builder, terms, depth) => ${use('orderRelated')}(value, path, scope, ${relationCode(target.sqlName, relation)}, ${inner}, builder, terms, depth),`,
         );
         continue;
       }
       if (named.name === 'JSON') continue;
-      const target = this.target(field, 'scope', view ? type : null).expression;
+      const target = this.target(field, 'scope', view).expression;
       fields.push(`${label}: (value, path, scope, builder, terms) => ${use('orderTerm')}(value, path, ${target}.typed, builder, terms),`);
     }
     this.#declarations.set(

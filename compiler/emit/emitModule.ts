@@ -1,6 +1,7 @@
 // Code stage: one TypeScript module per operation (its SQL, types, prepare and result shape), as
 // text. (ts-morph was tried first: it took ~80 ms per module, most of a compile; plain text with
 // careful indentation reads the same and is what `esbuild` then turns into JavaScript.)
+import type { OperationAuth } from '../../runtime/http/auth/authorize.js';
 import type { ResultShape } from '../../runtime/types.js';
 import { expandPieces, type SqlPiece } from '../sql/template.js';
 import type { StatementOut, TemplateOut } from './coercionCode.js';
@@ -25,6 +26,10 @@ export interface ModuleInput {
   readonly prepareBody: string;
   /** The runtime helpers its code uses (imported from fraise/runtime). */
   readonly imports: RuntimeImports;
+  /** What the operation's fields require (compiler/auth/requirements.ts), when anything. */
+  readonly auth?: OperationAuth;
+  /** Variables kept out of audit events (@sensitive). */
+  readonly sensitiveVariables?: readonly string[];
 }
 
 export interface EmittedModule {
@@ -73,7 +78,9 @@ export const ${name}: CompiledOperation<${name}Variables, ${name}Data> = {
   id: ${JSON.stringify(input.id)},
   body,
   shape: { ${Object.entries(input.shape).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} },
-  statements,
+  statements,${input.auth ? `
+  auth: ${JSON.stringify(input.auth)},` : ''}${input.sensitiveVariables?.length ? `
+  sensitiveVariables: ${JSON.stringify(input.sensitiveVariables)},` : ''}
   prepare(variables) {
 ${indent(input.prepareBody, 4)}
   },

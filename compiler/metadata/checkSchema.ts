@@ -1,14 +1,17 @@
-// Checks the schema against the database: every @view exists and has `data jsonb`, every column a
-// relation or lookup names exists. Returns the resolved views for the planner.
+// Checks the schema against the database: every @view exists, every field of a view without `data`
+// has its column, every column a relation, lookup or @column names exists. Returns the resolved
+// views for the planner: one per @view type, and one per root field with its own @view (keyed
+// `Query.<field>`, see viewOfRootField).
 import {
   getNamedType,
+  type ASTNode,
   isObjectType,
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
 import { type Diagnostic, diagnostic, didYouMean } from '../diagnostics.js';
-import { connectionNodeOf, dataKeyOf, isListOutput, relationOf, viewNameOf } from '../schema/model.js';
+import { columnOf, connectionNodeOf, dataKeyOf, fieldViewOf, isListOutput, jsonKeyOf, relationOf, viewNameOf } from '../schema/model.js';
 import { quoteIdent } from '../sql/quote.js';
 import { indexMetadata } from './resolve.js';
 import type { DatabaseMetadata } from './types.js';
@@ -19,6 +22,8 @@ export interface BoundView {
   readonly sqlName: string;
   /** A (non-materialised) view: its `data` is computed at each reference. */
   readonly isView: boolean;
+  /** The relation has a `data jsonb` column (FraiseQL v1 style); without it fields read columns. */
+  readonly hasData: boolean;
   /** Column name -> PostgreSQL type. */
   readonly columns: ReadonlyMap<string, string>;
 }
@@ -39,41 +44,57 @@ export function checkSchema(
     (t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'),
   );
 
-  for (const type of objectTypes) {
-    const viewName = viewNameOf(schema, type);
-    if (viewName === undefined) continue;
+  const bind = (ownerName: string, viewName: string, node: ASTNode | undefined): BoundView | undefined => {
     const relation = resolved.relation(viewName);
-    const node = type.astNode?.directives?.find((d) => d.name.value === 'view');
     if (!relation) {
       const suggestion = didYouMean(viewName, resolved.visibleNames);
       diagnostics.push(
         diagnostic(
           'FRAISE_UNKNOWN_VIEW',
-          `Type "${type.name}" is backed by view "${viewName}", which does not exist in the database.`,
+          `${ownerName} is backed by view "${viewName}", which does not exist in the database.`,
           node,
           suggestion ? `Did you mean "${suggestion}"?` : 'Create the view, or fix the name in @view(name:).',
         ),
       );
-      continue;
+      return undefined;
     }
     const columns = new Map(relation.columns.map((c) => [c.name, c.type]));
-    if (columns.get('data') !== 'jsonb') {
+    return {
+      typeName: '',
+      sqlName: `${quoteIdent(relation.schema)}.${quoteIdent(relation.name)}`,
+      isView: relation.kind === 'view',
+      hasData: columns.get('data') === 'jsonb',
+      columns,
+    };
+  };
+
+  for (const type of objectTypes) {
+    const viewName = viewNameOf(schema, type);
+    if (viewName === undefined) continue;
+    const node = type.astNode?.directives?.find((d) => d.name.value === 'view');
+    const view = bind(`Type "${type.name}"`, viewName, node);
+    if (!view) continue;
+    catalog.set(type.name, { ...view, typeName: type.name });
+    checkFieldColumns(schema, type, catalog.get(type.name)!, viewName, diagnostics);
+  }
+  // `searchPosts: [Post!]! @view(name: "v_post_search")`: the same type from another view.
+  const queryType = schema.getQueryType();
+  for (const field of Object.values(queryType?.getFields() ?? {})) {
+    const viewName = fieldViewOf(schema, field);
+    if (viewName === undefined) continue;
+    const node = field.astNode?.directives?.find((d) => d.name.value === 'view');
+    const target = connectionNodeOf(schema, field.type) ?? getNamedType(field.type);
+    if (!isObjectType(target) || viewNameOf(schema, target) === undefined) {
       diagnostics.push(
-        diagnostic(
-          'FRAISE_NO_DATA_COLUMN',
-          `View "${viewName}" of type "${type.name}" has no "data jsonb" column.`,
-          node,
-          'Fraise reads every object from the data column; add `data jsonb` to the view.',
-        ),
+        diagnostic('FRAISE_BAD_VIEW', `@view on "Query.${field.name}" needs a type with its own @view.`, node,
+          `Add @view(name: "...") to type ${target.name}; the field's @view then overrides it.`),
       );
       continue;
     }
-    catalog.set(type.name, {
-      typeName: type.name,
-      sqlName: `${quoteIdent(relation.schema)}.${quoteIdent(relation.name)}`,
-      isView: relation.kind === 'view',
-      columns,
-    });
+    const view = bind(`Root field "Query.${field.name}"`, viewName, node);
+    if (!view) continue;
+    catalog.set(rootViewKey(field.name), { ...view, typeName: target.name });
+    checkFieldColumns(schema, target, catalog.get(rootViewKey(field.name))!, viewName, diagnostics);
   }
 
   const requireColumn = (view: BoundView | undefined, column: string, field: GraphQLField<unknown, unknown>, role: string): void => {
@@ -145,9 +166,9 @@ export function checkSchema(
   for (const field of Object.values(query?.getFields() ?? {})) {
     const connectionNode = connectionNodeOf(schema, field.type);
     const target = connectionNode ?? getNamedType(field.type);
-    const view = catalog.get(target.name);
+    const view = catalog.get(rootViewKey(field.name)) ?? catalog.get(target.name);
     if (!view) {
-      if (viewNameOf(schema, target) === undefined) {
+      if (viewNameOf(schema, target) === undefined && fieldViewOf(schema, field) === undefined) {
         diagnostics.push(
           diagnostic('FRAISE_UNBACKED_ROOT', `Root field "Query.${field.name}" returns "${target.name}", which has no @view.`,
             field.astNode, `Add @view(name: "...") to type ${target.name}.`),
@@ -162,6 +183,42 @@ export function checkSchema(
     }
   }
   return { catalog, diagnostics };
+}
+
+/** The key under which the catalog holds the view of a root field that has its own @view. */
+export const rootViewKey = (field: string): string => `Query.${field}`;
+
+/** The view a root field reads: its own @view, else its type's. */
+export function viewOfRootField(catalog: ViewCatalog, field: string, typeName: string): BoundView | undefined {
+  return catalog.get(rootViewKey(field)) ?? catalog.get(typeName);
+}
+
+/**
+ * Every field that reads a column (all fields of a view without `data`, and `@column` fields) must
+ * find it, so a misspelt or missing column fails at compile time, not with a SQL error.
+ */
+function checkFieldColumns(schema: GraphQLSchema, type: GraphQLObjectType, view: BoundView, viewName: string, diagnostics: Diagnostic[]): void {
+  for (const field of Object.values(type.getFields())) {
+    if (relationOf(schema, field) || connectionNodeOf(schema, field.type)) continue;
+    const explicit = columnOf(schema, field);
+    if (explicit === undefined && view.hasData) continue;
+    const column = explicit ?? jsonKeyOf(schema, field);
+    if (view.columns.has(column)) continue;
+    const suggestion = didYouMean(column, [...view.columns.keys()]);
+    const directive = field.astNode?.directives?.find((d) => d.name.value === 'column');
+    diagnostics.push(
+      diagnostic(
+        'FRAISE_UNKNOWN_COLUMN',
+        `Field "${type.name}.${field.name}" reads column "${column}", which view "${viewName}" does not have.`,
+        directive ?? field.astNode,
+        suggestion
+          ? `Did you mean "${suggestion}"? Name the column with @column(name: "${suggestion}").`
+          : explicit === undefined
+            ? `The view has no data column, so each field reads the column named like it. Columns: ${[...view.columns.keys()].join(', ')}.`
+            : `Columns: ${[...view.columns.keys()].join(', ')}.`,
+      ),
+    );
+  }
 }
 
 function checkListArguments(

@@ -15,6 +15,8 @@ export interface DynamicSlot {
   readonly variable: string;
   readonly type: GraphQLObjectType;
   readonly view: BoundView | null;
+  /** The JSON value `path` starts from (the row's `data`, or a jsonb column). */
+  readonly root: JsonRoot;
   readonly path: readonly string[];
   /** For `field`: the field whose filter input the variable holds. */
   readonly field?: string;
@@ -47,10 +49,31 @@ export interface Param {
   readonly max?: number;
 }
 
-/** A scalar value of the current row: a plain column, or a path inside `data` cast to a type. */
+/**
+ * The JSON value a path starts from: a column of the view row read as jsonb. `data` in the FraiseQL
+ * v1 style; a jsonb/json column holding an embedded object (`plan`), or an array column (`features
+ * text[]`) in the column style. `as` says how the column becomes jsonb.
+ */
+export interface JsonRoot {
+  readonly column: string;
+  readonly as: 'jsonb' | 'json' | 'array';
+}
+
+export const DATA_ROOT: JsonRoot = Object.freeze({ column: 'data', as: 'jsonb' });
+
+/**
+ * Where a field's value comes from: a column of the view row (column views, `@column`), or a key of
+ * the JSON object in scope (a view's `data`, or an object embedded in it or in a jsonb column).
+ * Planning decides it once per field (fieldSource.ts); projection, filters and orderings read it.
+ */
+export type FieldSource =
+  | { readonly kind: 'Column'; readonly column: string; readonly sqlType: string }
+  | { readonly kind: 'Key'; readonly key: string };
+
+/** A scalar value of the current row: a plain column, or a path inside a JSON root cast to a type. */
 export type ScalarTarget =
   | { readonly kind: 'Column'; readonly column: string; readonly sqlType: string }
-  | { readonly kind: 'JsonPath'; readonly path: readonly string[]; readonly sqlType: string };
+  | { readonly kind: 'JsonPath'; readonly root: JsonRoot; readonly path: readonly string[]; readonly sqlType: string };
 
 /** Correlates a subquery's rows (inner) with the enclosing row (outer). */
 export interface Join {
@@ -143,9 +166,10 @@ export interface ObjectSelection {
 
 export type FieldPlan =
   | { readonly kind: 'Typename'; readonly key: string; readonly typeName: string }
-  | { readonly kind: 'Value'; readonly key: string; readonly path: readonly string[] }
-  | { readonly kind: 'EmbeddedObject'; readonly key: string; readonly path: readonly string[]; readonly selection: ObjectSelection }
-  | { readonly kind: 'EmbeddedList'; readonly key: string; readonly path: readonly string[]; readonly selection: ObjectSelection }
+  | { readonly kind: 'Value'; readonly key: string; readonly source: FieldSource }
+  /** An object held in a jsonb key or column, projected key by key (the column's JSON root when a column). */
+  | { readonly kind: 'EmbeddedObject'; readonly key: string; readonly source: FieldSource; readonly selection: ObjectSelection }
+  | { readonly kind: 'EmbeddedList'; readonly key: string; readonly source: FieldSource; readonly selection: ObjectSelection }
   | { readonly kind: 'RelationObject'; readonly key: string; readonly view: BoundView; readonly join: Join; readonly selection: ObjectSelection }
   | {
       readonly kind: 'RelationList';

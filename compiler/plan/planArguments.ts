@@ -16,19 +16,23 @@ import {
 } from 'graphql';
 import { diagnostic } from '../diagnostics.js';
 import type { BoundView } from '../metadata/checkSchema.js';
-import { isListOutput, jsonKeyOf, relationOf } from '../schema/model.js';
+import { isListOutput, relationOf } from '../schema/model.js';
+import { fieldSource, filterTarget, jsonLocation } from './fieldSource.js';
 import { ORDER_DIRECTIONS, filterInputName, type OrderDirection } from '../schema/prelude.js';
 import type { PlanContext } from './context.js';
-import { joinOf } from './join.js';
+import { DATA_ROOT, type JsonRoot } from './ir.js';
 import type { DynamicSlot, Filter, Join, ListQuery, Ordering, OrderTerm, Param, ParamEncoding, ScalarTarget } from './ir.js';
+import { joinOf } from './join.js';
 import { MAX_REGEX_LENGTH, filterFieldType, filterOperator, operandEncoding, type FilterOperator } from '../../runtime/filters/operators.js';
 import { sqlTypeOfScalar } from './sqlTypes.js';
 
-/** Where a filter or order term reads from: a view row, or an object embedded in its data. */
+/** Where a filter or order term reads from: a view row, or an object embedded in a JSON value of it. */
 export interface Scope {
   readonly type: GraphQLObjectType;
   /** The view of the row, when the scope is the row itself (not an embedded object). */
   readonly view: BoundView | null;
+  /** The JSON value `path` starts from: the row's `data`, or a jsonb column holding the object. */
+  readonly root: JsonRoot;
   readonly path: readonly string[];
 }
 
@@ -38,7 +42,7 @@ export function planListQuery(
   view: BoundView,
   args: readonly ArgumentNode[],
 ): ListQuery {
-  const scope: Scope = { type, view, path: [] };
+  const scope: Scope = { type, view, root: DATA_ROOT, path: [] };
   const arg = (name: string): ValueNode | undefined => args.find((a) => a.name.value === name)?.value;
   const whereNode = arg('where');
   const orderNode = arg('orderBy');
@@ -63,7 +67,7 @@ export function planListQuery(
 }
 
 function dynamicSlot(ctx: PlanContext, kind: DynamicSlot['kind'], variable: string, scope: Scope): DynamicSlot {
-  return { kind, variable, type: scope.type, view: scope.view, path: scope.path };
+  return { kind, variable, type: scope.type, view: scope.view, root: scope.root, path: scope.path };
 }
 
 /** With a maximum page size, a list without a limit gets the maximum, and larger limits are refused. */
@@ -128,11 +132,11 @@ function planFieldFilter(ctx: PlanContext, scope: Scope, fieldName: string, valu
   const field = scope.type.getFields()[fieldName];
   if (!field || value.kind === Kind.NULL) return null;
   const named = getNamedType(field.type);
-  const key = jsonKeyOf(ctx.schema, field);
+  const source = fieldSource(ctx.schema, scope.view, field);
   if (isObjectType(named)) {
     const relation = relationOf(ctx.schema, field);
     if (!relation) {
-      const inner: Scope = { type: named, view: null, path: [...scope.path, key] };
+      const inner: Scope = { type: named, view: null, ...jsonLocation(source, scope.root, scope.path) };
       if (value.kind === Kind.VARIABLE) return { kind: 'Dynamic', slot: dynamicSlot(ctx, 'where', value.name.value, inner) };
       return value.kind === Kind.OBJECT ? planWhereObject(ctx, inner, value) : null;
     }
@@ -143,20 +147,20 @@ function planFieldFilter(ctx: PlanContext, scope: Scope, fieldName: string, valu
       );
       return null;
     }
-    const innerScope: Scope = { type: named, view: target, path: [] };
+    const innerScope: Scope = { type: named, view: target, root: DATA_ROOT, path: [] };
     const inner = planWhereValue(ctx, innerScope, value);
     const join: Join = joinOf(relation);
     return { kind: 'Exists', view: target, join, filter: inner ?? { kind: 'And', items: [] } };
   }
   const list = isListOutput(field.type);
-  const target = list
-    ? ({ kind: 'JsonPath', path: [...scope.path, key], sqlType: 'jsonb' } as const)
-    : scalarTarget(scope, key, sqlTypeOfScalar(named));
+  const target: ScalarTarget = list
+    ? { kind: 'JsonPath', ...jsonLocation(source, scope.root, scope.path), sqlType: 'jsonb' }
+    : filterTarget(source, scope.view, scope.root, scope.path, sqlTypeOfScalar(named));
   if (value.kind === Kind.VARIABLE) {
     // A whole `{ eq: ..., in: ... }` from the request.
     return {
       kind: 'Dynamic',
-      slot: { kind: 'field', variable: value.name.value, type: scope.type, view: scope.view, path: scope.path, field: fieldName },
+      slot: { kind: 'field', variable: value.name.value, type: scope.type, view: scope.view, root: scope.root, path: scope.path, field: fieldName },
     };
   }
   if (value.kind !== Kind.OBJECT) return null;
@@ -203,13 +207,6 @@ function filterOperandType(ctx: PlanContext, typeName: string, op: string, list:
   const filter = ctx.schema.getType(filterInputName(typeName, list));
   if (!filter || !isInputObjectType(filter)) return undefined;
   return filter.getFields()[op]?.type;
-}
-
-/** A plain column of the view when it has one named like the data key, else the JSON path. */
-export function scalarTarget(scope: Scope, key: string, sqlType: string): ScalarTarget {
-  const columnType = scope.view?.columns.get(key);
-  if (columnType !== undefined && key !== 'data') return { kind: 'Column', column: key, sqlType: columnType };
-  return { kind: 'JsonPath', path: [...scope.path, key], sqlType };
 }
 
 function planOperand(
@@ -275,11 +272,11 @@ function planOrderObject(ctx: PlanContext, scope: Scope, node: ObjectValueNode):
     const def = scope.type.getFields()[field.name.value];
     if (!def) continue;
     const named = getNamedType(def.type);
-    const key = jsonKeyOf(ctx.schema, def);
+    const source = fieldSource(ctx.schema, scope.view, def);
     if (field.value.kind === Kind.OBJECT && isObjectType(named)) {
       const relation = relationOf(ctx.schema, def);
       if (!relation) {
-        terms.push(...planOrderObject(ctx, { type: named, view: null, path: [...scope.path, key] }, field.value));
+        terms.push(...planOrderObject(ctx, { type: named, view: null, ...jsonLocation(source, scope.root, scope.path) }, field.value));
         continue;
       }
       const target = ctx.catalog.get(named.name);
@@ -288,7 +285,7 @@ function planOrderObject(ctx: PlanContext, scope: Scope, node: ObjectValueNode):
         continue;
       }
       const join: Join = joinOf(relation);
-      for (const inner of planOrderObject(ctx, { type: named, view: target, path: [] }, field.value)) {
+      for (const inner of planOrderObject(ctx, { type: named, view: target, root: DATA_ROOT, path: [] }, field.value)) {
         if (inner.target.kind === 'Related') {
           ctx.diagnostics.push(diagnostic('FRAISE_UNSUPPORTED', 'Ordering through two relations is not supported.', field.value));
           continue;
@@ -298,7 +295,7 @@ function planOrderObject(ctx: PlanContext, scope: Scope, node: ObjectValueNode):
     } else if (field.value.kind === Kind.ENUM && (isScalarType(named) || isEnumType(named))) {
       const direction = field.value.value as OrderDirection;
       if (ORDER_DIRECTIONS.includes(direction)) {
-        terms.push({ target: scalarTarget(scope, key, sqlTypeOfScalar(named)), direction });
+        terms.push({ target: filterTarget(source, scope.view, scope.root, scope.path, sqlTypeOfScalar(named)), direction });
       }
     } else if (field.value.kind !== Kind.NULL) {
       ctx.diagnostics.push(

@@ -13,8 +13,9 @@ import {
   valueFromAST,
 } from 'graphql';
 import { diagnostic } from '../diagnostics.js';
-import type { BoundView } from '../metadata/checkSchema.js';
-import { connectionNodeOf, dataKeyOf, isListOutput, jsonKeyOf, relationOf } from '../schema/model.js';
+import { viewOfRootField, type BoundView } from '../metadata/checkSchema.js';
+import { connectionNodeOf, dataKeyOf, isListOutput, relationOf } from '../schema/model.js';
+import { fieldSource } from './fieldSource.js';
 import { planConnectionQuery, planConnectionSelection } from './planConnection.js';
 import { collectFields } from './collectFields.js';
 import type { PlanContext } from './context.js';
@@ -36,7 +37,7 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
     if (!def) continue;
     const connectionNode = connectionNodeOf(ctx.schema, def.type);
     if (connectionNode) {
-      const view = ctx.catalog.get(connectionNode.name)!;
+      const view = viewOfRootField(ctx.catalog, name, connectionNode.name)!;
       const query = planConnectionQuery(ctx, connectionNode, view, node);
       const selection = planConnectionSelection(ctx, getNamedType(def.type) as GraphQLObjectType, connectionNode, view, mergedSets(nodes),
         (t, v, sets) => planSelection(ctx, t, v, sets));
@@ -44,7 +45,7 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
       continue;
     }
     const named = getNamedType(def.type);
-    const view = ctx.catalog.get(named.name);
+    const view = viewOfRootField(ctx.catalog, name, named.name);
     if (!view || !isObjectType(named)) {
       ctx.diagnostics.push(diagnostic('FRAISE_UNSUPPORTED', `Root field "${name}" is not backed by a view.`, node));
       continue;
@@ -107,14 +108,14 @@ export function planSelection(
       continue;
     }
     const named = getNamedType(def.type);
-    const path = [jsonKeyOf(ctx.schema, def)];
+    const source = fieldSource(ctx.schema, view, def);
     if (!isObjectType(named)) {
-      fields.push({ kind: 'Value', key, path });
+      fields.push({ kind: 'Value', key, source });
       continue;
     }
     if (!relation) {
       const selection = planSelection(ctx, named, null, mergedSets(nodes));
-      fields.push({ kind: isListOutput(def.type) ? 'EmbeddedList' : 'EmbeddedObject', key, path, selection });
+      fields.push({ kind: isListOutput(def.type) ? 'EmbeddedList' : 'EmbeddedObject', key, source, selection });
       continue;
     }
     const target = ctx.catalog.get(named.name);

@@ -57,6 +57,18 @@ export function jsonKeyOf(schema: GraphQLSchema, field: GraphQLField<unknown, un
   return typeof args?.['name'] === 'string' ? args['name'] : dataKeyOf(schema, field.name);
 }
 
+/** The column named by `@column(name:)` on a field, if any. */
+export function columnOf(schema: GraphQLSchema, field: GraphQLField<unknown, unknown>): string | undefined {
+  const args = directiveArgs(schema, 'column', field.astNode);
+  return typeof args?.['name'] === 'string' ? args['name'] : undefined;
+}
+
+/** The view named by `@view(name:)` on a root field (it overrides the type's view), if any. */
+export function fieldViewOf(schema: GraphQLSchema, field: GraphQLField<unknown, unknown>): string | undefined {
+  const args = directiveArgs(schema, 'view', field.astNode);
+  return typeof args?.['name'] === 'string' ? args['name'] : undefined;
+}
+
 export function relationOf(
   schema: GraphQLSchema,
   field: GraphQLField<unknown, unknown>,

@@ -1,14 +1,24 @@
 // The SDL the compiler adds to every schema: its directives, the extra scalars, and the filter
 // inputs for each scalar. Users may reference all of these without defining them.
 export const DIRECTIVES_SDL = `
-"The type is backed by this PostgreSQL view (or table) with a data jsonb column."
-directive @view(name: String!) on OBJECT
+"The type (or, on a root field, that field) is backed by this PostgreSQL view or table: one column per field, or a data jsonb column, or both."
+directive @view(name: String!) on OBJECT | FIELD_DEFINITION
 "Read the field from this key of data instead of its snake_case name."
 directive @jsonKey(name: String!) on FIELD_DEFINITION
+"Read the field from this column of the view instead of the column (or data key) named like it."
+directive @column(name: String!) on FIELD_DEFINITION
+"This field argument filters the rows: the column (or data key) it compares, and the operator (default eq)."
+directive @filter(column: String, op: String) on ARGUMENT_DEFINITION
 "A relation to another @view type, joined on key columns."
 directive @relation(foreignKey: String, localKey: String, references: String) on FIELD_DEFINITION
 "A mutation served by this PostgreSQL function."
 directive @function(name: String!) on FIELD_DEFINITION
+"Only authenticated callers may read the field (or any field returning the type). Apollo Router's semantics."
+directive @authenticated on OBJECT | FIELD_DEFINITION
+"The caller needs, for one of the inner lists, every scope of it (outer: any of, inner: all of)."
+directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION
+"The value is left out of audit events (a password, a token)."
+directive @sensitive on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION | VARIABLE_DEFINITION
 `;
 
 export const EXTRA_SCALARS = ['DateTime', 'Date', 'UUID', 'JSON'] as const;

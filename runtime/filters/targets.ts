@@ -30,3 +30,29 @@ export const columnOf = (scope: FilterScope, column: string, sqlType: string): F
 
 /** Key `key` (a quoted SQL literal) of the scope's data. */
 export const keyOf = (scope: FilterScope, key: string, sqlType: string): FilterTarget => pathTarget(scope.data, key, sqlType);
+
+/**
+ * A whole JSON value `root` (a jsonb, json or array column as jsonb): its jsonb (a JSON null read as
+ * SQL NULL), or its text cast to `sqlType`.
+ */
+export function rootTarget(root: string, sqlType: string): FilterTarget {
+  const text = `(${root} #>> '{}')`;
+  const typed = sqlType === 'jsonb' ? `NULLIF(${root}, 'null'::jsonb)` : sqlType === 'text' ? text : `${text}::${sqlType}`;
+  return { typed, text, nullable: text, sqlType };
+}
+
+/** How a column becomes a JSON value to walk: jsonb as it is, json cast, an array through to_jsonb. */
+export type JsonColumnKind = 'jsonb' | 'json' | 'array';
+
+/** The jsonb SQL of column `column` (quoted) of the scope's row. */
+export function jsonColumn(scope: FilterScope, column: string, as: JsonColumnKind): string {
+  const sql = `${scope.alias}.${column}`;
+  return as === 'jsonb' ? sql : as === 'json' ? `${sql}::jsonb` : `to_jsonb(${sql})`;
+}
+
+/** A whole JSON column of the scope's row (an array column's filter reads it as jsonb). */
+export const jsonColumnOf = (scope: FilterScope, column: string, as: JsonColumnKind, sqlType: string): FilterTarget =>
+  rootTarget(jsonColumn(scope, column, as), sqlType);
+
+/** The scope of an object held in a JSON column of the scope's row. */
+export const columnScope = (scope: FilterScope, column: string, as: JsonColumnKind): FilterScope => ({ data: jsonColumn(scope, column, as), alias: '' });

@@ -10,6 +10,8 @@ import { errorsBody } from '../frames.js';
 import type { RuntimeSettings } from '../settings.js';
 import { streamPrepared, writeResponse } from '../streamOperation.js';
 import type { AnyCompiledOperation, GraphQLResponseError } from '../types.js';
+import { applyVerdict, refusedData, refusedRootKeys } from './auth/authorize.js';
+import { authOf, CollectingWritable, Gate, mergeContexts, newAuditState, type AuditState, type GateOptions } from './auth/gate.js';
 import { DocumentRegistry, type CompileDocument } from './documents.js';
 import { RequestFailure } from './httpErrors.js';
 import type { PersistedDocument } from './manifests.js';
@@ -39,7 +41,7 @@ export interface ErrorContext {
   readonly operationId: string | undefined;
 }
 
-export interface HandlerOptions extends Omit<RuntimeOptions, 'onError'> {
+export interface HandlerOptions extends Omit<RuntimeOptions, 'onError'>, GateOptions {
   /** The compiled operations by id (the generated `operations`), or a list of them. */
   readonly operations: Readonly<Record<string, AnyCompiledOperation>> | readonly AnyCompiledOperation[];
   /** Persisted-document manifests (loadPersistedDocuments) whose ids clients send. */
@@ -94,6 +96,11 @@ export function createHandler(options: HandlerOptions): GraphQLHandler {
     },
     'createHandler',
   );
+  // auth, rateLimit, onAudit, csrfPrevention: see auth/gate.ts and docs/auth.md.
+  const gate = new Gate(options, Object.values(options.operations), (error) =>
+    onError?.(error, { operationName: undefined, operationId: undefined }),
+  );
+  gate.start(options.pool);
   const registry = new DocumentRegistry({
     operations: options.operations,
     manifests: options.manifests ?? [],
@@ -105,8 +112,9 @@ export function createHandler(options: HandlerOptions): GraphQLHandler {
   return async (req, res) => {
     const started = performance.now();
     const exchange = new Exchange(req.method ?? 'GET', res);
+    const audit = newAuditState();
     try {
-      await serve(exchange, req, res, settings, registry, limits, options.context);
+      await serve(exchange, req, res, settings, registry, limits, options.context, gate, audit);
     } catch (error) {
       if (error instanceof RequestFailure) {
         if (error.kind === 'server') onError?.(error.cause ?? error, exchange.context());
@@ -120,6 +128,7 @@ export function createHandler(options: HandlerOptions): GraphQLHandler {
         } else if (!res.destroyed) res.destroy();
       }
     }
+    gate.report(audit, exchange.operation, performance.now() - started);
     if (onOperation !== undefined) {
       try {
         onOperation(exchange.event(performance.now() - started));
@@ -138,7 +147,10 @@ async function serve(
   registry: DocumentRegistry,
   limits: { maxBodyBytes: number; maxVariables: number },
   contextOf: HandlerOptions['context'],
+  gate: Gate,
+  audit: AuditState,
 ): Promise<void> {
+  const caller = await gate.admit(req, (name, value) => res.setHeader(name, value), audit);
   if (exchange.method !== 'GET' && exchange.method !== 'POST') {
     throw new RequestFailure('http', 405, 'METHOD_NOT_ALLOWED', `Method ${exchange.method} is not allowed`, {
       headers: { allow: 'GET, POST' },
@@ -164,13 +176,42 @@ async function serve(
       errors: prepared.errors,
     });
   }
-  const context = contextOf === undefined ? null : contextSettings(await contextOf(req));
+  audit.variables = gate.auditVariables(op, params.variables);
+  if (op.kind === 'mutation') audit.kind = 'mutation';
+  const auth = authOf(op);
+  const verdict = gate.verdict(op, caller);
+  if (auth !== undefined && verdict !== null && verdict.nothingToRun) {
+    // Every root field is refused: no SQL runs; each is null with its error (HTTP 200).
+    const { data, errors } = refusedData(auth, verdict);
+    audit.kind = 'refused';
+    audit.outcome = errors.every((e) => e.extensions?.['code'] === 'UNAUTHENTICATED') ? 'unauthenticated' : 'forbidden';
+    exchange.errors = errors;
+    res.statusCode = 200;
+    res.setHeader('content-type', `${mediaType}; charset=utf-8`);
+    await writeResponse(res, JSON.stringify({ data, errors }));
+    return;
+  }
+  const appContext = contextOf === undefined ? undefined : await contextOf(req);
+  const merged = mergeContexts(appContext, caller.context);
+  const context = merged === undefined ? null : contextSettings(merged);
   res.statusCode = 200;
   res.setHeader('content-type', `${mediaType}; charset=utf-8`);
+  const cut = auth !== undefined && verdict !== null && !verdict.allowed ? { auth, verdict } : null;
   if ('steps' in prepared) {
     // A mutation's response is small and only complete once committed: written whole.
-    const result = await runMutation(settings, op, prepared.steps, context);
+    const refused = cut === null ? new Map<string, unknown>() : refusedRootKeys(cut.auth, cut.verdict);
+    const steps = refused.size === 0 ? prepared.steps : prepared.steps.filter((step) => !refused.has(step.key));
+    let result = await runMutation(settings, op, steps, context);
+    if (cut !== null && 'data' in result && result.data !== null && typeof result.data === 'object') {
+      // Refused root fields never ran; they and any refused field below the others are cut here.
+      const ran = result.data as Record<string, unknown>;
+      const data: Record<string, unknown> = {};
+      for (const step of prepared.steps) data[step.key] = refused.has(step.key) ? {} : ran[step.key];
+      const applied = applyVerdict(cut.auth, cut.verdict, data);
+      result = { data: applied.data, errors: [...applied.errors, ...(result.errors ?? [])] };
+    }
     const errors = result.errors ?? [];
+    audit.outcome = refused.size > 0 ? 'forbidden' : errors.length > 0 ? 'error' : 'ok';
     // No connection: the mutation never ran, so no `data` and a 503 the client can retry on.
     if (!('data' in result)) res.statusCode = 503;
     exchange.errors = errors;
@@ -180,6 +221,24 @@ async function serve(
     }
     await writeResponse(res, JSON.stringify(result));
     exchange.rows = errors.length === 0 ? 1 : 0;
+    exchange.complete = !res.destroyed;
+    return;
+  }
+  if (cut !== null) {
+    // Some guarded field is refused: the response is read whole, cut, then written.
+    const collected = new CollectingWritable();
+    const report = await streamPrepared(settings, op, prepared, collected, { beforeErrorResponse: (_e, executed) => {
+      if (!executed) res.statusCode = 503;
+    } }, context);
+    const body = JSON.parse(collected.text()) as { data?: Record<string, unknown> | null; errors?: GraphQLResponseError[] };
+    let text = collected.text();
+    if (body.errors === undefined && body.data !== undefined) {
+      const applied = applyVerdict(cut.auth, cut.verdict, body.data);
+      exchange.errors = applied.errors;
+      text = JSON.stringify({ data: applied.data, errors: applied.errors });
+    } else exchange.errors = report.errors;
+    exchange.rows = report.rows;
+    await writeResponse(res, text);
     exchange.complete = !res.destroyed;
     return;
   }

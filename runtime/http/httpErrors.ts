@@ -23,7 +23,13 @@ export type RequestErrorCode =
   | 'OPERATION_NAME_MISMATCH'
   /** Run-time compilation refused the document (its errors say why). */
   | 'GRAPHQL_VALIDATION_FAILED'
-  | 'INTERNAL_SERVER_ERROR';
+  | 'INTERNAL_SERVER_ERROR'
+  /** No valid bearer token where one is required (401 with WWW-Authenticate), see docs/auth.md. */
+  | 'UNAUTHENTICATED'
+  /** The caller's rate limit is spent (429 with Retry-After). */
+  | 'RATE_LIMITED'
+  /** The token's signing keys (JWKS) cannot be fetched right now (503 with Retry-After). */
+  | 'AUTH_UNAVAILABLE';
 
 /**
  * - `http`: the HTTP exchange itself is wrong (method, media types, size, malformed body): a 4xx

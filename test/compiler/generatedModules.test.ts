@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => db?.drop());
 
 describe('generated modules', () => {
-  for (const file of ['PostWithAuthor.ts', 'UsersFilter.ts', 'SearchPosts.ts', 'FragmentsAndDirectives.ts', 'Dashboard.ts', 'index.ts', 'PostWithAuthor.d.ts']) {
+  for (const file of ['PostWithAuthor.ts', 'PostsWithAuthorAndComments.ts', 'UsersFilter.ts', 'SearchPosts.ts', 'FragmentsAndDirectives.ts', 'Dashboard.ts', 'index.ts', 'PostWithAuthor.d.ts']) {
     it(`snapshots ${file}`, async () => {
       await expect(fixture.files.get(file)).toMatchFileSnapshot(`./__modules__/${file}.snap`);
     });

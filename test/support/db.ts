@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { TEMPLATE_DATABASE } from '../setup/globalSetup.js';
+import { SAAS_TEMPLATE_DATABASE, TEMPLATE_DATABASE } from '../setup/globalSetup.js';
 
-export { TEMPLATE_DATABASE };
+export { SAAS_TEMPLATE_DATABASE, TEMPLATE_DATABASE };
 
 export interface TestDatabase {
   /** Connection URL of this database (hand it to code that makes its own pool). */
@@ -26,10 +26,11 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A fresh copy of a fixture's template: the blog's by default, `SAAS_TEMPLATE_DATABASE` for fixtures/saas. */
+export async function createTestDatabase(options: { readonly template?: string } = {}): Promise<TestDatabase> {
   const name = `fraise_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await withAdmin(async (admin) => {
-    await createFromTemplate(admin, name);
+    await createFromTemplate(admin, name, options.template ?? TEMPLATE_DATABASE);
     // Database-level settings are not copied from the template; fix the zone so timestamps are stable.
     await admin.query(`ALTER DATABASE ${name} SET timezone TO 'UTC'`);
   });
@@ -54,10 +55,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
  * is connected to the template, so retry with a short backoff instead of failing the file.
  * FILE_COPY copies the directory instead of WAL-logging every block: faster for a small template.
  */
-async function createFromTemplate(admin: pg.Client, name: string): Promise<void> {
+async function createFromTemplate(admin: pg.Client, name: string, template: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE} STRATEGY FILE_COPY`);
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY FILE_COPY`);
       return;
     } catch (error) {
       if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;

@@ -102,8 +102,10 @@ const BUILTIN_SCALARS = ['ID', 'String', 'Int', 'Float', 'Boolean'];
 const OUT_PREFIX = 'Out_';
 
 const PRELUDE = `
-directive @view(name: String!) on OBJECT
+directive @view(name: String!) on OBJECT | FIELD_DEFINITION
 directive @jsonKey(name: String!) on FIELD_DEFINITION
+directive @column(name: String!) on FIELD_DEFINITION
+directive @filter(column: String, op: String) on ARGUMENT_DEFINITION
 directive @relation(foreignKey: String, localKey: String, references: String) on FIELD_DEFINITION
 directive @function(name: String!) on FIELD_DEFINITION
 scalar DateTime
@@ -266,7 +268,10 @@ interface Column {
 }
 interface Row {
   readonly columns: ReadonlyMap<string, Column>;
+  /** The view's `data`; for a view without one, the row as a JSON object (column name -> value). */
   readonly data: unknown;
+  /** The whole row as JSON (`to_jsonb` of it): what `@column` fields read. */
+  readonly json: Record<string, unknown>;
 }
 /** A GraphQL object value: a view row (with its columns) or an object embedded in `data`. */
 interface Obj {
@@ -310,23 +315,31 @@ function loadView(ctx: Ctx, view: string): Promise<Row[]> {
   if (!rows) {
     rows = (async () => {
       const name = view.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
-      const res = await ctx.client.query<Record<string, string | null>>({ text: `SELECT * FROM ${name}`, types: RAW_TEXT });
-      if (!res.fields.some((f) => f.name === 'data')) throw oracleError(`view ${view} has no "data" column`);
-      return res.rows.map((r) => ({
-        columns: new Map(
-          res.fields.map((f): [string, Column] => {
-            const kind = OID_KINDS[f.dataTypeID] ?? 'text';
-            const raw = r[f.name] ?? null;
-            return [f.name, { kind, raw: kind === 'json' && raw !== null ? JSON.parse(raw) : raw }];
-          }),
-        ),
-        data: r.data == null ? null : JSON.parse(r.data),
-      }));
+      // The row as JSON too: views in FraiseQL's column style have no `data`; their fields read columns.
+      const res = await ctx.client.query<Record<string, string | null>>({ text: `SELECT t.*, to_jsonb(t) AS "${ROW_JSON}" FROM ${name} t`, types: RAW_TEXT });
+      const fields = res.fields.filter((f) => f.name !== ROW_JSON);
+      const hasData = fields.some((f) => f.name === 'data' && f.dataTypeID === 3802);
+      return res.rows.map((r) => {
+        const json = JSON.parse(r[ROW_JSON]!) as Record<string, unknown>;
+        return {
+          columns: new Map(
+            fields.map((f): [string, Column] => {
+              const kind = OID_KINDS[f.dataTypeID] ?? 'text';
+              const raw = r[f.name] ?? null;
+              return [f.name, { kind, raw: kind === 'json' && raw !== null ? JSON.parse(raw) : raw }];
+            }),
+          ),
+          data: hasData ? (r.data == null ? null : JSON.parse(r.data)) : json,
+          json,
+        };
+      });
     })();
     ctx.views.set(view, rows);
   }
   return rows;
 }
+
+const ROW_JSON = '__fraise_row_json';
 
 function oracleError(message: string): GraphQLError {
   return new GraphQLError(message);
@@ -356,7 +369,14 @@ function viewOf(type: GraphQLObjectType): string | undefined {
 }
 
 function dataKey(field: GraphQLField<unknown, unknown>): string {
-  return directiveArgs(field.astNode, 'jsonKey')?.name ?? snakeCase(field.name);
+  return directiveArgs(field.astNode, 'column')?.name ?? directiveArgs(field.astNode, 'jsonKey')?.name ?? snakeCase(field.name);
+}
+
+/** A field's JSON value: `@column` fields read the row's column, the others the key of the object (or data). */
+function fieldValue(o: Obj, field: GraphQLField<unknown, unknown>): unknown {
+  const column = directiveArgs(field.astNode, 'column')?.name;
+  if (column !== undefined && o.row) return jsonGet(o.row.json, column);
+  return jsonGet(o.value, dataKey(field));
 }
 
 function fieldKind(field: GraphQLField<unknown, unknown>): ValueKind {
@@ -375,7 +395,7 @@ function operand(o: Obj, field: GraphQLField<unknown, unknown>): { kind: ValueKi
   const key = dataKey(field);
   const col = key === 'data' ? undefined : o.row?.columns.get(key);
   if (col) return { kind: col.kind, raw: col.raw };
-  return { kind: fieldKind(field), raw: jsonGet(o.value, key) };
+  return { kind: fieldKind(field), raw: fieldValue(o, field) };
 }
 
 /** Converts a value (column text, JSON value or GraphQL input) the way a cast to `kind` would. */
@@ -538,7 +558,7 @@ async function matches(ctx: Ctx, type: GraphQLObjectType, o: Obj, where: Record<
           }
           results.push(found);
         } else {
-          results.push(await matches(ctx, target, { value: jsonGet(o.value, dataKey(field)) }, sub));
+          results.push(await matches(ctx, target, { value: fieldValue(o, field) }, sub));
         }
       } else {
         results.push(fieldMatches(ctx, field, o, sub));
@@ -551,7 +571,7 @@ async function matches(ctx: Ctx, type: GraphQLObjectType, o: Obj, where: Record<
 function fieldMatches(ctx: Ctx, field: GraphQLField<unknown, unknown>, o: Obj, ops: Record<string, unknown>): Tri {
   const list = isListType(getNullableType(field.type));
   // List fields are always read from data (a JSON array); scalars prefer the plain column.
-  const { kind, raw } = list ? { kind: 'json' as const, raw: jsonGet(o.value, dataKey(field)) } : operand(o, field);
+  const { kind, raw } = list ? { kind: 'json' as const, raw: fieldValue(o, field) } : operand(o, field);
   const results: Tri[] = [];
   for (const [op, arg] of Object.entries(ops)) {
     if (arg === undefined) continue;
@@ -698,7 +718,7 @@ async function sortRows(ctx: Ctx, type: GraphQLObjectType, objs: Obj[], orderBy:
         addTerms(target, dir as Record<string, unknown>, async (o) => {
           const parent = await reach(o);
           if (!parent) return null;
-          if (!relation) return { value: jsonGet(parent.value, dataKey(field)) };
+          if (!relation) return { value: fieldValue(parent, field) };
           const row = (await relatedRows(ctx, parent, field, target, relation))[0];
           return row ? { row, value: row.data } : null;
         });
@@ -767,7 +787,8 @@ const resolveField: GraphQLFieldResolver<unknown, Ctx, Record<string, unknown>> 
   const isList = isListType(getNullableType(field.type));
 
   if (info.parentType === info.schema.getQueryType()) {
-    const view = isObjectType(target) ? viewOf(target) : undefined;
+    // A root field's own @view serves its type from another view.
+    const view = isObjectType(target) ? (directiveArgs(field.astNode, 'view')?.name ?? viewOf(target)) : undefined;
     if (!view || !isObjectType(target)) throw oracleError(`root field "${field.name}" is not a @view type`);
     const rows = await loadView(ctx, view);
     if (isList) return list(ctx, target, rows, args as ListArgs);
@@ -789,7 +810,7 @@ const resolveField: GraphQLFieldResolver<unknown, Ctx, Record<string, unknown>> 
     const objs = await list(ctx, target, rows, args as ListArgs);
     return isList ? objs : (objs[0] ?? null);
   }
-  return project(field.type, jsonGet(parent.value, dataKey(field)));
+  return project(field.type, fieldValue(parent, field));
 };
 
 /** Abstract types (unions, interfaces) embedded in data name their member in `__typename`. */

@@ -1,0 +1,52 @@
+// Where each field of a view row reads its value: one place decides it for projection, filters,
+// orderings and the run-time filter code (dynamicCode.ts).
+// - `@column(name:)`: that column;
+// - a view without a `data` column (FraiseQL's column style): the column named like the field
+//   (snake_case, or `@jsonKey`'s name);
+// - a view with `data`: the key of `data` named like the field (FraiseQL v1). Filters and orderings
+//   still compare the plain column when the view has one of that name (see filterTarget).
+// Objects embedded in a jsonb value read keys of it, whatever held them.
+import type { GraphQLField, GraphQLSchema } from 'graphql';
+import type { BoundView } from '../metadata/checkSchema.js';
+import { columnOf, jsonKeyOf } from '../schema/model.js';
+import type { FieldSource, JsonRoot, ScalarTarget } from './ir.js';
+
+type Field = GraphQLField<unknown, unknown>;
+
+export function fieldSource(schema: GraphQLSchema, view: BoundView | null, field: Field): FieldSource {
+  const key = jsonKeyOf(schema, field);
+  if (!view) return { kind: 'Key', key };
+  const column = columnOf(schema, field) ?? (view.hasData ? undefined : key);
+  if (column === undefined) return { kind: 'Key', key };
+  return { kind: 'Column', column, sqlType: view.columns.get(column) ?? 'text' };
+}
+
+/** How a column becomes a JSON value to walk: jsonb as it is, json cast, arrays through to_jsonb. */
+export function jsonRootOfColumn(column: string, sqlType: string): JsonRoot {
+  if (sqlType === 'json') return { column, as: 'json' };
+  if (sqlType.endsWith('[]')) return { column, as: 'array' };
+  return { column, as: 'jsonb' };
+}
+
+/** Where an object or list a field holds is read: a JSON root and the path inside it. */
+export function jsonLocation(source: FieldSource, root: JsonRoot, path: readonly string[]): { root: JsonRoot; path: readonly string[] } {
+  return source.kind === 'Column' ? { root: jsonRootOfColumn(source.column, source.sqlType), path: [] } : { root, path: [...path, source.key] };
+}
+
+/**
+ * The value a filter or an ordering on a scalar field compares: its column, or (a `data` key) the
+ * plain column of the same name when the view has one (FraiseQL's rule: an index on it can serve),
+ * else the JSON path cast to the field's type.
+ */
+export function filterTarget(
+  source: FieldSource,
+  view: BoundView | null,
+  root: JsonRoot,
+  path: readonly string[],
+  sqlType: string,
+): ScalarTarget {
+  if (source.kind === 'Column') return { kind: 'Column', column: source.column, sqlType: source.sqlType };
+  const columnType = path.length === 0 && root.column === 'data' ? view?.columns.get(source.key) : undefined;
+  if (columnType !== undefined && source.key !== 'data') return { kind: 'Column', column: source.key, sqlType: columnType };
+  return { kind: 'JsonPath', root, path: [...path, source.key], sqlType };
+}
