@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileProject, formatDiagnostic, writeOutputFolder } from '../compiler/index.js';
-import type { AnyCompiledOperation } from '../runtime/index.js';
+import type { AnyCompiledOperation } from '@fraise/runtime';
 import { log, seconds } from './log.js';
 
 export type Operations = Readonly<Record<string, AnyCompiledOperation>>;

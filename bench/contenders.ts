@@ -1,7 +1,7 @@
 // The ways of answering a scenario's request that the benchmark compares. Each `run` answers one
 // request completely and throws if the answer is an error.
 import type pg from 'pg';
-import type { AnyCompiledOperation, Runtime } from '../runtime/index.js';
+import type { AnyCompiledOperation, Runtime } from '@fraise/runtime';
 import type { GraphqlJsRunner } from './graphqlJs.js';
 import type { Scenario, Variables } from './scenarios.js';
 import { discardingSink, writeWhole } from './sinks.js';

@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { compileProject, formatDiagnostic, writeOutputFolder } from '../compiler/index.js';
-import { createRuntime, type AnyCompiledOperation, type ExecuteOptions, type Runtime } from '../runtime/index.js';
+import { createRuntime, type AnyCompiledOperation, type ExecuteOptions, type Runtime } from '@fraise/runtime';
 import { createDatabaseFromFiles, startEmbeddedPostgres } from '../scripts/lib/embeddedPostgres.js';
 
 // dist/bench/context.js -> the repository root

@@ -2,7 +2,7 @@
 // once per shape) costs next to the same filter written as literals, and how many statements the
 // connection holds after ten alternating shapes.
 import pg from 'pg';
-import { createRuntime, type AnyCompiledOperation } from '../runtime/index.js';
+import { createRuntime, type AnyCompiledOperation } from '@fraise/runtime';
 
 const SAME_SHAPE = {
   where: { status: { eq: 'PUBLISHED' }, views: { gte: 500 } },

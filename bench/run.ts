@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createRuntime } from '../runtime/index.js';
+import { createRuntime } from '@fraise/runtime';
 import { compileFixture } from './compileFixture.js';
 import { readConfig } from './config.js';
 import { contendersFor } from './contenders.js';

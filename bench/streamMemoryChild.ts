@@ -4,7 +4,7 @@
 //   node --expose-gc streamMemoryChild.js <stream|execute> <databaseUrl> <generated/index.js>
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { createRuntime, type AnyCompiledOperation } from '../runtime/index.js';
+import { createRuntime, type AnyCompiledOperation } from '@fraise/runtime';
 import { collectGarbage, sampleRss } from './memory.js';
 import { slowSink } from './sinks.js';
 

@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
-import type { AnyCompiledOperation, Runtime } from '../runtime/index.js';
+import type { AnyCompiledOperation, Runtime } from '@fraise/runtime';
 import { floorText } from './contenders.js';
 import type { GraphqlJsRunner } from './graphqlJs.js';
 import type { Scenario } from './scenarios.js';

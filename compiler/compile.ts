@@ -20,6 +20,8 @@ import type { DatabaseMetadata } from './metadata/types.js';
 import { validateOperations } from './validate/validateOperations.js';
 import { MAX_CONDITIONS, MAX_OPTIONAL_FILTERS, assignments, findConditions } from './plan/conditions.js';
 import { planOperation } from './plan/planOperation.js';
+import { nullShapeOf } from './plan/nullShape.js';
+import type { NullShape } from '../runtime/types.js';
 import type { ConnectionArgs } from './plan/ir.js';
 import { emitStatement, type EmittedStatement } from './sql/emitSql.js';
 import { expandPieces, hasOptionalParts } from './sql/template.js';
@@ -213,6 +215,8 @@ interface CompiledOperationParts {
   readonly prepareHelpers: string;
   readonly prepareBody: string;
   readonly imports: RuntimeImports;
+  readonly nulls: NullShape;
+  readonly marksNulls: boolean;
 }
 
 function compileOperation(
@@ -239,11 +243,13 @@ function compileOperation(
   const templates: TemplateOut[] = [];
   const variants: VariantOut[] = [];
   let shape: EmittedStatement['shape'] | undefined;
+  let marksNulls = false;
   for (const assignment of assignments(conditions)) {
     const connections: ConnectionArgs[] = [];
     const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics, connections, ...(maxPageSize !== undefined ? { maxPageSize } : {}) }, operation);
     const emitted = emitStatement(plan, optionalBits);
     shape ??= emitted.shape;
+    marksNulls ||= emitted.marksNulls;
     if (hasOptionalParts(emitted.pieces)) {
       const key = JSON.stringify(emitted.pieces);
       let index = templates.findIndex((t) => JSON.stringify(t.pieces) === key);
@@ -271,6 +277,8 @@ function compileOperation(
     prepareHelpers: prepare.helpers,
     prepareBody: prepare.body,
     imports,
+    nulls: nullShapeOf(schema, body, 'query'),
+    marksNulls,
   };
 }
 

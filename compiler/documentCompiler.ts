@@ -4,11 +4,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { CompileOutcome } from '../runtime/http/documents.js';
 import type { AnyCompiledOperation, GraphQLResponseError } from '../runtime/types.js';
 import { compileProject } from './compile.js';
+import { runtimeHelpersPlugin } from './runtimeHelpers.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { DatabaseMetadata } from './metadata/types.js';
 
@@ -60,15 +60,12 @@ export function createDocumentCompiler(
 
 /**
  * The module with the runtime helpers it imports bundled in: a module evaluated from a data: URL
- * cannot resolve `fraise/runtime`. The helpers are pure functions, so a copy behaves as the
- * application's runtime does.
+ * cannot resolve `@fraise/runtime` (see runtimeHelpers.ts).
  */
 async function bundleWithRuntime(code: string, dir: string): Promise<string> {
-  const here = fileURLToPath(import.meta.url);
-  const helpers = path.join(path.dirname(here), '..', 'runtime', `generated${path.extname(here)}`);
   const bundled = await build({
     stdin: { contents: code, loader: 'js', resolveDir: dir },
-    plugins: [{ name: 'fraise-runtime', setup: (b) => void b.onResolve({ filter: /^fraise\/runtime$/ }, () => ({ path: helpers })) }],
+    plugins: [runtimeHelpersPlugin()],
     bundle: true,
     format: 'esm',
     platform: 'node',

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createHandler, loadPersistedDocuments, type AnyCompiledOperation } from '../runtime/index.js';
+import { createHandler, loadPersistedDocuments, type AnyCompiledOperation } from '@fraise/runtime';
 
 const USAGE = `Usage: fraise-compile serve --dir <generated folder> [--database-url <url>] [options]
 

@@ -5,6 +5,7 @@
 // the cancel (57014); otherwise it is destroyed, see streamOperation.
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
+import { isServerError } from './serverError.js';
 
 /** The parts of pg's Client and Connection that a CancelRequest needs (@types/pg omits them). */
 interface CancelConnection {
@@ -43,5 +44,5 @@ export function cancelRunningStatement(pool: Pool, client: PoolClient): void {
 
 /** The statement stopped because of a cancel (query_canceled). */
 export function wasCancelled(error: Error | undefined): boolean {
-  return error instanceof pg.DatabaseError && error.code === '57014';
+  return isServerError(error) && error.code === '57014';
 }

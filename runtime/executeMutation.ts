@@ -4,10 +4,11 @@
 // Serialization failures and deadlocks run the whole transaction again, a bounded number of times;
 // a statement whose cached plan went stale is deallocated and the transaction run once more on the
 // same connection. A connection that breaks is never retried: the commit may have happened.
-import pg, { type CustomTypesConfig, type PoolClient } from 'pg';
+import type { CustomTypesConfig, PoolClient } from 'pg';
 import { SET_CONTEXT_SQL, type ContextSettings } from './context.js';
 import { isRetryable, mutationError } from './mutationErrors.js';
 import { ConnectionFailure, databaseError, isStalePlan } from './responseErrors.js';
+import { isServerError } from './serverError.js';
 import { deallocate, openSession, sentStatement, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
 import { useStatement } from './statementBound.js';
@@ -81,7 +82,7 @@ async function runOnce(
   } catch (error) {
     // A failure that is not an ErrorResponse leaves the connection in an unknown state.
     const cause = error instanceof StepFailure ? error.cause : error;
-    if (!(cause instanceof pg.DatabaseError)) markBroken(cause instanceof Error ? cause : new Error(String(cause)));
+    if (!isServerError(cause)) markBroken(cause instanceof Error ? cause : new Error(String(cause)));
     throw error;
   } finally {
     session.release(broken);

@@ -1,16 +1,18 @@
 // runtime.execute: one named prepared statement on a pooled client, rows parsed into `data` (a
 // compiled mutation prepares steps instead: executeMutation.ts). With a request context, the statement and the context's set_config go in one pipeline (one round
 // trip, one implicit transaction) through a portal cursor that reads every row at once.
-import pg, { type CustomTypesConfig } from 'pg';
+import type { CustomTypesConfig } from 'pg';
 import { SET_CONTEXT_SQL, type ContextSettings } from './context.js';
 import { FraiseError } from './errors.js';
 import { runMutation } from './executeMutation.js';
 import { PortalCursor } from './portalCursor.js';
 import { databaseFailure, isStalePlan, rowCountError } from './responseErrors.js';
+import { isServerError } from './serverError.js';
 import { deallocate, openSession, sentStatement, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
 import { useStatement } from './statementBound.js';
-import type { AnyCompiledOperation, CompiledStatement, ExecutionResult, ResultShape } from './types.js';
+import { completeListRows, completeSingleRow, listNullData } from './nonNull.js';
+import type { AnyCompiledOperation, CompiledStatement, ExecutionResult, GraphQLResponseError } from './types.js';
 
 // Every column comes back as its text: pg would otherwise JSON.parse json/jsonb columns itself, and
 // a json column holding a string would then be parsed twice.
@@ -33,7 +35,7 @@ export async function executeOperation(
     const failure = databaseFailure(error, settings.debug);
     return failure.executed ? { data: null, errors: failure.errors } : { errors: failure.errors };
   }
-  return resultOf(op.shape, rows);
+  return resultOf(op, rows);
 }
 
 /** Runs the statement on a session; a stale cached plan is dropped and the statement run once more. */
@@ -66,7 +68,7 @@ async function queryRows(
     }
   } catch (error) {
     // A failure that is not an ErrorResponse leaves the connection in an unknown state.
-    if (!(error instanceof pg.DatabaseError)) markBroken(error instanceof Error ? error : new Error(String(error)));
+    if (!isServerError(error)) markBroken(error instanceof Error ? error : new Error(String(error)));
     throw error;
   } finally {
     session.release(broken);
@@ -119,12 +121,23 @@ async function withContext(
   }
 }
 
-function resultOf(shape: ResultShape, rows: readonly (string | null)[]): ExecutionResult<unknown> {
+function resultOf(op: AnyCompiledOperation, rows: readonly (string | null)[]): ExecutionResult<unknown> {
+  const shape = op.shape;
   const error = rowCountError(shape, rows.length, false);
   if (error !== null) return { data: null, errors: [error] };
+  if (shape.kind !== 'list') {
+    // Non-null rules: only a row holding a marked null (or a missing non-null lookup) is parsed twice.
+    const completed = completeSingleRow(op, shape, rows[0] ?? null);
+    if (completed !== undefined) return { data: completed.data, errors: completed.errors };
+  }
   switch (shape.kind) {
-    case 'list':
-      return { data: { [shape.key]: rows.map(parseRow) } };
+    case 'list': {
+      const errors: GraphQLResponseError[] = [];
+      const completed = completeListRows(op, shape.key, rows, 0, errors);
+      if (completed === 'propagates') return { data: listNullData(op, shape.key), errors };
+      const data = { [shape.key]: completed.map(parseRow) };
+      return errors.length > 0 ? { data, errors } : { data };
+    }
     case 'object':
       return { data: { [shape.key]: parseRow(rows[0] ?? null) } };
     case 'data':

@@ -20,6 +20,12 @@ export function framesFor(shape: ResultShape): Frames {
   }
 }
 
+/** The close frame, with the response's `errors` after `data` when there are any. */
+export function closeWithErrors(frames: Frames, errors: readonly GraphQLResponseError[]): string {
+  if (errors.length === 0) return frames.close;
+  return `${frames.close.slice(0, -1)},"errors":${JSON.stringify(errors)}}`;
+}
+
 /** A row as JSON text: SQL NULL is JSON null. */
 export function rowText(row: string | null): string {
   return row ?? 'null';

@@ -41,3 +41,23 @@ export { checkVariables } from './variables.js';
 export type { CheckedVariables, VariablePlan } from './variables.js';
 export { expandPieces, shapeCache } from './statementShapes.js';
 export type { SqlPiece, StatementShape, StatementTemplate } from './statementShapes.js';
+
+// Shared with the compiler (package fraise imports them from @fraise/runtime): the operator table,
+// the SQL of filter targets and directions, the scalar checks, and statement expansion, so both
+// sides of a module read one definition.
+export {
+  FILTER_SCALARS,
+  LIST_FILTER_OPERATORS,
+  MAX_REGEX_LENGTH,
+  SCALAR_FILTER_OPERATORS,
+  filterFieldType,
+  filterOperator,
+  filterOperators,
+  operandEncoding,
+  operandTypeName,
+} from './filters/operators.js';
+export type { FilterFieldType, FilterOperator, FilterTarget, OperandEncoding, OperandSql, OperandType } from './filters/operators.js';
+export { jsonColumn } from './filters/targets.js';
+export type { JsonColumnKind } from './filters/targets.js';
+export { ORDER_SQL } from './filters/ordering.js';
+export { SCALAR_COERCERS } from './coerce.js';

@@ -1,4 +1,5 @@
-// fraise/runtime: what applications and generated modules import.
+// @fraise/runtime, the runtime package (the root package re-exports it as fraise/runtime): what
+// applications and generated modules import.
 export { createRuntime } from './createRuntime.js';
 export type { ExecuteOptions, RequestContext, Runtime, RuntimeOptions, Variables } from './createRuntime.js';
 export { FraiseError } from './errors.js';

@@ -2,8 +2,8 @@
 // SQLSTATE itself and the constraint name when there is one. No SQL text, no DETAIL (it quotes
 // values): the message is fixed per code, except for an exception the function raised itself with
 // RAISE, whose message the application wrote for its callers.
-import pg from 'pg';
 import { databaseErrorCode } from './responseErrors.js';
+import { isServerError } from './serverError.js';
 import type { GraphQLResponseError } from './types.js';
 
 /**
@@ -30,11 +30,11 @@ export const MUTATION_ERROR_CODES: Readonly<Record<string, { readonly code: stri
 
 /** Serialization failures and deadlocks: running the whole transaction again may succeed. */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof pg.DatabaseError && (error.code === '40001' || error.code === '40P01');
+  return isServerError(error) && (error.code === '40001' || error.code === '40P01');
 }
 
 export function mutationError(error: unknown, path: string | undefined, debug: boolean): GraphQLResponseError {
-  const database = error instanceof pg.DatabaseError ? error : undefined;
+  const database = isServerError(error) ? error : undefined;
   const state = database?.code;
   const known = state === undefined ? undefined : MUTATION_ERROR_CODES[state] ?? MUTATION_ERROR_CODES[state.slice(0, 2)];
   const fallback = databaseErrorCode(error);

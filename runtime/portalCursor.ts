@@ -20,6 +20,7 @@
 import pg from 'pg';
 import type { Connection } from 'pg';
 import { FraiseError } from './errors.js';
+import { isServerError } from './serverError.js';
 import type { CompiledStatement } from './types.js';
 
 /** The part of pg's internal Connection this cursor drives (@types/pg does not describe it). */
@@ -311,5 +312,5 @@ export class PortalCursor {
 
 /** An ErrorResponse for our statement, after which the session is intact (not FATAL or PANIC). */
 function isStatementError(error: Error): boolean {
-  return error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC';
+  return isServerError(error) && error.severity !== 'FATAL' && error.severity !== 'PANIC';
 }

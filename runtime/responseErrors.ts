@@ -1,5 +1,5 @@
 // The GraphQL errors the runtime itself puts in responses (variable errors come from `prepare`).
-import pg from 'pg';
+import { isServerError } from './serverError.js';
 import type { GraphQLResponseError, ResultShape } from './types.js';
 
 /** The database could not be reached: nothing ran (the response has no `data`). */
@@ -25,8 +25,8 @@ export type DatabaseErrorCode = 'DATABASE_UNAVAILABLE' | 'DATABASE_TIMEOUT' | 'D
 
 export function databaseErrorCode(error: unknown): DatabaseErrorCode {
   if (error instanceof ConnectionFailure) return 'DATABASE_UNAVAILABLE';
-  if (!(error instanceof pg.DatabaseError)) return 'DATABASE_UNAVAILABLE'; // a socket error, not an ErrorResponse
-  const state = error.code ?? '';
+  if (!isServerError(error)) return 'DATABASE_UNAVAILABLE'; // a socket error, not an ErrorResponse
+  const state = error.code;
   if (UNAVAILABLE_STATES.has(state) || state.startsWith('08')) return 'DATABASE_UNAVAILABLE';
   if (TIMEOUT_STATES.has(state)) return 'DATABASE_TIMEOUT';
   return 'DATABASE_ERROR';
@@ -45,7 +45,7 @@ const MESSAGES: Record<DatabaseErrorCode, string> = {
 export function databaseError(error: unknown, debug: boolean): GraphQLResponseError {
   const code = databaseErrorCode(error);
   const extensions: Record<string, unknown> = { code };
-  if (error instanceof pg.DatabaseError && error.code !== undefined) extensions['sqlState'] = error.code;
+  if (isServerError(error)) extensions['sqlState'] = error.code;
   if (debug && error instanceof Error) {
     const cause = error instanceof ConnectionFailure ? error.cause : error;
     extensions['debugMessage'] = cause instanceof Error ? cause.message : String(cause);
@@ -60,7 +60,7 @@ export function databaseFailure(error: unknown, debug: boolean): { errors: Graph
 
 /** "cached plan must not change result type": the statement must be prepared again. */
 export function isStalePlan(error: unknown): boolean {
-  return error instanceof pg.DatabaseError && error.code === '0A000' && /cached plan/.test(error.message);
+  return isServerError(error) && error.code === '0A000' && /cached plan/.test(error.message);
 }
 
 /**

@@ -9,14 +9,15 @@ import { cancelRunningStatement, wasCancelled } from './cancel.js';
 import { SET_CONTEXT_SQL, type ContextSettings } from './context.js';
 import { FraiseError } from './errors.js';
 import { runMutation } from './executeMutation.js';
-import { errorsBody, framesFor, joinRows, rowText, type Frames } from './frames.js';
+import { closeWithErrors, errorsBody, framesFor, joinRows, rowText } from './frames.js';
+import { completeListRows, completeSingleRow, listNullData } from './nonNull.js';
 import { PortalCursor } from './portalCursor.js';
 import { ResponseSink } from './responseSink.js';
 import { databaseFailure, isStalePlan, ResponseFailure, rowCountError } from './responseErrors.js';
 import { deallocate, openSession, sentStatement, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
 import { useStatement } from './statementBound.js';
-import type { AnyCompiledOperation, CoercionResult, GraphQLResponseError, ResultShape } from './types.js';
+import type { AnyCompiledOperation, CoercionResult, GraphQLResponseError } from './types.js';
 
 /** How long a batch in flight may still take after the reader left, before it is cancelled. */
 const CANCEL_GRACE_MS = 100;
@@ -141,7 +142,7 @@ async function withRetry(
           ...(preamble !== null ? { preamble: { text: SET_CONTEXT_SQL, values: [preamble.names, preamble.values] } } : {}),
         });
         const run = await withCursor(settings, session, cursor, setAbort, () =>
-          op.shape.kind === 'list' ? pumpList(cursor, sink, framesFor(op.shape), counter) : readSingle(cursor, op.shape, counter),
+          op.shape.kind === 'list' ? pumpList(cursor, sink, op, op.shape.key, counter) : readSingle(cursor, op, counter),
         );
         broken = run.broken;
         if (run.result.ok) return run.result.value;
@@ -207,33 +208,52 @@ async function withCursor(
   return { result: result.ok ? { ok: true, value: undefined } : result, broken: new Error('A cancel request may still be in flight') };
 }
 
-/** Writes all but the last chunk; returns the last (or undefined when the writable went away). */
+/**
+ * Writes all but the last chunk; returns the last (or undefined when the writable went away). Rows
+ * holding a marked null are completed (nonNull.ts) and their errors follow `data`; a null that
+ * propagates past its row replaces the whole response while nothing was written, and cuts it off
+ * (like a failure mid-stream) once something was.
+ */
 async function pumpList(
   cursor: PortalCursor,
   sink: ResponseSink,
-  frames: Frames,
+  op: AnyCompiledOperation,
+  key: string,
   counter: { rows: number },
 ): Promise<string | undefined> {
+  const frames = framesFor({ kind: 'list', key });
+  const errors: GraphQLResponseError[] = [];
   let chunk = frames.open;
   let separator = '';
   for (;;) {
     const batch = await cursor.read();
     if (batch.rows.length > 0) {
-      chunk += separator + joinRows(batch.rows);
+      const rows = completeListRows(op, key, batch.rows, counter.rows, errors);
+      if (rows === 'propagates') {
+        if (sink.started) {
+          throw new FraiseError('STREAM_ABORTED', `A null in a non-null position of "${key}" propagated past its row after the response began`);
+        }
+        return JSON.stringify({ data: listNullData(op, key), errors });
+      }
+      chunk += separator + joinRows(rows);
       separator = ',';
       counter.rows += batch.rows.length;
     }
-    if (!batch.more) return chunk + frames.close;
+    if (!batch.more) return chunk + closeWithErrors(frames, errors);
     if (!(await sink.write(chunk))) return undefined;
     chunk = '';
   }
 }
 
-async function readSingle(cursor: PortalCursor, shape: ResultShape, counter: { rows: number }): Promise<string> {
+async function readSingle(cursor: PortalCursor, op: AnyCompiledOperation, counter: { rows: number }): Promise<string> {
+  const shape = op.shape;
   const batch = await cursor.read();
   const error = rowCountError(shape, batch.rows.length, batch.more);
   if (error !== null) throw new ResponseFailure([error]);
   counter.rows = batch.rows.length;
+  const row = batch.rows[0] ?? null;
+  const completed = completeSingleRow(op, shape, row);
+  if (completed !== undefined) return JSON.stringify({ data: completed.data, errors: completed.errors });
   const frames = framesFor(shape);
-  return frames.open + rowText(batch.rows[0] ?? null) + frames.close;
+  return frames.open + rowText(row) + frames.close;
 }

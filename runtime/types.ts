@@ -62,12 +62,37 @@ export interface CompiledOperation<TVariables = Record<string, unknown>, TData =
   readonly statements: readonly CompiledStatement[];
   /** Validates and coerces variables, picks the statement, and lays out the bind values. */
   readonly prepare: (variables: Readonly<Record<string, unknown>> | null | undefined) => CoercionResult;
+  /**
+   * The non-null rules of the response (queries): the fields whose null would be an error or
+   * propagate. Absent: nothing in the response can break them.
+   */
+  readonly nulls?: NullShape;
+  /** The SQL writes NULL_MARK where a non-null field is null: rows holding it are completed by nonNull.ts. */
+  readonly marksNulls?: boolean;
   /** What its fields require (@authenticated / @requiresScopes); absent when nothing. */
   readonly auth?: OperationAuth;
   /** Variables left out of audit events (@sensitive). */
   readonly sensitiveVariables?: readonly string[];
   readonly __types?: { readonly variables: TVariables; readonly data: TData };
 }
+
+/**
+ * One field of a response, for the non-null rules. `type` spells the field type's wrappers outermost
+ * first: `!` non-null, `L` list (`[Post!]!` is "!L!", `String` is ""). Fields that are nullable leaves
+ * are left out of their object's shape.
+ */
+export interface NullField {
+  readonly type: string;
+  /** `Parent.field`, as graphql-js names it in "Cannot return null for non-nullable field Parent.field." */
+  readonly field: string;
+  /** The field's nodes in `body` (every node merged under its response key). */
+  readonly locations: ReadonlyArray<{ readonly line: number; readonly column: number }>;
+  /** For an object (or list of objects): its fields, by response key. */
+  readonly fields?: NullShape;
+}
+
+/** The fields of an object, by response key (see NullField). */
+export type NullShape = { readonly [key: string]: NullField };
 
 /**
  * Any compiled operation, whatever its variables and data types. `TVariables` only appears in the

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { createRuntime, type CompiledOperation } from '../runtime/index.js';
+import { createRuntime, type CompiledOperation } from '@fraise/runtime';
 import { createDatabaseFromFiles, startEmbeddedPostgres } from './lib/embeddedPostgres.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { createHandler, type AnyCompiledOperation } from '../../runtime/index.js';
+import { createHandler, type AnyCompiledOperation } from '@fraise/runtime';
 import { buildBlogSchema, graphqlJsRunner, type GraphqlJsRunner } from '../graphqlJs.js';
 import { shapes } from './shapes.js';
 

@@ -2,6 +2,7 @@
 // output folder on the database (PREPARE inside a transaction that is rolled back: nothing runs)
 // and reports each statement that no longer fits, e.g. after a column was dropped or its type
 // changed. Exit 1 on drift, so it can gate a deploy.
+import { templateEscape } from '../emit/emitModule.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
@@ -149,9 +150,10 @@ async function statementLocation(
     const file = path.join(out, `${name}${ext}`);
     const text = await readFile(file, 'utf8').catch(() => undefined);
     if (text === undefined) continue;
-    const start = text.indexOf(statement.text);
+    // The module holds the text inside a template literal (backslashes doubled).
+    const start = text.indexOf(templateEscape(statement.text));
     // Code points: PostgreSQL counts characters, JavaScript strings count UTF-16 units.
-    const offset = start >= 0 ? start + [...statement.text].slice(0, Math.max(0, position - 1)).join('').length : text.indexOf(statement.name);
+    const offset = start >= 0 ? start + templateEscape([...statement.text].slice(0, Math.max(0, position - 1)).join('')).length : text.indexOf(statement.name);
     if (offset < 0) continue;
     const lines = text.slice(0, offset).split('\n');
     const line = lines.length;

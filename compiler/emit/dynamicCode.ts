@@ -21,7 +21,7 @@ import { DATA_ROOT, type FieldSource } from '../plan/ir.js';
 import { joinOf } from '../plan/join.js';
 import type { SlotOut } from '../sql/emitSql.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
-import { filterFieldType } from '../../runtime/filters/operators.js';
+import { filterFieldType } from '@fraise/runtime';
 import type { RuntimeImports } from './runtimeImports.js';
 
 export interface DynamicCodeContext {

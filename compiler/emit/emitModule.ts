@@ -2,7 +2,7 @@
 // text. (ts-morph was tried first: it took ~80 ms per module, most of a compile; plain text with
 // careful indentation reads the same and is what `esbuild` then turns into JavaScript.)
 import type { OperationAuth } from '../../runtime/http/auth/authorize.js';
-import type { ResultShape } from '../../runtime/types.js';
+import type { NullShape, ResultShape } from '../../runtime/types.js';
 import { expandPieces, type SqlPiece } from '../sql/template.js';
 import type { StatementOut, TemplateOut } from './coercionCode.js';
 import type { RuntimeImports } from './runtimeImports.js';
@@ -24,8 +24,12 @@ export interface ModuleInput {
   readonly dataType: string;
   readonly prepareHelpers: string;
   readonly prepareBody: string;
-  /** The runtime helpers its code uses (imported from fraise/runtime). */
+  /** The runtime helpers its code uses (imported from @fraise/runtime). */
   readonly imports: RuntimeImports;
+  /** The response's non-null rules (runtime/nonNull.ts); left out when empty. */
+  readonly nulls?: NullShape;
+  /** Whether the SQL writes NULL_MARK for nulls in non-null positions. */
+  readonly marksNulls?: boolean;
   /** What the operation's fields require (compiler/auth/requirements.ts), when anything. */
   readonly auth?: OperationAuth;
   /** Variables kept out of audit events (@sensitive). */
@@ -78,7 +82,7 @@ export const ${name}: CompiledOperation<${name}Variables, ${name}Data> = {
   id: ${JSON.stringify(input.id)},
   body,
   shape: { ${Object.entries(input.shape).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} },
-  statements,${input.auth ? `
+  statements,${input.nulls !== undefined && Object.keys(input.nulls).length > 0 ? `\n  nulls: ${JSON.stringify(input.nulls)},` : ''}${input.marksNulls ? '\n  marksNulls: true,' : ''}${input.auth ? `
   auth: ${JSON.stringify(input.auth)},` : ''}${input.sensitiveVariables?.length ? `
   sensitiveVariables: ${JSON.stringify(input.sensitiveVariables)},` : ''}
   prepare(variables) {
@@ -88,7 +92,7 @@ ${indent(input.prepareBody, 4)}
 
 export default ${name};
 `;
-  const dts = `${header}import type { CompiledOperation } from 'fraise/runtime';
+  const dts = `${header}import type { CompiledOperation } from '@fraise/runtime';
 
 ${types}
 export declare const ${name}: CompiledOperation<${name}Variables, ${name}Data>;
@@ -106,15 +110,20 @@ export function emitIndexModule(names: readonly string[]): EmittedModule {
     .map((n) => `  [${n}.id]: ${n} as CompiledOperation,`)
     .join('\n')}\n});`;
   const byName = `export const operationsByName = Object.freeze({\n${names.map((n) => `  ${n},`).join('\n')}\n});`;
-  const ts = `${header}import type { CompiledOperation } from 'fraise/runtime';\n${imports}\n\n${reexports}\n\n${registry}\n\n${byName}\n`;
-  const dts = `${header}import type { CompiledOperation } from 'fraise/runtime';\n${imports.replace(/import \{/g, 'import type {')}\n\n${reexports}\n\nexport declare const operations: Readonly<Record<string, CompiledOperation>>;\nexport declare const operationsByName: {\n${names
+  const ts = `${header}import type { CompiledOperation } from '@fraise/runtime';\n${imports}\n\n${reexports}\n\n${registry}\n\n${byName}\n`;
+  const dts = `${header}import type { CompiledOperation } from '@fraise/runtime';\n${imports.replace(/import \{/g, 'import type {')}\n\n${reexports}\n\nexport declare const operations: Readonly<Record<string, CompiledOperation>>;\nexport declare const operationsByName: {\n${names
     .map((n) => `  readonly ${n}: typeof ${n};`)
     .join('\n')}\n};\n`;
   return { ts, dts };
 }
 
 function templateLiteral(text: string): string {
-  return '`' + text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
+  return '`' + templateEscape(text) + '`';
+}
+
+/** Text as it is written inside a template literal of a generated module. */
+export function templateEscape(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
 }
 
 function indent(text: string, spaces: number): string {

@@ -1,5 +1,5 @@
 // The runtime helpers one generated module uses, collected while its code is generated and
-// imported from fraise/runtime in one line. Names are checked against runtime/generated.ts, so a
+// imported from @fraise/runtime in one line. Names are checked against runtime/generated.ts, so a
 // helper the runtime does not export does not compile.
 import type * as Generated from '../../runtime/generated.js';
 
@@ -25,6 +25,6 @@ export class RuntimeImports {
   declaration(alsoTypes: readonly string[]): string {
     const names = [...new Set([...alsoTypes.map((t) => `type ${t}`), ...this.#used])];
     names.sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, '')));
-    return `import { ${names.join(', ')} } from 'fraise/runtime';`;
+    return `import { ${names.join(', ')} } from '@fraise/runtime';`;
   }
 }

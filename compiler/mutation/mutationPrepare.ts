@@ -19,7 +19,7 @@ import {
 } from 'graphql';
 import { varLocal } from '../emit/names.js';
 import type { RuntimeHelper, RuntimeImports } from '../emit/runtimeImports.js';
-import { SCALAR_COERCERS } from '../../runtime/coerce.js';
+import { SCALAR_COERCERS } from '@fraise/runtime';
 import { snakeCase } from '../schema/model.js';
 
 export interface StepArgument {

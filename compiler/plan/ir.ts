@@ -3,7 +3,7 @@
 import type { BoundView } from '../metadata/checkSchema.js';
 import type { GraphQLObjectType } from 'graphql';
 import type { OrderDirection } from '../schema/prelude.js';
-import type { FilterOperator, OperandEncoding } from '../../runtime/filters/operators.js';
+import type { FilterOperator, OperandEncoding } from '@fraise/runtime';
 
 /**
  * A part of a statement that comes whole from a variable (`where: $where`, `orderBy: $order`, or
@@ -164,13 +164,24 @@ export interface ObjectSelection {
   readonly fields: readonly FieldPlan[];
 }
 
+/**
+ * `wrappers` spells the field type's wrappers outermost first (`!` non-null, `L` list; see
+ * nullShape.ts): where a non-null position can read SQL NULL, the SQL writes NULL_MARK instead.
+ */
 export type FieldPlan =
   | { readonly kind: 'Typename'; readonly key: string; readonly typeName: string }
-  | { readonly kind: 'Value'; readonly key: string; readonly source: FieldSource }
+  | { readonly kind: 'Value'; readonly key: string; readonly source: FieldSource; readonly wrappers: string }
   /** An object held in a jsonb key or column, projected key by key (the column's JSON root when a column). */
-  | { readonly kind: 'EmbeddedObject'; readonly key: string; readonly source: FieldSource; readonly selection: ObjectSelection }
-  | { readonly kind: 'EmbeddedList'; readonly key: string; readonly source: FieldSource; readonly selection: ObjectSelection }
-  | { readonly kind: 'RelationObject'; readonly key: string; readonly view: BoundView; readonly join: Join; readonly selection: ObjectSelection }
+  | { readonly kind: 'EmbeddedObject'; readonly key: string; readonly source: FieldSource; readonly selection: ObjectSelection; readonly wrappers: string }
+  | { readonly kind: 'EmbeddedList'; readonly key: string; readonly source: FieldSource; readonly selection: ObjectSelection; readonly wrappers: string }
+  | {
+      readonly kind: 'RelationObject';
+      readonly key: string;
+      readonly view: BoundView;
+      readonly join: Join;
+      readonly selection: ObjectSelection;
+      readonly wrappers: string;
+    }
   | {
       readonly kind: 'RelationList';
       readonly key: string;
@@ -195,6 +206,8 @@ export type RootField =
   | {
       readonly kind: 'RootLookup';
       readonly key: string;
+      /** See FieldPlan: a non-null lookup that finds no row is a null in a non-null position. */
+      readonly wrappers: string;
       readonly view: BoundView;
       readonly keys: readonly { readonly column: string; readonly param: Param }[];
       readonly selection: ObjectSelection;

@@ -23,7 +23,7 @@ import type { PlanContext } from './context.js';
 import { DATA_ROOT, type JsonRoot } from './ir.js';
 import type { DynamicSlot, Filter, Join, ListQuery, Ordering, OrderTerm, Param, ParamEncoding, ScalarTarget } from './ir.js';
 import { joinOf } from './join.js';
-import { MAX_REGEX_LENGTH, filterFieldType, filterOperator, operandEncoding, type FilterOperator } from '../../runtime/filters/operators.js';
+import { MAX_REGEX_LENGTH, filterFieldType, filterOperator, operandEncoding, type FilterOperator } from '@fraise/runtime';
 import { sqlTypeOfScalar } from './sqlTypes.js';
 
 /** Where a filter or order term reads from: a view row, or an object embedded in a JSON value of it. */

@@ -22,6 +22,7 @@ import type { PlanContext } from './context.js';
 import { joinOf } from './join.js';
 import type { FieldPlan, Join, ObjectSelection, OperationPlan, Param, RootField } from './ir.js';
 import { planListQuery } from './planArguments.js';
+import { wrappersOf } from './nullShape.js';
 
 export function planOperation(ctx: PlanContext, operation: OperationDefinitionNode): OperationPlan {
   const queryType = ctx.schema.getQueryType()!;
@@ -59,7 +60,7 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
         const argType = def.args.find((a) => a.name === arg.name.value)?.type;
         return { column, param: lookupParam(arg.value, argType, view.columns.get(column) ?? "text") };
       });
-      fields.push({ kind: 'RootLookup', key, view, keys, selection });
+      fields.push({ kind: 'RootLookup', key, view, keys, selection, wrappers: wrappersOf(def.type) });
     }
   }
   return { name: operation.name?.value ?? '', fields };
@@ -110,12 +111,12 @@ export function planSelection(
     const named = getNamedType(def.type);
     const source = fieldSource(ctx.schema, view, def);
     if (!isObjectType(named)) {
-      fields.push({ kind: 'Value', key, source });
+      fields.push({ kind: 'Value', key, source, wrappers: wrappersOf(def.type) });
       continue;
     }
     if (!relation) {
       const selection = planSelection(ctx, named, null, mergedSets(nodes));
-      fields.push({ kind: isListOutput(def.type) ? 'EmbeddedList' : 'EmbeddedObject', key, source, selection });
+      fields.push({ kind: isListOutput(def.type) ? 'EmbeddedList' : 'EmbeddedObject', key, source, selection, wrappers: wrappersOf(def.type) });
       continue;
     }
     const target = ctx.catalog.get(named.name);
@@ -132,7 +133,7 @@ export function planSelection(
       const query = planListQuery(ctx, named, target, node.arguments ?? []);
       fields.push({ kind: 'RelationList', key, view: target, join, query, selection });
     } else {
-      fields.push({ kind: 'RelationObject', key, view: target, join, selection });
+      fields.push({ kind: 'RelationObject', key, view: target, join, selection, wrappers: wrappersOf(def.type) });
     }
   }
   return { fields };

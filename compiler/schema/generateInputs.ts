@@ -8,7 +8,7 @@ import {
   type TypeNode,
 } from 'graphql';
 import { EXTRA_SCALARS, ORDER_DIRECTIONS, filterInputName } from './prelude.js';
-import { FILTER_SCALARS, filterOperators, operandTypeName, type FilterFieldType } from '../../runtime/filters/operators.js';
+import { FILTER_SCALARS, filterOperators, operandTypeName, type FilterFieldType } from '@fraise/runtime';
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 const BUILT_IN_SCALARS = ['String', 'ID', 'Int', 'Float', 'Boolean'];

@@ -3,7 +3,7 @@
 // cursor. Shares the emitter of emitSql.ts.
 import type { ConnectionQuery, ConnectionSelection, KeyTerm, ObjectSelection } from '../plan/ir.js';
 import type { OrderDirection } from '../schema/prelude.js';
-import { ORDER_SQL } from '../../runtime/filters/ordering.js';
+import { ORDER_SQL } from '@fraise/runtime';
 import { type Emitter, emitFilter, emitObject, emitTarget, rowSource } from './emitSql.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
 

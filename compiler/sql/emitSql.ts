@@ -22,9 +22,9 @@ import type { ResultShape } from '../../runtime/types.js';
 import type { BoundView } from '../metadata/checkSchema.js';
 import { emitConnection, emitKeyset } from './emitConnection.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
-import type { FilterTarget } from '../../runtime/filters/operators.js';
-import { columnTarget, jsonColumn, pathTarget, rootTarget } from '../../runtime/filters/targets.js';
-import { ORDER_SQL } from '../../runtime/filters/ordering.js';
+import type { FilterTarget } from '@fraise/runtime';
+import { columnTarget, jsonColumn, pathTarget, rootTarget } from '@fraise/runtime';
+import { ORDER_SQL } from '@fraise/runtime';
 import { markOptional, markParam, markSlot, toPieces, type SqlPiece } from './template.js';
 
 export interface EmittedStatement {
@@ -35,6 +35,8 @@ export interface EmittedStatement {
   readonly shape: ResultShape;
   /** The parts built at run time from whole variables, indexed by the `{ slot }` pieces. */
   readonly slots: readonly SlotOut[];
+  /** The SQL writes NULL_MARK where a non-null field reads NULL (see runtime/nonNull.ts). */
+  readonly marksNulls: boolean;
 }
 
 /** A dynamic part and the SQL context it is built in. */
@@ -54,6 +56,8 @@ const MAX_KEYS_PER_BUILD = 50;
 export class Emitter {
   readonly params: Param[] = [];
   readonly slots: SlotOut[] = [];
+  /** Set once a NULL_MARK was written. */
+  marksNulls = false;
   private aliases = 0;
 
   /** `optionalBits`: for each optional filter variable, its bit in the shape number. */
@@ -72,7 +76,24 @@ export class Emitter {
     this.slots.push(out);
     return markSlot(this.slots.length - 1);
   }
+
+  /** The json expression, or NULL_MARK where it is NULL (a non-null position: `wrappers` starts with `!`). */
+  orMark(json: string, wrappers: string): string {
+    if (!wrappers.startsWith('!')) return json;
+    this.marksNulls = true;
+    return `coalesce(${json}, ${NULL_MARK_SQL})`;
+  }
+
+  /** NULL_MARK as the ELSE of a CASE whose other branches are json, in a non-null position. */
+  elseMark(wrappers: string): string {
+    if (!wrappers.startsWith('!')) return '';
+    this.marksNulls = true;
+    return ` ELSE ${NULL_MARK_SQL}`;
+  }
 }
+
+/** runtime/nonNull.ts NULL_MARK_TEXT as a json constant: a string jsonb cannot hold, so data never does. */
+const NULL_MARK_SQL = `'"\\u0000"'::json`;
 
 /** The JSON source of an object: its jsonb expression, and the row alias when it is a view row. */
 export interface ObjectSource {
@@ -105,7 +126,13 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
     text = `SELECT json_build_object(${parts.join(',\n  ')})::text`;
     shape = { kind: 'data' };
   }
-  return Object.freeze({ pieces: Object.freeze(toPieces(text)), params: Object.freeze([...e.params]), shape, slots: Object.freeze([...e.slots]) });
+  return Object.freeze({
+    pieces: Object.freeze(toPieces(text)),
+    params: Object.freeze([...e.params]),
+    shape,
+    slots: Object.freeze([...e.slots]),
+    marksNulls: e.marksNulls,
+  });
 }
 
 /**
@@ -171,7 +198,7 @@ function emitRootExpression(e: Emitter, field: RootField): string {
     case 'RootLookup': {
       const alias = e.alias('t');
       const conditions = field.keys.map((k) => `${alias}.${quoteIdent(k.column)} = ${e.param(k.param)}`);
-      return `(SELECT ${emitRowObject(e, field.selection, field.view, alias)} FROM ${field.view.sqlName} ${alias} WHERE ${conditions.join(' AND ')})`;
+      return e.orMark(`(SELECT ${emitRowObject(e, field.selection, field.view, alias)} FROM ${field.view.sqlName} ${alias} WHERE ${conditions.join(' AND ')})`, field.wrappers);
     }
   }
 }
@@ -191,24 +218,26 @@ type FieldHandler<K extends FieldPlanKind> = (e: Emitter, field: Extract<FieldPl
 
 const FIELD_HANDLERS: { readonly [K in FieldPlanKind]: FieldHandler<K> } = {
   Typename: (_e, f) => `${quoteLiteral(f.typeName)}::text`,
-  Value: (_e, f, s) => (f.source.kind === 'Column' ? `${s.alias}.${quoteIdent(f.source.column)}` : jsonPath(s.data, [f.source.key])),
+  Value: (e, f, s) =>
+    f.source.kind === 'Column' ? emitColumnValue(e, `${s.alias}.${quoteIdent(f.source.column)}`, f.wrappers) : emitValue(e, jsonPath(s.data, [f.source.key]), f.wrappers),
   EmbeddedObject: (e, f, s) => {
     const value = sourceJson(f.source, s);
-    return `CASE WHEN jsonb_typeof(${value}) = 'object' THEN ${emitObject(e, f.selection, { data: value, alias: null })} END`;
+    return `CASE WHEN jsonb_typeof(${value}) = 'object' THEN ${emitObject(e, f.selection, { data: value, alias: null })}${e.elseMark(f.wrappers)} END`;
   },
   EmbeddedList: (e, f, s) => {
     const value = sourceJson(f.source, s);
     const el = e.alias('e');
-    const element = `CASE WHEN jsonb_typeof(${el}.v) = 'object' THEN ${emitObject(e, f.selection, { data: `${el}.v`, alias: null })} END`;
+    const items = f.wrappers.slice(f.wrappers.indexOf('L') + 1);
+    const element = `CASE WHEN jsonb_typeof(${el}.v) = 'object' THEN ${emitObject(e, f.selection, { data: `${el}.v`, alias: null })}${e.elseMark(items)} END`;
     return (
       `CASE WHEN jsonb_typeof(${value}) = 'array' THEN (SELECT coalesce(json_agg(${element} ORDER BY ${el}.i), '[]'::json) ` +
-      `FROM jsonb_array_elements(${value}) WITH ORDINALITY AS ${el}(v, i)) END`
+      `FROM jsonb_array_elements(${value}) WITH ORDINALITY AS ${el}(v, i))${e.elseMark(f.wrappers)} END`
     );
   },
   RelationObject: (e, f, s) => {
     const alias = e.alias('t');
     const join = `${alias}.${quoteIdent(f.join.innerColumn)} = ${s.alias}.${quoteIdent(f.join.outerColumn)}`;
-    return `(SELECT ${emitRowObject(e, f.selection, f.view, alias)} FROM ${f.view.sqlName} ${alias} WHERE ${join})`;
+    return e.orMark(`(SELECT ${emitRowObject(e, f.selection, f.view, alias)} FROM ${f.view.sqlName} ${alias} WHERE ${join})`, f.wrappers);
   },
   RelationConnection: (e, f, s) =>
     emitConnection(e, f.view.sqlName, f.query, f.selection, { inner: f.join.innerColumn, outer: `${s.alias}.${quoteIdent(f.join.outerColumn)}` }),
@@ -259,6 +288,33 @@ function emitOrderTerm(e: Emitter, term: OrderTerm, alias: string): string {
   return `(SELECT ${emitTarget(t.target, inner)} FROM ${t.view.sqlName} ${inner} WHERE ${join}) ${ORDER_SQL.get(term.direction)!}`;
 }
 
+
+/**
+ * A value of `data` (jsonb) as it is; in a non-null position a missing key or JSON null reads as
+ * NULL_MARK instead, and so does a null element of a list of non-null scalars.
+ */
+function emitValue(e: Emitter, value: string, wrappers: string): string {
+  const items = wrappers.startsWith('!L') ? wrappers.slice(2) : wrappers.startsWith('L') ? wrappers.slice(1) : '';
+  if (!wrappers.startsWith('!') && !items.startsWith('!')) return value;
+  const json = items.startsWith('!')
+    ? (() => {
+        // Only a list that holds a null is rebuilt element by element (jsonb's @> finds it).
+        const el = e.alias('e');
+        e.marksNulls = true;
+        return (
+          `CASE WHEN jsonb_typeof(${value}) = 'array' AND ${value} @> '[null]'::jsonb ` +
+          `THEN (SELECT json_agg(CASE WHEN ${el}.v = 'null'::jsonb THEN ${NULL_MARK_SQL} ELSE ${el}.v::json END ORDER BY ${el}.i) ` +
+          `FROM jsonb_array_elements(${value}) WITH ORDINALITY AS ${el}(v, i)) ELSE NULLIF(${value}, 'null'::jsonb)::json END`
+        );
+      })()
+    : `NULLIF(${value}, 'null'::jsonb)::json`;
+  return e.orMark(json, wrappers);
+}
+
+/** A plain column: in a non-null position its NULL reads as NULL_MARK. */
+function emitColumnValue(e: Emitter, column: string, wrappers: string): string {
+  return wrappers.startsWith('!') ? e.orMark(`to_json(${column})`, wrappers) : column;
+}
 
 function jsonPath(data: string, path: readonly string[]): string {
   return data + path.map((k) => `->${quoteLiteral(k)}`).join('');

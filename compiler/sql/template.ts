@@ -1,9 +1,8 @@
 // A statement as pieces: SQL text, bind parameters (by index into the operation's parameter
 // list), and optional filters that read TRUE when their variable is omitted. Parameters are
 // numbered $1, $2, ... in the order they appear once the optional parts are decided.
-import type { SqlPiece } from '../../runtime/statementShapes.js';
-export type { SqlPiece } from '../../runtime/statementShapes.js';
-export { expandPieces } from '../../runtime/statementShapes.js';
+import type { SqlPiece } from '@fraise/runtime';
+export { expandPieces, type SqlPiece } from '@fraise/runtime';
 
 // In-band markers let the string-building emitter mark pieces; they never occur in SQL we write
 // (identifiers and literals come from the schema and are checked for control characters).

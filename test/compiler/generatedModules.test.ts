@@ -25,11 +25,11 @@ describe('generated modules', () => {
 
   // What the snapshots above protect: a module holds only its operation's SQL, variable plan and
   // tables, and imports every helper from the runtime, where it is typed and tested.
-  it('holds no helper source: every helper is imported from fraise/runtime', () => {
+  it('holds no helper source: every helper is imported from @fraise/runtime', () => {
     const modules = [...fixture.files].filter(([name]) => name.endsWith('.ts') && !name.endsWith('.d.ts') && name !== 'index.ts');
     expect(modules.length).toBeGreaterThan(20);
     for (const [name, text] of modules) {
-      expect(text.match(/^import .*$/gm), name).toEqual([expect.stringMatching(/^import \{ .+ \} from 'fraise\/runtime';$/)]);
+      expect(text.match(/^import .*$/gm), name).toEqual([expect.stringMatching(/^import \{ .+ \} from '@fraise\/runtime';$/)]);
       expect(text, name).not.toMatch(/\bfunction\b|Symbol\(|=>\s*\{|\bclass\b/);
     }
   });

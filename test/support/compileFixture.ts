@@ -1,5 +1,5 @@
 // Compiles the blog fixture against a test database into test/.generated/<suite>/ (inside the
-// package, so generated modules resolve `fraise/runtime` by self-reference) and imports it.
+// package; generated modules import @fraise/runtime, which vitest maps to runtime/ sources) and imports it.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compileProject, formatDiagnostic, writeOutputFolder } from '../../compiler/index.js';

@@ -41,6 +41,11 @@ export interface ReferenceOptions {
   variables?: Record<string, unknown>;
   /** Request context as the runtime applies it: `set_config(key, value, true)` before reading. */
   settings?: Record<string, string>;
+  /**
+   * Field-level authorization (test/auth): the error code a field is refused with, or null. A
+   * refused field's resolver throws, so graphql-js applies its own null propagation and paths.
+   */
+  refuse?: (parentType: string, fieldName: string) => string | null;
 }
 
 export interface ReferenceResult {
@@ -75,7 +80,7 @@ export async function executeReference(opts: ReferenceOptions): Promise<Referenc
       operationName: opts.operationName,
       variableValues: opts.variables,
       contextValue: ctx,
-      fieldResolver: resolveField,
+      fieldResolver: opts.refuse === undefined ? resolveField : refusing(opts.refuse),
       typeResolver: resolveType,
     });
     const out: ReferenceResult = {};
@@ -88,6 +93,14 @@ export async function executeReference(opts: ReferenceOptions): Promise<Referenc
     const broken = await client.query('ROLLBACK').then(() => undefined, (error: Error) => error);
     client.release(broken);
   }
+}
+
+function refusing(refuse: NonNullable<ReferenceOptions['refuse']>): GraphQLFieldResolver<unknown, unknown> {
+  return (source, args, context, info) => {
+    const code = refuse(info.parentType.name, info.fieldName);
+    if (code !== null) throw new GraphQLError(`refused: ${code}`, { extensions: { code } });
+    return resolveField(source as never, args, context as never, info);
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,6 +121,9 @@ directive @column(name: String!) on FIELD_DEFINITION
 directive @filter(column: String, op: String) on ARGUMENT_DEFINITION
 directive @relation(foreignKey: String, localKey: String, references: String) on FIELD_DEFINITION
 directive @function(name: String!) on FIELD_DEFINITION
+directive @authenticated on OBJECT | FIELD_DEFINITION
+directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION
+directive @sensitive on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION | VARIABLE_DEFINITION
 scalar DateTime
 scalar Date
 scalar UUID

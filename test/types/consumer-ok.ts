@@ -1,7 +1,7 @@
 // A small application module using generated types. Type-checked by test/types/generatedTypes.test.ts
 // against modules generated into test/.generated/blog-types (so it is excluded from tsconfig.json).
 import pg from 'pg';
-import { createRuntime } from 'fraise/runtime';
+import { createRuntime } from '@fraise/runtime';
 import { PostWithAuthor, SearchPosts, UsersFilter, type PostWithAuthorData } from '../.generated/blog-types/index.js';
 
 const runtime = createRuntime({ pool: new pg.Pool() });

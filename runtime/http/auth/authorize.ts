@@ -73,7 +73,9 @@ export function refusedRootKeys(auth: OperationAuth, verdict: Verdict): Map<stri
 
 /**
  * Cuts `data` (mutated in place) per the verdict; returns the new `data` (null when a refused
- * non-null root field nulls it) and the errors, one per refused field, in response order.
+ * non-null root field nulls it) and the errors. As graphql-js does, a refusal below a non-null
+ * field travels up to the nearest nullable field and is reported there once: when several reach
+ * the same nullable field, the first (in response order) is the one reported.
  */
 export function applyVerdict(
   auth: OperationAuth,
@@ -82,8 +84,10 @@ export function applyVerdict(
 ): { data: Record<string, unknown> | null; errors: GraphQLResponseError[] } {
   const errors: GraphQLResponseError[] = [];
   if (data === null) return { data, errors };
-  const nullsData = visitObject(data, auth.fields, [], verdict.refusals, errors);
-  return { data: nullsData ? null : data, errors };
+  const escaped = visitObject(data, auth.fields, [], verdict.refusals, errors);
+  if (escaped === null) return { data, errors };
+  errors.push(escaped);
+  return { data: null, errors };
 }
 
 /** The data of an operation none of whose root fields may run: each null, or all of data null. */
@@ -93,53 +97,62 @@ export function refusedData(auth: OperationAuth, verdict: Verdict): { data: Reco
   return applyVerdict(auth, verdict, data);
 }
 
-/** Visits every listed field of `object`; true when one of them nulls the object itself. */
+/** Visits every listed field of `object`; returns the error that nulls the object itself, if any. */
 function visitObject(
   object: Record<string, unknown>,
   fields: readonly AuthField[],
   path: readonly (string | number)[],
   refusals: readonly (Refusal | null)[],
   errors: GraphQLResponseError[],
-): boolean {
-  let nulled = false;
+): GraphQLResponseError | null {
+  let escaped: GraphQLResponseError | null = null;
   for (const field of fields) {
-    if (visitField(object, field, path, refusals, errors)) nulled = true;
+    const error = visitField(object, field, path, refusals, errors);
+    escaped ??= error;
   }
-  return nulled;
+  return escaped;
 }
 
-/** True when the field's value became null and the field is non-null (its parent must be null). */
+/**
+ * Visits one field: refused, it becomes null with an error. Returns the error when the field's
+ * value became null though the field is non-null (the parent must then be null); a nullable field
+ * that became null records the error itself.
+ */
 function visitField(
   object: Record<string, unknown>,
   field: AuthField,
   parentPath: readonly (string | number)[],
   refusals: readonly (Refusal | null)[],
   errors: GraphQLResponseError[],
-): boolean {
+): GraphQLResponseError | null {
   // A field left out by @include/@skip is not in the response.
-  if (!Object.prototype.hasOwnProperty.call(object, field.key)) return false;
+  if (!Object.prototype.hasOwnProperty.call(object, field.key)) return null;
   const path = [...parentPath, field.key];
   const refusal = field.requirement !== undefined ? refusals[field.requirement] : null;
+  let error: GraphQLResponseError | null = null;
   if (refusal) {
-    errors.push(errorAt(refusal, path));
-    object[field.key] = null;
-    return field.nonNull;
-  }
-  const value = object[field.key];
-  if (value === null || value === undefined || field.fields === undefined) return false;
-  if (field.list !== undefined && Array.isArray(value)) {
-    let nullList = false;
-    value.forEach((item: unknown, index) => {
-      if (item === null || typeof item !== 'object') return;
-      if (visitObject(item as Record<string, unknown>, field.fields!, [...path, index], refusals, errors)) {
-        if (field.list!.nonNullItems) nullList = true;
-        else value[index] = null;
-      }
-    });
-    if (!nullList) return false;
-  } else if (!visitObject(value as Record<string, unknown>, field.fields, path, refusals, errors)) {
-    return false;
+    error = errorAt(refusal, path);
+  } else {
+    const value = object[field.key];
+    if (value === null || value === undefined || field.fields === undefined) return null;
+    if (field.list !== undefined && Array.isArray(value)) {
+      value.forEach((item: unknown, index) => {
+        if (item === null || typeof item !== 'object') return;
+        const itemError = visitObject(item as Record<string, unknown>, field.fields!, [...path, index], refusals, errors);
+        if (itemError === null) return;
+        if (field.list!.nonNullItems) error ??= itemError;
+        else {
+          value[index] = null;
+          errors.push(itemError);
+        }
+      });
+    } else {
+      error = visitObject(value as Record<string, unknown>, field.fields, path, refusals, errors);
+    }
+    if (error === null) return null;
   }
   object[field.key] = null;
-  return field.nonNull;
+  if (field.nonNull) return error;
+  errors.push(error);
+  return null;
 }
