@@ -1,10 +1,10 @@
 // The pipeline: load -> schema -> metadata check -> validate -> plan -> SQL -> code.
 // Returns the output files as data (nothing touches disk here) or the diagnostics.
+import { printServedSchema } from './schema/printServedSchema.js';
 import { createHash } from 'node:crypto';
 import {
   Kind,
   print,
-  printSchema,
   visit,
   type FragmentDefinitionNode,
   type GraphQLSchema,
@@ -16,6 +16,7 @@ import { loadGraphQLFiles } from './load/loadSources.js';
 import { buildFraiseSchema } from './schema/buildSchema.js';
 import { checkSchema, type ViewCatalog } from './metadata/checkSchema.js';
 import { loadMetadata } from './metadata/loadMetadata.js';
+import { loadViewParser } from './metadata/viewColumns.js';
 import type { DatabaseMetadata } from './metadata/types.js';
 import { validateOperations } from './validate/validateOperations.js';
 import { MAX_CONDITIONS, MAX_OPTIONAL_FILTERS, assignments, findConditions } from './plan/conditions.js';
@@ -100,6 +101,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const validated = validateOperations(schema, operationFiles.files, { schemaKey, results: cache.validation });
   const metadata = options.metadata ?? (await loadMetadata({ databaseUrl: options.databaseUrl }));
   if ('diagnostics' in metadata) return { ok: false, diagnostics: [...validated.diagnostics, ...metadata.diagnostics] };
+  await loadViewParser();
   const checked = checkSchema(schema, metadata);
   const bound = schema.getMutationType() ? bindFunctions(schema, metadata) : { functions: new Map() as FunctionCatalog, diagnostics: [] };
   const early = [...checked.diagnostics, ...bound.diagnostics, ...validated.diagnostics];
@@ -202,7 +204,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   );
   cache.javascript = javascript;
   files.set('persisted-queries.json', persistedQueryManifest(compiled));
-  files.set('schema.graphql', printSchema(schema));
+  files.set('schema.graphql', printServedSchema(schema));
   return { ok: true, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), operations: compiled.map((c) => c.name), warnings: [...used.values()].flatMap((e) => e.warnings) };
 }
 
@@ -267,7 +269,7 @@ function compileOperation(
   if (diagnostics.length > 0) return { diagnostics };
   const body = operationBody(operation, fragments);
   const imports = new RuntimeImports();
-  const prepare = prepareCode({ schema, imports, catalog, operation, conditions, optionalFilters, variants });
+  const prepare = prepareCode({ schema, imports, catalog, operation, fragments, conditions, optionalFilters, variants });
   return {
     id: sha256(body),
     body,

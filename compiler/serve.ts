@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createHandler, loadPersistedDocuments, type AnyCompiledOperation } from '@fraise/runtime';
+import { readServeConfig, type ServeConfig } from './serveConfig.js';
 
 const USAGE = `Usage: fraise-compile serve --dir <generated folder> [--database-url <url>] [options]
 
@@ -24,6 +25,8 @@ Options:
   --statement-timeout <ms>    statement_timeout for every operation
   --unnamed-statements        send every statement unnamed, keep nothing per connection
                               (behind PgBouncer in transaction mode before 1.21; see docs/scaling.md)
+  --config <file>             fraise.config.json whose "serve" section gives auth, rateLimit
+                              and csrfPrevention (default: ./fraise.config.json when present; docs/auth.md)
   -h, --help                  this text`;
 
 export interface ServeOptions {
@@ -38,6 +41,8 @@ export interface ServeOptions {
   /** False: unnamed statements (createHandler's namedStatements). */
   readonly namedStatements?: boolean;
   readonly log?: (line: string) => void;
+  /** createHandler's auth, rateLimit and csrfPrevention (the config file's "serve" section). */
+  readonly handlerOptions?: ServeConfig;
 }
 
 export interface RunningServer {
@@ -60,6 +65,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     safelist: options.safelist ?? false,
     ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}),
     ...(options.namedStatements === false ? { namedStatements: false } : {}),
+    ...options.handlerOptions,
     onError: (error, context) => log(`error ${context.operationName ?? '-'}: ${error instanceof Error ? error.message : String(error)}`),
   });
   const route = options.path ?? '/graphql';
@@ -105,6 +111,7 @@ export async function serve(argv: readonly string[]): Promise<number> {
         safelist: { type: 'boolean' },
         'statement-timeout': { type: 'string' },
         'unnamed-statements': { type: 'boolean' },
+        config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -124,7 +131,15 @@ export async function serve(argv: readonly string[]): Promise<number> {
     process.stderr.write(`error FRAISE_USAGE: --dir and --database-url (or DATABASE_URL) are required; --port and --statement-timeout are integers\n\n${USAGE}\n`);
     return 2;
   }
+  let handlerOptions: ServeConfig;
+  try {
+    handlerOptions = await readServeConfig(values.config ?? 'fraise.config.json', values.config !== undefined);
+  } catch (error) {
+    process.stderr.write(`error FRAISE_BAD_CONFIG: ${(error as Error).message}\n`);
+    return 2;
+  }
   const server = await startServer({
+    handlerOptions,
     dir: values.dir,
     databaseUrl,
     port,

@@ -29,7 +29,7 @@ export { newBuilder } from './filters/builder.js';
 export type { FilterBuilder } from './filters/builder.js';
 export { filterField, filterInput } from './filters/fieldFilter.js';
 export type { FilterInput } from './filters/fieldFilter.js';
-export { columnOf, columnScope, columnTarget, jsonColumnOf, keyOf, pathTarget, rootTarget } from './filters/targets.js';
+export { columnOf, columnScope, columnTarget, jsonColumnOf, keyOf, pathTarget, rootTarget, searchIn } from './filters/targets.js';
 export type { FilterScope } from './filters/targets.js';
 export { embeddedScope, filterWhere, relationInEmbedded, rowScope, whereInput, whereRelated } from './filters/where.js';
 export type { FilterRelation, WhereField, WhereInput } from './filters/where.js';

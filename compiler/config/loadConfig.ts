@@ -47,7 +47,7 @@ type Layer = Partial<{
   ignoreWarnings: string[];
 }>;
 
-const KEYS = ['schema', 'operations', 'out', 'metadata', 'databaseUrl', 'naming', 'scalars', 'maxPageSize', 'output', 'ignoreWarnings'] as const;
+const KEYS = ['schema', 'operations', 'out', 'metadata', 'databaseUrl', 'naming', 'scalars', 'maxPageSize', 'output', 'ignoreWarnings', 'serve'] as const;
 
 export async function loadConfig(
   flags: ConfigFlags,
@@ -191,6 +191,10 @@ function readLayer(file: string, text: string, value: unknown, diagnostics: Diag
       case 'maxPageSize':
         if (!Number.isSafeInteger(v) || (v as number) < 1) fail('"maxPageSize" must be a positive integer.', 'Example: "maxPageSize": 100.');
         else layer.maxPageSize = v as number;
+        break;
+      case 'serve':
+        // Read by `fraise-compile serve` (compiler/serveConfig.ts), which checks its contents.
+        if (!isRecord(v)) fail('"serve" must be an object.', 'Example: "serve": { "auth": { "jwt": { "jwksUri": "https://example.auth0.com/.well-known/jwks.json" } } }.');
         break;
     }
   }

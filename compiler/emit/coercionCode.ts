@@ -14,11 +14,13 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type FragmentDefinitionNode,
 } from 'graphql';
 import type { ViewCatalog } from '../metadata/checkSchema.js';
 import type { ConnectionArgs, Param } from '../plan/ir.js';
 import type { Condition, OptionalFilterVariable } from '../plan/conditions.js';
 import type { SlotOut } from '../sql/emitSql.js';
+import { argumentDefaults } from '../plan/argumentDefaults.js';
 import type { SqlPiece } from '../sql/template.js';
 import { SCALAR_COERCERS } from '@fraise/runtime';
 import { computedValueCode, connectionLines } from './connectionCode.js';
@@ -56,6 +58,7 @@ export interface PrepareInput {
   readonly imports: RuntimeImports;
   readonly catalog: ViewCatalog;
   readonly operation: OperationDefinitionNode;
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   readonly conditions: readonly Condition[];
   readonly optionalFilters: readonly OptionalFilterVariable[];
   /** Indexed by the bit pattern of `conditions`. */
@@ -72,6 +75,7 @@ export interface PrepareCode {
 export function prepareCode(input: PrepareInput): PrepareCode {
   const { schema, operation, conditions, optionalFilters, imports } = input;
   const use = imports.use.bind(imports);
+  const { fallbacks } = argumentDefaults(schema, operation, input.fragments);
   const enums = new Map<string, readonly string[]>();
   const variableParams = input.variants.flatMap((v) => v.params).filter((p) => p.source.kind === 'Variable');
   const paramsOf = (name: string): Param[] => variableParams.filter((p) => p.source.kind === 'Variable' && p.source.name === name);
@@ -94,6 +98,8 @@ export function prepareCode(input: PrepareInput): PrepareCode {
     const entries = [`name: ${jsString(name)}`, `type: ${jsString(print(def.type))}`, `coerce: ${coercerExpression(type, imports, enums)}`];
     if (isNonNullType(type)) entries.push('required: true');
     if (def.defaultValue) entries.push(`default: ${JSON.stringify(valueFromAST(def.defaultValue, type))}`);
+    // Omitted: the argument it fills takes its SDL default (GraphQL's CoerceArgumentValues).
+    else if (fallbacks.has(name)) entries.push(`default: ${JSON.stringify(fallbacks.get(name))}`);
     if (!isNonNullType(type) && strictNull.has(name)) entries.push('nullRefused: true');
     // Compared with a uuid column: it must look like a UUID, or PostgreSQL would fail the cast.
     if (params.some((p) => /^uuid(\[\])?$/.test(p.sqlType))) entries.push('uuid: true');

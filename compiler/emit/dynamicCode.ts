@@ -15,7 +15,7 @@ import {
 } from 'graphql';
 import type { BoundView, ViewCatalog } from '../metadata/checkSchema.js';
 import { sqlTypeOfScalar } from '../plan/sqlTypes.js';
-import { isListOutput, relationOf, type RelationSpec } from '../schema/model.js';
+import { isListOutput, relationOf, textSearchConfigOf, type RelationSpec } from '../schema/model.js';
 import { fieldSource, filterTarget, jsonRootOfColumn } from '../plan/fieldSource.js';
 import { DATA_ROOT, type FieldSource } from '../plan/ir.js';
 import { joinOf } from '../plan/join.js';
@@ -153,10 +153,14 @@ export class DynamicCode {
     }
     const sqlType = sqlTypeOfScalar(named);
     const target = filterTarget(source, view, DATA_ROOT, [], sqlType);
-    if (target.kind === 'Column') {
-      return { expression: `${use('columnOf')}(${scope}, ${jsString(quoteIdent(target.column))}, ${jsString(target.sqlType)})`, input };
-    }
-    return { expression: `${use('keyOf')}(${scope}, ${jsString(quoteLiteral(target.path[target.path.length - 1]!))}, ${jsString(sqlType)})`, input };
+    const expression =
+      target.kind === 'Column'
+        ? `${use('columnOf')}(${scope}, ${jsString(quoteIdent(target.column))}, ${jsString(target.sqlType)})`
+        : `${use('keyOf')}(${scope}, ${jsString(quoteLiteral(target.path[target.path.length - 1]!))}, ${jsString(sqlType)})`;
+    // Full-text operators parse queries in the field's @textSearch configuration.
+    const config = filterFieldType(named.name, isEnumType(named)) === 'TSVector' ? textSearchConfigOf(this.ctx.schema, field) : null;
+    if (config === null) return { expression, input };
+    return { expression: `${use('searchIn')}(${expression}, ${jsString(quoteLiteral(config))})`, input };
   }
 
   /** `<Scalar>Filter` / `<Enum>Filter` / `<Scalar>ListFilter`: the operators of the table for the type. */

@@ -4,15 +4,21 @@
 // `Query.<field>`, see viewOfRootField).
 import {
   getNamedType,
+  isLeafType,
+  isListType,
+  isNonNullType,
   type ASTNode,
+  type GraphQLArgument,
   isObjectType,
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
 import { type Diagnostic, diagnostic, didYouMean } from '../diagnostics.js';
-import { columnOf, connectionNodeOf, dataKeyOf, fieldViewOf, isListOutput, jsonKeyOf, relationOf, viewNameOf } from '../schema/model.js';
+import { ARGUMENT_OPERATORS, TEXT_SEARCH_OPERATORS } from '../schema/prelude.js';
+import { columnOf, connectionNodeOf, dataKeyOf, fieldViewOf, filterSpecOf, isListOutput, jsonKeyOf, relationOf, viewNameOf } from '../schema/model.js';
 import { quoteIdent } from '../sql/quote.js';
+import { dataKeyColumns } from './viewColumns.js';
 import { indexMetadata } from './resolve.js';
 import type { DatabaseMetadata } from './types.js';
 
@@ -26,6 +32,8 @@ export interface BoundView {
   readonly hasData: boolean;
   /** Column name -> PostgreSQL type. */
   readonly columns: ReadonlyMap<string, string>;
+  /** `data` key -> the column proven to hold the same value (viewColumns.ts); read instead of the key. */
+  readonly dataColumns: ReadonlyMap<string, string>;
 }
 
 export type ViewCatalog = ReadonlyMap<string, BoundView>;
@@ -65,6 +73,7 @@ export function checkSchema(
       isView: relation.kind === 'view',
       hasData: columns.get('data') === 'jsonb',
       columns,
+      dataColumns: relation.kind === 'view' ? dataKeyColumns(relation.definition, columns) : new Map(),
     };
   };
 
@@ -152,7 +161,7 @@ export function checkSchema(
           requireColumn(here, relation.localKey, field, 'localKey');
           requireColumn(there, relation.references, field, 'references');
         }
-        checkListArguments(type, field, diagnostics, isListOutput(field.type), connectionNode !== undefined);
+        checkListArguments(schema, type, field, there, diagnostics, isListOutput(field.type), connectionNode !== undefined);
       } else if (field.args.length > 0 && type !== schema.getQueryType() && type !== schema.getMutationType()) {
         diagnostics.push(
           diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `Field "${type.name}.${field.name}" has arguments but is not a relation.`,
@@ -177,7 +186,7 @@ export function checkSchema(
       continue;
     }
     if (isListOutput(field.type) || connectionNode) {
-      checkListArguments(query!, field, diagnostics, true, connectionNode !== undefined);
+      checkListArguments(schema, query!, field, view, diagnostics, true, connectionNode !== undefined);
     } else {
       for (const arg of field.args) requireColumn(view, dataKeyOf(schema, arg.name), field, 'Lookup argument');
     }
@@ -222,19 +231,60 @@ function checkFieldColumns(schema: GraphQLSchema, type: GraphQLObjectType, view:
 }
 
 function checkListArguments(
+  schema: GraphQLSchema,
   type: GraphQLObjectType,
   field: GraphQLField<unknown, unknown>,
+  view: BoundView | undefined,
   diagnostics: Diagnostic[],
   isList: boolean,
   isConnection = false,
 ): void {
   for (const arg of field.args) {
     if (isConnection ? CONNECTION_ARGUMENTS.has(arg.name) : isList && LIST_ARGUMENTS.has(arg.name)) continue;
+    if ((isList || isConnection) && !CONNECTION_ARGUMENTS.has(arg.name)) {
+      // Any other argument filters the rows (FraiseQL's plain query arguments).
+      if (view) checkFilterArgument(schema, type, field, arg, view, diagnostics);
+      continue;
+    }
     const hint = isConnection
       ? 'Connection fields take where, orderBy, first, last, after and before.'
-      : isList ? 'List fields take where, orderBy, limit and offset.' : 'Single-object relations take no arguments.';
+      : isList ? 'List fields take where, orderBy, limit and offset, and filter arguments.' : 'Single-object relations take no arguments.';
     diagnostics.push(
       diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `Argument "${arg.name}" of "${type.name}.${field.name}" is not supported.`, arg.astNode, hint),
     );
+  }
+}
+
+function checkFilterArgument(
+  schema: GraphQLSchema,
+  type: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  arg: GraphQLArgument,
+  view: BoundView,
+  diagnostics: Diagnostic[],
+): void {
+  const where = `Argument "${arg.name}" of "${type.name}.${field.name}"`;
+  const named = getNamedType(arg.type);
+  const spec = filterSpecOf(schema, arg);
+  const listValued = isListType(isNonNullType(arg.type) ? arg.type.ofType : arg.type);
+  if (!isLeafType(named)) {
+    diagnostics.push(diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `${where} filters rows, so it must be a scalar or an enum.`, arg.astNode,
+      'Use where: <Type>Where for structured filters.'));
+    return;
+  }
+  if (!ARGUMENT_OPERATORS.includes(spec.op) && !TEXT_SEARCH_OPERATORS.includes(spec.op)) {
+    diagnostics.push(diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `${where} names the unknown operator "${spec.op}".`, arg.astNode,
+      `Operators: ${[...ARGUMENT_OPERATORS, ...TEXT_SEARCH_OPERATORS].join(', ')}.`));
+    return;
+  }
+  if ((spec.op === 'in' || spec.op === 'nin') !== listValued) {
+    diagnostics.push(diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `${where} ${listValued ? 'is a list, so its operator must be in or nin' : `uses "${spec.op}", which takes a list`}.`, arg.astNode,
+      listValued ? 'Write @filter(op: "in").' : 'Declare the argument as a list: [Int!].'));
+    return;
+  }
+  if (!view.columns.has(spec.column) && !view.hasData) {
+    const suggestion = didYouMean(spec.column, [...view.columns.keys()]);
+    diagnostics.push(diagnostic('FRAISE_UNKNOWN_COLUMN', `${where} filters on column "${spec.column}", which the view of "${view.typeName}" does not have.`,
+      arg.astNode, suggestion ? `Did you mean "${suggestion}"? Name it with @filter(column: "${suggestion}").` : `Name the column with @filter(column: "..."). Columns: ${[...view.columns.keys()].join(', ')}.`));
   }
 }

@@ -24,7 +24,13 @@ export function normalizeMetadata(m: DatabaseMetadata): DatabaseMetadata {
     version: m.version,
     searchPath: [...m.searchPath],
     relations: m.relations
-      .map((r) => ({ schema: r.schema, name: r.name, kind: r.kind, columns: r.columns.map((c) => ({ name: c.name, type: c.type })) }))
+      .map((r) => ({
+        schema: r.schema,
+        name: r.name,
+        kind: r.kind,
+        columns: r.columns.map((c) => ({ name: c.name, type: c.type })),
+        ...(r.definition !== undefined ? { definition: r.definition } : {}),
+      }))
       .sort(byKeys((r) => r.schema, (r) => r.name)),
     functions: m.functions
       .map(

@@ -24,12 +24,13 @@ const NOT_EXTENSION = (catalog: string, oid: string): string =>
 const RELATIONS_SQL = `
 SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind,
        coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod))
-                ORDER BY a.attnum) FILTER (WHERE a.attnum IS NOT NULL), '[]') AS columns
+                ORDER BY a.attnum) FILTER (WHERE a.attnum IS NOT NULL), '[]') AS columns,
+       CASE WHEN c.relkind = 'v' THEN pg_get_viewdef(c.oid, true) END AS definition
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND ${USER_NAMESPACE} AND ${NOT_EXTENSION('pg_class', 'c.oid')}
-GROUP BY n.nspname, c.relname, c.relkind`;
+GROUP BY c.oid, n.nspname, c.relname, c.relkind`;
 
 // Arguments with their mode and type category, the number of trailing inputs with a default, and
 // the attributes of a composite return type (what mutations check a @function against).
@@ -122,7 +123,7 @@ export async function readMetadata(databaseUrl: string): Promise<DatabaseMetadat
     // One snapshot for all queries, so a concurrent migration cannot give a mixed picture.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const searchPath = await client.query<{ schemas: string[] }>('SELECT current_schemas(false)::text[] AS schemas');
-    const relations = await client.query<{ schema: string; name: string; kind: string; columns: RelationInfo['columns'] }>(RELATIONS_SQL);
+    const relations = await client.query<{ schema: string; name: string; kind: string; columns: RelationInfo['columns']; definition: string | null }>(RELATIONS_SQL);
     const functions = await client.query<FunctionRow>(FUNCTIONS_SQL);
     const enums = await client.query<EnumInfo>(ENUMS_SQL);
     const indexes = await client.query<IndexInfo>(INDEXES_SQL);
@@ -131,7 +132,13 @@ export async function readMetadata(databaseUrl: string): Promise<DatabaseMetadat
       format: METADATA_FORMAT,
       version: METADATA_VERSION,
       searchPath: searchPath.rows[0]?.schemas ?? [],
-      relations: relations.rows.map((r) => ({ schema: r.schema, name: r.name, kind: KINDS[r.kind] ?? 'table', columns: r.columns })),
+      relations: relations.rows.map((r) => ({
+        schema: r.schema,
+        name: r.name,
+        kind: KINDS[r.kind] ?? 'table',
+        columns: r.columns,
+        ...(r.definition !== null ? { definition: r.definition } : {}),
+      })),
       functions: functions.rows.map(functionInfo),
       enums: enums.rows,
       indexes: indexes.rows,

@@ -14,7 +14,8 @@ export interface RelationInfo {
   readonly name: string;
   readonly kind: RelationKind;
   /** In column order (attnum), as `SELECT *` returns them. */
-  readonly columns: readonly ColumnInfo[];
+  readonly columns: readonly ColumnInfo[];  /** A view's SELECT (pg_get_viewdef): proves which columns hold which `data` keys (viewColumns.ts). */
+  readonly definition?: string;
 }
 
 export type ArgumentMode = 'in' | 'out' | 'inout' | 'variadic' | 'table';

@@ -15,6 +15,7 @@ import {
   type OperationDefinitionNode,
   type VariableDefinitionNode,
 } from 'graphql';
+import { argumentDefaults } from './argumentDefaults.js';
 import { ifKey } from './context.js';
 
 export interface Condition {
@@ -93,6 +94,10 @@ export function findConditions(
     });
   };
   walk(operation);
+  // Field-argument filters (`posts(authorId: $author)`): an omitted or null variable leaves them out.
+  for (const variable of argumentDefaults(schema, operation, fragments).filterVariables) {
+    if (!optional.has(variable)) optional.set(variable, { variable, nullMeansOmitted: true });
+  }
   return { conditions: [...conditions.values()], optionalFilters: [...optional.values()] };
 }
 

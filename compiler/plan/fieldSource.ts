@@ -4,9 +4,10 @@
 // - a view without a `data` column (FraiseQL's column style): the column named like the field
 //   (snake_case, or `@jsonKey`'s name);
 // - a view with `data`: the key of `data` named like the field (FraiseQL v1). Filters and orderings
-//   still compare the plain column when the view has one of that name (see filterTarget).
+//   still compare the plain column when the view has one of that name (see filterTarget), and a
+//   key that the view's definition proves equal to one of its columns reads that column.
 // Objects embedded in a jsonb value read keys of it, whatever held them.
-import type { GraphQLField, GraphQLSchema } from 'graphql';
+import { getNamedType, isLeafType, type GraphQLField, type GraphQLSchema } from 'graphql';
 import type { BoundView } from '../metadata/checkSchema.js';
 import { columnOf, jsonKeyOf } from '../schema/model.js';
 import type { FieldSource, JsonRoot, ScalarTarget } from './ir.js';
@@ -16,7 +17,10 @@ type Field = GraphQLField<unknown, unknown>;
 export function fieldSource(schema: GraphQLSchema, view: BoundView | null, field: Field): FieldSource {
   const key = jsonKeyOf(schema, field);
   if (!view) return { kind: 'Key', key };
-  const column = columnOf(schema, field) ?? (view.hasData ? undefined : key);
+  // A data key that a column of the view provably holds (viewColumns.ts) reads that column: when no
+  // field of the row needs anything else, PostgreSQL does not build the row's `data` at all.
+  const proven = view.hasData && isLeafType(getNamedType(field.type)) ? view.dataColumns.get(key) : undefined;
+  const column = columnOf(schema, field) ?? (view.hasData ? proven : key);
   if (column === undefined) return { kind: 'Key', key };
   return { kind: 'Column', column, sqlType: view.columns.get(column) ?? 'text' };
 }

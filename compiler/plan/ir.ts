@@ -86,7 +86,14 @@ export type Filter =
   | { readonly kind: 'Or'; readonly items: readonly Filter[] }
   | { readonly kind: 'Not'; readonly item: Filter }
   /** `target operator value`: one entry of the operator table (runtime/filters/operators.ts) gives its SQL. */
-  | { readonly kind: 'Operator'; readonly operator: FilterOperator; readonly target: ScalarTarget; readonly param: Param }
+  | {
+      readonly kind: 'Operator';
+      readonly operator: FilterOperator;
+      readonly target: ScalarTarget;
+      readonly param: Param;
+      /** The text search configuration of the field or argument (@textSearch), for full-text operators. */
+      readonly searchConfig?: string;
+    }
   /** Rows strictly after (or before) a connection cursor in the connection's order. */
   | { readonly kind: 'Keyset'; readonly terms: readonly KeyTerm[]; readonly index: number; readonly which: 'after' | 'before' }
   /** A whole `where: $variable`: SQL built at run time by a generated function (see dynamicWhere). */

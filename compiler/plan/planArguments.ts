@@ -8,7 +8,9 @@ import {
   isObjectType,
   isScalarType,
   valueFromAST,
+  astFromValue,
   type ArgumentNode,
+  type GraphQLArgument,
   type GraphQLInputType,
   type GraphQLObjectType,
   type ObjectValueNode,
@@ -16,9 +18,10 @@ import {
 } from 'graphql';
 import { diagnostic } from '../diagnostics.js';
 import type { BoundView } from '../metadata/checkSchema.js';
-import { isListOutput, relationOf } from '../schema/model.js';
+import { filterSpecOf, isListOutput, relationOf, textSearchConfigOf } from '../schema/model.js';
+import { LIST_CONTROL_ARGUMENTS } from './argumentDefaults.js';
 import { fieldSource, filterTarget, jsonLocation } from './fieldSource.js';
-import { ORDER_DIRECTIONS, filterInputName, type OrderDirection } from '../schema/prelude.js';
+import { ORDER_DIRECTIONS, TSVECTOR_SCALAR, filterInputName, type OrderDirection } from '../schema/prelude.js';
 import type { PlanContext } from './context.js';
 import { DATA_ROOT, type JsonRoot } from './ir.js';
 import type { DynamicSlot, Filter, Join, ListQuery, Ordering, OrderTerm, Param, ParamEncoding, ScalarTarget } from './ir.js';
@@ -41,9 +44,11 @@ export function planListQuery(
   type: GraphQLObjectType,
   view: BoundView,
   args: readonly ArgumentNode[],
+  /** The field's argument definitions: their SDL defaults apply when the operation omits them. */
+  defs: readonly GraphQLArgument[] = [],
 ): ListQuery {
   const scope: Scope = { type, view, root: DATA_ROOT, path: [] };
-  const arg = (name: string): ValueNode | undefined => args.find((a) => a.name.value === name)?.value;
+  const arg = (name: string): ValueNode | undefined => argumentValue(args, defs, name);
   const whereNode = arg('where');
   const orderNode = arg('orderBy');
   // A final key makes every ordering total, so pages are stable across requests.
@@ -58,12 +63,55 @@ export function planListQuery(
     if (tieBreak && !terms.some((t) => t.target.kind === 'Column' && t.target.column === 'id')) terms.push(tieBreak);
     ordering = { kind: 'Static', terms };
   }
+  const filters = [
+    ...(whereNode ? [planWhereValue(ctx, scope, whereNode)] : []),
+    ...defs.filter((d) => !LIST_CONTROL_ARGUMENTS.has(d.name)).map((d) => planArgumentFilter(ctx, scope, d, arg(d.name))),
+  ].filter((f): f is Filter => f !== null);
   return {
-    filter: whereNode ? planWhereValue(ctx, scope, whereNode) : null,
+    filter: filters.length === 0 ? null : filters.length === 1 ? filters[0]! : { kind: 'And', items: filters },
     ordering,
     limit: planLimit(ctx, arg('limit')),
     offset: planPageParam(ctx, arg('offset')),
   };
+}
+
+/** An argument's value in the operation, or its SDL default (as a literal) when the operation omits it. */
+export function argumentValue(args: readonly ArgumentNode[], defs: readonly GraphQLArgument[], name: string): ValueNode | undefined {
+  const given = args.find((a) => a.name.value === name)?.value;
+  if (given) return given;
+  const def = defs.find((d) => d.name === name);
+  if (!def || def.defaultValue === undefined) return undefined;
+  return astFromValue(def.defaultValue, def.type) ?? undefined;
+}
+
+/**
+ * A field argument that filters rows (FraiseQL's `def users(org_id: int)`): equality on the column
+ * (or data key) named like it, or `@filter(column:, op:)`. Null or an omitted variable: no filter.
+ */
+function planArgumentFilter(ctx: PlanContext, scope: Scope, def: GraphQLArgument, node: ValueNode | undefined): Filter | null {
+  if (!node || node.kind === Kind.NULL) return null;
+  const spec = filterSpecOf(ctx.schema, def);
+  const named = getNamedType(def.type);
+  const view = scope.view!;
+  const sqlType = sqlTypeOfScalar(named);
+  const target = argumentTarget(view, spec.column, sqlType);
+  const config = textSearchConfigOf(ctx.schema, def);
+  // A full-text operator on a tsvector, or on a text the argument's @textSearch reads with to_tsvector.
+  const textSearch = target.sqlType === 'tsvector' || config !== null ? filterOperator('TSVector', spec.op) : undefined;
+  const operator = textSearch ?? filterOperator(filterFieldType(named.name, isEnumType(named)) ?? 'String', spec.op) ?? filterOperator('String', spec.op);
+  const leaf = operator ? planOperator(ctx, target, operator, node, def.type, config) : null;
+  if (!leaf) return null;
+  if (node.kind === Kind.VARIABLE && ctx.variables.get(node.name.value)?.type.kind !== Kind.NON_NULL_TYPE) {
+    return { kind: 'Optional', variable: node.name.value, filter: leaf };
+  }
+  return leaf;
+}
+
+/** The value a filter argument compares: the view's column of that name, else that key of data. */
+export function argumentTarget(view: BoundView, column: string, sqlType: string): ScalarTarget {
+  const columnType = view.columns.get(column);
+  if (columnType !== undefined) return { kind: 'Column', column, sqlType: columnType };
+  return { kind: 'JsonPath', root: DATA_ROOT, path: [column], sqlType };
 }
 
 function dynamicSlot(ctx: PlanContext, kind: DynamicSlot['kind'], variable: string, scope: Scope): DynamicSlot {
@@ -170,7 +218,8 @@ function planFieldFilter(ctx: PlanContext, scope: Scope, fieldName: string, valu
     const op = opField.name.value;
     const operator = filterOperator(fieldType, op, list);
     if (!operator) continue;
-    const leaf = planOperator(ctx, target, operator, opField.value, filterOperandType(ctx, named.name, op, list));
+    const config = named.name === TSVECTOR_SCALAR ? textSearchConfigOf(ctx.schema, field) : null;
+    const leaf = planOperator(ctx, target, operator, opField.value, filterOperandType(ctx, named.name, op, list), config);
     if (!leaf) continue;
     const source = opField.value.kind === Kind.VARIABLE ? opField.value.name.value : null;
     const optional = source !== null && isOptionalVariable(ctx, source);
@@ -187,12 +236,15 @@ function planOperator(
   operator: FilterOperator,
   node: ValueNode,
   opType: GraphQLInputType | undefined,
+  /** The text search configuration of the field or argument (@textSearch), for full-text operators. */
+  searchConfig: string | null = null,
 ): Filter | null {
   if (operator.regex) checkRegexLiteral(ctx, node);
   const bindType = operator.bindAs(target.sqlType);
   const operand = planOperand(ctx, node, operator, bindType, operandEncoding(operator, bindType), opType);
   if (!operand) return null;
-  return { kind: 'Operator', operator, target, param: operator.regex ? { ...operand, regex: true } : operand };
+  const param = operator.regex ? { ...operand, regex: true } : operand;
+  return { kind: 'Operator', operator, target, param, ...(searchConfig === null ? {} : { searchConfig }) };
 }
 
 function checkRegexLiteral(ctx: PlanContext, node: ValueNode): void {

@@ -1,13 +1,13 @@
 // Plans a Relay connection field (`postsConnection(first: 10, after: $cursor, where: ...)`): its
 // filter, its order (literal terms, ending with the view's id), its paging arguments and the
 // selection of edges, nodes, pageInfo and totalCount.
-import { Kind, type ArgumentNode, type FieldNode, type GraphQLObjectType, type SelectionSetNode, type ValueNode } from 'graphql';
+import { Kind, type GraphQLArgument, type ArgumentNode, type FieldNode, type GraphQLObjectType, type SelectionSetNode, type ValueNode } from 'graphql';
 import { diagnostic } from '../diagnostics.js';
 import type { BoundView } from '../metadata/checkSchema.js';
 import { collectFields } from './collectFields.js';
 import type { PlanContext } from './context.js';
 import type { ConnectionArgs, ConnectionEntry, ConnectionQuery, ConnectionSelection, EdgeEntry, Filter, KeyTerm, ObjectSelection, ValueSource } from './ir.js';
-import { planListQuery } from './planArguments.js';
+import { argumentValue, planListQuery } from './planArguments.js';
 
 export type SelectionPlanner = (type: GraphQLObjectType, view: BoundView, sets: readonly SelectionSetNode[]) => ObjectSelection;
 
@@ -16,9 +16,11 @@ export function planConnectionQuery(
   node: GraphQLObjectType,
   view: BoundView,
   field: FieldNode,
+  /** The field's argument definitions (SDL defaults, filter arguments). */
+  defs: readonly GraphQLArgument[] = [],
 ): ConnectionQuery {
   const args = field.arguments ?? [];
-  const arg = (name: string): ValueNode | undefined => args.find((a) => a.name.value === name)?.value;
+  const arg = (name: string): ValueNode | undefined => argumentValue(args, defs, name);
   const order = arg('orderBy');
   if (order?.kind === Kind.VARIABLE) {
     ctx.diagnostics.push(
@@ -28,7 +30,7 @@ export function planConnectionQuery(
   }
   // The list planner already does where and literal orderBy (with the id tie-break).
   const listArgs: ArgumentNode[] = args.filter((a) => a.name.value === 'where' || (a.name.value === 'orderBy' && a.value.kind !== Kind.VARIABLE));
-  const list = planListQuery({ ...ctx, maxPageSize: undefined }, node, view, listArgs);
+  const list = planListQuery({ ...ctx, maxPageSize: undefined }, node, view, listArgs, defs.filter((d) => d.name !== 'orderBy' || order?.kind !== Kind.VARIABLE));
   const terms: KeyTerm[] = [];
   if (list.ordering.kind === 'Static') {
     for (const term of list.ordering.terms) {

@@ -39,7 +39,7 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
     const connectionNode = connectionNodeOf(ctx.schema, def.type);
     if (connectionNode) {
       const view = viewOfRootField(ctx.catalog, name, connectionNode.name)!;
-      const query = planConnectionQuery(ctx, connectionNode, view, node);
+      const query = planConnectionQuery(ctx, connectionNode, view, node, def.args);
       const selection = planConnectionSelection(ctx, getNamedType(def.type) as GraphQLObjectType, connectionNode, view, mergedSets(nodes),
         (t, v, sets) => planSelection(ctx, t, v, sets));
       fields.push({ kind: 'RootConnection', key, view, query, selection });
@@ -53,7 +53,7 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
     }
     const selection = planSelection(ctx, named, view, mergedSets(nodes));
     if (isListOutput(def.type)) {
-      fields.push({ kind: 'RootList', key, view, query: planListQuery(ctx, named, view, node.arguments ?? []), selection });
+      fields.push({ kind: 'RootList', key, view, query: planListQuery(ctx, named, view, node.arguments ?? [], def.args), selection });
     } else {
       const keys = (node.arguments ?? []).map((arg) => {
         const column = dataKeyOf(ctx.schema, arg.name.value);
@@ -102,7 +102,7 @@ export function planSelection(
       const target = ctx.catalog.get(connectionNode.name);
       if (!view || !target) continue;
       const join: Join = { innerColumn: relation.foreignKey!, outerColumn: relation.references };
-      const query = planConnectionQuery(ctx, connectionNode, target, node);
+      const query = planConnectionQuery(ctx, connectionNode, target, node, def.args);
       const selection = planConnectionSelection(ctx, getNamedType(def.type) as GraphQLObjectType, connectionNode, target, mergedSets(nodes),
         (t, v, sets) => planSelection(ctx, t, v, sets));
       fields.push({ kind: 'RelationConnection', key, view: target, join, query, selection });
@@ -130,7 +130,7 @@ export function planSelection(
     const join: Join = joinOf(relation);
     const selection = planSelection(ctx, named, target, mergedSets(nodes));
     if (isListOutput(def.type)) {
-      const query = planListQuery(ctx, named, target, node.arguments ?? []);
+      const query = planListQuery(ctx, named, target, node.arguments ?? [], def.args);
       fields.push({ kind: 'RelationList', key, view: target, join, query, selection });
     } else {
       fields.push({ kind: 'RelationObject', key, view: target, join, selection, wrappers: wrappersOf(def.type) });

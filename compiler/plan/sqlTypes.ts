@@ -11,6 +11,7 @@ const SCALAR_SQL_TYPES: Readonly<Record<string, string>> = {
   Date: 'date',
   UUID: 'uuid',
   JSON: 'jsonb',
+  TSVector: 'tsvector',
 };
 
 export function sqlTypeOfScalar(type: GraphQLNamedType): string {

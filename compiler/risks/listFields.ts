@@ -14,7 +14,7 @@ import {
 } from 'graphql';
 import type { MetadataIndex } from '../metadata/resolve.js';
 import type { RelationInfo } from '../metadata/types.js';
-import { isListOutput, relationOf, viewNameOf } from '../schema/model.js';
+import { fieldViewOf, isListOutput, relationOf, viewNameOf } from '../schema/model.js';
 
 export interface ListField {
   readonly node: FieldNode;
@@ -48,7 +48,7 @@ export function listFields(
         const field = type.getFields()[selection.name.value];
         const named = field ? getNamedType(field.type) : undefined;
         if (!field || !named || !isObjectType(named) || !selection.selectionSet) continue;
-        const viewName = viewNameOf(schema, named);
+        const viewName = (root ? fieldViewOf(schema, field) : undefined) ?? viewNameOf(schema, named);
         const backed = viewName !== undefined && (root || relationOf(schema, field) !== undefined);
         const relation = backed ? metadata.relation(viewName) : undefined;
         if (relation && isListOutput(field.type)) found.push({ node: selection, field, type: named, relation, root });

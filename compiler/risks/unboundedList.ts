@@ -4,10 +4,16 @@ import type { Diagnostic } from '../diagnostics.js';
 import { warning } from '../diagnostics.js';
 import type { ListField } from './listFields.js';
 
+function hasLimitDefault(list: ListField): boolean {
+  const limit = list.field.args.find((a) => a.name === 'limit');
+  return limit?.defaultValue !== undefined && limit.defaultValue !== null;
+}
+
 export function unboundedLists(lists: readonly ListField[], maxPageSize: number | undefined): Diagnostic[] {
   if (maxPageSize !== undefined) return [];
   return lists
-    .filter((list) => list.root && !(list.node.arguments ?? []).some((a) => a.name.value === 'limit'))
+    // A `limit` argument with an SDL default (`authors(limit: Int = 20)`) bounds the list too.
+    .filter((list) => list.root && !(list.node.arguments ?? []).some((a) => a.name.value === 'limit') && !hasLimitDefault(list))
     .map((list) =>
       warning(
         'FRAISE_UNBOUNDED_LIST',

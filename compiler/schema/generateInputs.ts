@@ -7,7 +7,7 @@ import {
   type ObjectTypeDefinitionNode,
   type TypeNode,
 } from 'graphql';
-import { EXTRA_SCALARS, ORDER_DIRECTIONS, filterInputName } from './prelude.js';
+import { EXTRA_SCALARS, ORDER_DIRECTIONS, TSVECTOR_SCALAR, filterInputName } from './prelude.js';
 import { FILTER_SCALARS, filterOperators, operandTypeName, type FilterFieldType } from '@fraise/runtime';
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
@@ -36,6 +36,13 @@ export function generateInputsSdl(definitions: readonly DefinitionNode[]): strin
   // The operator table (runtime/filters/operators.ts) gives each filter input its fields.
   for (const scalar of FILTER_SCALARS) add(filterInputName(scalar), filterInput(scalar, scalar));
   for (const enumName of enums) add(filterInputName(enumName), filterInput(enumName, 'enum'));
+  // TSVector only when the schema uses it, so other schemas print as before.
+  const usesTsvector = objects.some((o) => (o.fields ?? []).some((f) => unwrap(f.type).named === TSVECTOR_SCALAR));
+  if (usesTsvector) {
+    scalarKinds.add(TSVECTOR_SCALAR);
+    add(TSVECTOR_SCALAR, `"A PostgreSQL tsvector: filtered with full-text operators (matches, plain_query, phrase_query, websearch_query)." scalar ${TSVECTOR_SCALAR}`);
+    add(filterInputName(TSVECTOR_SCALAR), filterInput(TSVECTOR_SCALAR, 'TSVector'));
+  }
 
   const listFilters = new Map<string, string>();
   const orderInputs = new Map<string, string[]>();
@@ -50,7 +57,7 @@ export function generateInputsSdl(definitions: readonly DefinitionNode[]): strin
       const isRelation = hasDirective(field, 'relation');
       if (!list && (scalarKinds.has(named) || enumKinds.has(named))) {
         whereFields.push(`${fieldName}: ${filterInputName(named)}`);
-        if (named !== 'JSON') orderFields.push(`${fieldName}: OrderDirection`);
+        if (named !== 'JSON' && named !== TSVECTOR_SCALAR) orderFields.push(`${fieldName}: OrderDirection`);
       } else if (list && !isRelation && (scalarKinds.has(named) || enumKinds.has(named))) {
         // An array of scalars inside data: FraiseQL's array operators.
         const listFilter = filterInputName(named, true);

@@ -6,6 +6,7 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  type GraphQLArgument,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLObjectType,
@@ -38,7 +39,7 @@ export function dataKeyOf(schema: GraphQLSchema, name: string): string {
 function directiveArgs(
   schema: GraphQLSchema,
   directive: string,
-  node: GraphQLObjectType['astNode'] | GraphQLField<unknown, unknown>['astNode'],
+  node: GraphQLObjectType['astNode'] | GraphQLField<unknown, unknown>['astNode'] | GraphQLArgument['astNode'],
 ): Record<string, unknown> | undefined {
   const def = schema.getDirective(directive);
   if (!def || !node) return undefined;
@@ -61,6 +62,27 @@ export function jsonKeyOf(schema: GraphQLSchema, field: GraphQLField<unknown, un
 export function columnOf(schema: GraphQLSchema, field: GraphQLField<unknown, unknown>): string | undefined {
   const args = directiveArgs(schema, 'column', field.astNode);
   return typeof args?.['name'] === 'string' ? args['name'] : undefined;
+}
+
+export interface FilterSpec {
+  /** The column (or data key) the argument compares. */
+  readonly column: string;
+  /** The operator, by its filter-input name (eq, gt, in, websearch_query, ...). */
+  readonly op: string;
+}
+
+/** What a field argument filters on: `@filter(column:, op:)`, else equality on its snake_case name. */
+export function filterSpecOf(schema: GraphQLSchema, arg: GraphQLArgument): FilterSpec {
+  const args = directiveArgs(schema, 'filter', arg.astNode);
+  const column = typeof args?.['column'] === 'string' ? args['column'] : dataKeyOf(schema, arg.name);
+  const op = typeof args?.['op'] === 'string' ? args['op'] : 'eq';
+  return { column, op };
+}
+
+/** The text search configuration of a field or filter argument (`@textSearch(config:)`), or null. */
+export function textSearchConfigOf(schema: GraphQLSchema, node: GraphQLField<unknown, unknown> | GraphQLArgument): string | null {
+  const args = directiveArgs(schema, 'textSearch', node.astNode);
+  return typeof args?.['config'] === 'string' ? args['config'] : null;
 }
 
 /** The view named by `@view(name:)` on a root field (it overrides the type's view), if any. */

@@ -1,5 +1,6 @@
 // The SDL the compiler adds to every schema: its directives, the extra scalars, and the filter
 // inputs for each scalar. Users may reference all of these without defining them.
+import { filterOperators } from '@fraise/runtime';
 export const DIRECTIVES_SDL = `
 "The type (or, on a root field, that field) is backed by this PostgreSQL view or table: one column per field, or a data jsonb column, or both."
 directive @view(name: String!) on OBJECT | FIELD_DEFINITION
@@ -11,6 +12,8 @@ directive @column(name: String!) on FIELD_DEFINITION
 directive @filter(column: String, op: String) on ARGUMENT_DEFINITION
 "A relation to another @view type, joined on key columns."
 directive @relation(foreignKey: String, localKey: String, references: String) on FIELD_DEFINITION
+"The text search configuration (such as english) that full-text operators parse queries with, on a TSVector field or a filter argument; on a text column the column is also read with to_tsvector in it."
+directive @textSearch(config: String!) on FIELD_DEFINITION | ARGUMENT_DEFINITION
 "A mutation served by this PostgreSQL function."
 directive @function(name: String!) on FIELD_DEFINITION
 "Only authenticated callers may read the field (or any field returning the type). Apollo Router's semantics."
@@ -22,6 +25,17 @@ directive @sensitive on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION | VARIABLE_
 `;
 
 export const EXTRA_SCALARS = ['DateTime', 'Date', 'UUID', 'JSON'] as const;
+
+/**
+ * Operators a field argument may name in `@filter(op:)` (equality when none is named): the text
+ * filter's, without isnull, and the full-text ones (on a tsvector, or with @textSearch). All come
+ * from the operator table (runtime/filters/operators.ts).
+ */
+export const ARGUMENT_OPERATORS: readonly string[] = filterOperators('String').map((o) => o.name).filter((name) => name !== 'isnull');
+export const TEXT_SEARCH_OPERATORS: readonly string[] = filterOperators('TSVector').map((o) => o.name).filter((name) => name !== 'isnull');
+
+/** A tsvector column (`search: TSVector`): only the full-text operators and isnull; never ordered. */
+export const TSVECTOR_SCALAR = 'TSVector';
 
 export const ORDER_DIRECTIONS = [
   'ASC',

@@ -110,7 +110,12 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
     text = emitKeysFirstList(e, only.view, only.selection, only.query);
     shape = { kind: 'list', key: only.key };
   } else if (only?.kind === 'RootList' && isSmallLiteralLimit(only.query)) {
-    text = `SELECT ${emitListSubquery(e, only.view, only.selection, only.query, null)}::text`;
+    // Laid out line by line as a streamed list is (FROM, WHERE, ORDER BY, LIMIT), for readers and
+    // for the file:line:column of errors reported against the statement.
+    const alias = e.alias('t');
+    const sub = e.alias('s');
+    const object = emitRowObject(e, only.selection, only.view, alias);
+    text = `SELECT coalesce(json_agg(${sub}.j), '[]'::json)::text FROM (SELECT ${object} AS j\n${emitFromWhere(e, only.view.sqlName, alias, [], only.query)}) ${sub}`;
     shape = { kind: 'object', key: only.key };
   } else if (only?.kind === 'RootList') {
     const alias = e.alias('t');
@@ -353,7 +358,7 @@ const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
   Or: (e, f, a) => (f.items.length === 0 ? 'FALSE' : `(${f.items.map((i) => emitFilter(e, i, a)).join(' OR ')})`),
   Not: (e, f, a) => `NOT (${emitFilter(e, f.item, a)})`,
   Operator: (e, f, a) =>
-    f.operator.sql(targetSql(f.target, a), {
+    f.operator.sql(f.searchConfig === undefined ? targetSql(f.target, a) : { ...targetSql(f.target, a), searchConfig: quoteLiteral(f.searchConfig) }, {
       known: f.param.source.kind === 'Const',
       value: f.param.source.kind === 'Const' ? f.param.source.value : undefined,
       param: () => e.param(f.param),

@@ -5,7 +5,7 @@
 // (plus its tests): the GraphQL input field, the literal SQL and the whole-variable SQL follow.
 
 /** The GraphQL types a filter input exists for: a scalar, any enum ('enum'). */
-export type FilterFieldType = 'String' | 'ID' | 'Int' | 'Float' | 'Boolean' | 'DateTime' | 'Date' | 'UUID' | 'JSON' | 'enum';
+export type FilterFieldType = 'String' | 'ID' | 'Int' | 'Float' | 'Boolean' | 'DateTime' | 'Date' | 'UUID' | 'JSON' | 'TSVector' | 'enum';
 
 /**
  * The GraphQL type of an operator's value, relative to the filtered field's type `T` (for a list
@@ -26,6 +26,8 @@ export interface FilterTarget {
   readonly nullable: string;
   /** The SQL type of `typed`: comparisons bind their value as it. */
   readonly sqlType: string;
+  /** The text search configuration full-text operators parse with (a quoted literal, `'english'`), from @textSearch. */
+  readonly searchConfig?: string;
 }
 
 /** The operand as the SQL of one operator sees it. */
@@ -143,6 +145,34 @@ export const SCALAR_FILTER_OPERATORS: readonly FilterOperator[] = Object.freeze(
   json('contained_by', '<@', 'T', 'jsonb', ['JSON']),
 ]);
 
+/** `x @@ to_tsquery(config, $n)`: a tsvector, or a text read with to_tsvector in the field's configuration. */
+function textSearch(name: string, parse: string): FilterOperator {
+  return {
+    name,
+    on: ['TSVector'],
+    operand: 'String',
+    bindAs: text,
+    nullValue: 'refused',
+    sql: (x, v) => {
+      const config = x.searchConfig === undefined ? '' : `${x.searchConfig}::regconfig, `;
+      const vector = x.sqlType === 'tsvector' ? x.typed : `to_tsvector(${config}${x.typed})`;
+      return `${vector} @@ ${parse}(${config}${v.param()})`;
+    },
+  };
+}
+
+/**
+ * Operators of `TSVectorFilter` (a tsvector column), FraiseQL's full-text names; a filter argument
+ * with @textSearch takes them on a text column too.
+ */
+export const TEXT_SEARCH_FILTER_OPERATORS: readonly FilterOperator[] = Object.freeze([
+  textSearch('matches', 'to_tsquery'),
+  textSearch('plain_query', 'plainto_tsquery'),
+  textSearch('phrase_query', 'phraseto_tsquery'),
+  textSearch('websearch_query', 'websearch_to_tsquery'),
+  isnull(['TSVector']),
+]);
+
 /**
  * Operators of `<T>ListFilter` (an array of scalars inside `data`, read as jsonb): its elements
  * compare as JSON values.
@@ -170,14 +200,18 @@ export const LIST_FILTER_OPERATORS: readonly FilterOperator[] = Object.freeze([
   isnull(ALL),
 ]);
 
+function family(type: FilterFieldType, list: boolean): readonly FilterOperator[] {
+  return list ? LIST_FILTER_OPERATORS : type === 'TSVector' ? TEXT_SEARCH_FILTER_OPERATORS : SCALAR_FILTER_OPERATORS;
+}
+
 /** The operators of a field type's filter input, in order (`list`: its `<T>ListFilter`). */
 export function filterOperators(type: FilterFieldType, list = false): readonly FilterOperator[] {
-  return (list ? LIST_FILTER_OPERATORS : SCALAR_FILTER_OPERATORS).filter((o) => o.on.includes(type));
+  return family(type, list).filter((o) => o.on.includes(type));
 }
 
 /** One operator of a field type's filter input, by name. */
 export function filterOperator(type: FilterFieldType, name: string, list = false): FilterOperator | undefined {
-  return (list ? LIST_FILTER_OPERATORS : SCALAR_FILTER_OPERATORS).find((o) => o.name === name && o.on.includes(type));
+  return family(type, list).find((o) => o.name === name && o.on.includes(type));
 }
 
 /** How an operator's value is shaped before binding: its LIKE pattern, or JSON text for jsonb. */
@@ -201,6 +235,7 @@ export function operandTypeName(operator: FilterOperator, typeName: string): str
 /** The filter input type of a GraphQL scalar or enum name (custom scalars have none). */
 export function filterFieldType(typeName: string, isEnum: boolean): FilterFieldType | undefined {
   if (isEnum) return 'enum';
+  if (typeName === 'TSVector') return 'TSVector';
   return (FILTER_SCALARS as readonly string[]).includes(typeName) ? (typeName as FilterFieldType) : undefined;
 }
 

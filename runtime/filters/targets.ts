@@ -56,3 +56,6 @@ export const jsonColumnOf = (scope: FilterScope, column: string, as: JsonColumnK
 
 /** The scope of an object held in a JSON column of the scope's row. */
 export const columnScope = (scope: FilterScope, column: string, as: JsonColumnKind): FilterScope => ({ data: jsonColumn(scope, column, as), alias: '' });
+
+/** A target whose full-text operators parse queries in configuration `config` (a quoted literal). */
+export const searchIn = (target: FilterTarget, config: string): FilterTarget => ({ ...target, searchConfig: config });

@@ -10,7 +10,7 @@ import { errorsBody } from '../frames.js';
 import type { RuntimeSettings } from '../settings.js';
 import { streamPrepared, writeResponse } from '../streamOperation.js';
 import type { AnyCompiledOperation, GraphQLResponseError } from '../types.js';
-import { applyVerdict, refusedData, refusedRootKeys } from './auth/authorize.js';
+import { applyVerdict, cutResponse, refusedData, refusedRootKeys } from './auth/authorize.js';
 import { authOf, CollectingWritable, Gate, mergeContexts, newAuditState, type AuditState, type GateOptions } from './auth/gate.js';
 import { DocumentRegistry, type CompileDocument } from './documents.js';
 import { RequestFailure } from './httpErrors.js';
@@ -230,13 +230,9 @@ async function serve(
     const report = await streamPrepared(settings, op, prepared, collected, { beforeErrorResponse: (_e, executed) => {
       if (!executed) res.statusCode = 503;
     } }, context);
-    const body = JSON.parse(collected.text()) as { data?: Record<string, unknown> | null; errors?: GraphQLResponseError[] };
-    let text = collected.text();
-    if (body.errors === undefined && body.data !== undefined) {
-      const applied = applyVerdict(cut.auth, cut.verdict, body.data);
-      exchange.errors = applied.errors;
-      text = JSON.stringify({ data: applied.data, errors: applied.errors });
-    } else exchange.errors = report.errors;
+    const cutOut = cutResponse(collected.text(), cut.auth, cut.verdict);
+    const text = cutOut.text;
+    exchange.errors = cutOut.errors ?? report.errors;
     exchange.rows = report.rows;
     await writeResponse(res, text);
     exchange.complete = !res.destroyed;

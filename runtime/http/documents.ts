@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { FraiseError } from '../errors.js';
 import type { AnyCompiledOperation, GraphQLResponseError } from '../types.js';
 import { badRequest, graphqlFailure, RequestFailure } from './httpErrors.js';
-import { operationNames, type PersistedDocument } from './manifests.js';
+import type { PersistedDocument } from './manifests.js';
+import { operationNames } from './operationNames.js';
 import type { RequestParams } from './requestParams.js';
 
 /** What an application's run-time compiler returns for a document (see createHandler's `compile`). */
@@ -36,7 +37,10 @@ export class DocumentRegistry {
   readonly #safelist: boolean;
   readonly #compile: CompileDocument | undefined;
   readonly #cacheSize: number;
-  /** Documents compiled at run time, by the sha256 of their text; oldest first. */
+  /**
+   * Documents compiled at run time, by the sha256 of their text and the operationName they were
+   * compiled for (a document may hold several operations); oldest first.
+   */
   readonly #compiled = new Map<string, Promise<AnyCompiledOperation>>();
 
   constructor(options: RegistryOptions) {
@@ -75,7 +79,7 @@ export class DocumentRegistry {
 
   /** Ties a manifest document to the compiled operation of the same name and kind. */
   #byName(byName: ReadonlyMap<string, AnyCompiledOperation>, doc: PersistedDocument): AnyCompiledOperation | undefined {
-    const defined = operationNames(doc.body);
+    const defined = operationNames(doc.body) ?? [];
     const only = defined.length === 1 ? defined[0] : undefined;
     const name = doc.name ?? only?.name;
     if (name === undefined) return undefined;
@@ -102,7 +106,7 @@ export class DocumentRegistry {
     }
     const id = params.documentId ?? apqHash;
     if (id !== undefined) {
-      const known = this.#byId.get(id) ?? this.#byId.get(stripPrefix(id)) ?? this.#cached(stripPrefix(id));
+      const known = this.#byId.get(id) ?? this.#byId.get(stripPrefix(id)) ?? this.#cached(stripPrefix(id), params.operationName);
       if (params.query === undefined) {
         if (known !== undefined) return known;
         throw this.#safelist
@@ -119,7 +123,7 @@ export class DocumentRegistry {
       throw badRequest('No document: send a persisted document id (documentId or extensions.persistedQuery) or a query');
     }
     const hash = sha256(params.query);
-    const known = this.#byId.get(hash) ?? this.#cached(hash);
+    const known = this.#byId.get(hash) ?? this.#cached(hash, params.operationName);
     if (known !== undefined) return known;
     if (this.#compile === undefined || this.#safelist) {
       throw graphqlFailure(400, 'PERSISTED_QUERY_NOT_IN_LIST', 'PersistedQueryNotInList');
@@ -127,16 +131,24 @@ export class DocumentRegistry {
     return this.#compileAndCache(hash, params.query, params.operationName, this.#compile);
   }
 
-  #cached(hash: string): Promise<AnyCompiledOperation> | undefined {
-    const entry = this.#compiled.get(hash);
-    if (entry === undefined) return undefined;
-    this.#compiled.delete(hash); // most recently used goes last
-    this.#compiled.set(hash, entry);
-    return entry;
+  /**
+   * The compilation for this operationName, else the one compiled without a name (a document with
+   * one operation: `checkName` then tells whether the name fits it).
+   */
+  #cached(hash: string, operationName: string | undefined): Promise<AnyCompiledOperation> | undefined {
+    for (const key of operationName === undefined ? [cacheKey(hash, undefined)] : [cacheKey(hash, operationName), cacheKey(hash, undefined)]) {
+      const entry = this.#compiled.get(key);
+      if (entry === undefined) continue;
+      this.#compiled.delete(key); // most recently used goes last
+      this.#compiled.set(key, entry);
+      return entry;
+    }
+    return undefined;
   }
 
   #compileAndCache(hash: string, document: string, operationName: string | undefined, compile: CompileDocument): Promise<AnyCompiledOperation> {
     // Concurrent requests for one new document share one compilation.
+    const key = cacheKey(hash, operationName);
     const pending = compile(document, operationName).then(
       (outcome) => {
         if (outcome.ok) return outcome.operation;
@@ -147,10 +159,10 @@ export class DocumentRegistry {
         throw new RequestFailure('server', 500, 'INTERNAL_SERVER_ERROR', 'The document could not be compiled', { cause: error });
       },
     );
-    this.#compiled.set(hash, pending);
+    this.#compiled.set(key, pending);
     // Failures are not cached: a fixed schema or database lets the same document compile next time.
     pending.catch(() => {
-      if (this.#compiled.get(hash) === pending) this.#compiled.delete(hash);
+      if (this.#compiled.get(key) === pending) this.#compiled.delete(key);
     });
     while (this.#compiled.size > this.#cacheSize) {
       const oldest = this.#compiled.keys().next().value;
@@ -159,6 +171,11 @@ export class DocumentRegistry {
     }
     return pending;
   }
+}
+
+/** The run-time compile cache's key: the document's sha256 and the operation compiled from it. */
+function cacheKey(hash: string, operationName: string | undefined): string {
+  return operationName === undefined ? hash : `${hash}:${operationName}`;
 }
 
 function checkName(op: AnyCompiledOperation, params: RequestParams): AnyCompiledOperation {

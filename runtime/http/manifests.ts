@@ -55,31 +55,3 @@ export async function loadPersistedDocuments(path: string): Promise<PersistedDoc
   }
   return parsePersistedDocuments(json, path);
 }
-
-/**
- * The names of the operations a document defines (a lexical scan, enough for the documents clients
- * generate: comments and strings are skipped, fragments are not operations).
- */
-export function operationNames(document: string): { readonly kind: string; readonly name: string | undefined }[] {
-  const stripped = document
-    .replace(/"""[\s\S]*?"""/g, '""')
-    .replace(/"(?:[^"\\\n]|\\.)*"/g, '""')
-    .replace(/#[^\n\r]*/g, '');
-  const found: { kind: string; name: string | undefined }[] = [];
-  let depth = 0;
-  let definitionOpen = false; // a keyword at the top level whose selection set has not begun yet
-  const token = /[{}]|(?<![$\w])(query|mutation|subscription|fragment)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/g;
-  for (let match = token.exec(stripped); match !== null; match = token.exec(stripped)) {
-    if (match[0] === '{') {
-      if (depth === 0 && !definitionOpen) found.push({ kind: 'query', name: undefined }); // shorthand `{ ... }`
-      if (depth === 0) definitionOpen = false;
-      depth++;
-    } else if (match[0] === '}') {
-      depth--;
-    } else if (depth === 0) {
-      definitionOpen = true;
-      if (match[1] !== 'fragment') found.push({ kind: match[1]!, name: match[2] });
-    }
-  }
-  return found;
-}

@@ -146,5 +146,10 @@ describe('connections', () => {
     expect(await runtime.execute(ops['Page0']!, { before: wrongShape })).toEqual(bad('"$before" is not a cursor of this connection.'));
     const wrongType = Buffer.from(JSON.stringify(["'; DROP TABLE tb_item; --"])).toString('base64');
     expect(await runtime.execute(ops['Page0']!, { after: wrongType })).toEqual(bad('"$after" is not a cursor of this connection.'));
+    // Forged uuid keys of the right length: refused here, not by PostgreSQL's uuid input (a 200 with DATABASE_ERROR).
+    for (const forged of ['-'.repeat(36), 'f'.repeat(36), '00000000-0000-4000-8000-00000000000g', '{00000000-0000-4000-8000-000000000001}']) {
+      const cursor = Buffer.from(JSON.stringify([forged])).toString('base64');
+      expect([forged, await runtime.execute(ops['Page0']!, { after: cursor })]).toEqual([forged, bad('"$after" is not a cursor of this connection.')]);
+    }
   });
 });

@@ -56,9 +56,12 @@ export async function createTestDatabase(options: { readonly template?: string }
  * FILE_COPY copies the directory instead of WAL-logging every block: faster for a small template.
  */
 async function createFromTemplate(admin: pg.Client, name: string, template: string): Promise<void> {
+  // STRATEGY exists from PostgreSQL 15 (before it, FILE_COPY was the only way): the 13-18 matrix.
+  const { rows } = await admin.query<{ modern: boolean }>(`SELECT current_setting('server_version_num')::int >= 150000 AS modern`);
+  const strategy = rows[0]?.modern ? ' STRATEGY FILE_COPY' : '';
   for (let attempt = 0; ; attempt++) {
     try {
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY FILE_COPY`);
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}${strategy}`);
       return;
     } catch (error) {
       if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;

@@ -119,6 +119,7 @@ directive @view(name: String!) on OBJECT | FIELD_DEFINITION
 directive @jsonKey(name: String!) on FIELD_DEFINITION
 directive @column(name: String!) on FIELD_DEFINITION
 directive @filter(column: String, op: String) on ARGUMENT_DEFINITION
+directive @textSearch(config: String!) on FIELD_DEFINITION | ARGUMENT_DEFINITION
 directive @relation(foreignKey: String, localKey: String, references: String) on FIELD_DEFINITION
 directive @function(name: String!) on FIELD_DEFINITION
 directive @authenticated on OBJECT | FIELD_DEFINITION
@@ -128,6 +129,7 @@ scalar DateTime
 scalar Date
 scalar UUID
 scalar JSON
+scalar TSVector
 enum OrderDirection { ASC DESC ASC_NULLS_FIRST ASC_NULLS_LAST DESC_NULLS_FIRST DESC_NULLS_LAST }
 ${BUILTIN_SCALARS.map((s) => `scalar ${OUT_PREFIX}${s}`).join('\n')}
 `;
@@ -149,6 +151,8 @@ function filterOps(scalar: string): string[] {
       return [...COMPARE_OPS, 'in', 'nin'];
     case 'JSON':
       return ['eq', 'neq', 'in', 'nin', 'has_key', 'contains', 'contained_by'];
+    case 'TSVector':
+      return [...Object.keys(TSQUERY_FUNCTIONS)];
     default: // Boolean, UUID, enums, custom scalars
       return ['eq', 'neq', 'in', 'nin'];
   }
@@ -157,7 +161,7 @@ function filterOps(scalar: string): string[] {
 function filterInput(name: string, scalar: string): string {
   const fields = filterOps(scalar).map((op) => {
     if (op === 'in' || op === 'nin') return `${op}: [${scalar}!]`;
-    if (op === 'has_key') return `${op}: String`;
+    if (op === 'has_key' || scalar === 'TSVector') return `${op}: String`;
     return `${op}: ${scalar}`;
   });
   return `input ${name} { ${fields.join(' ')} isnull: Boolean }`;
@@ -185,7 +189,7 @@ function buildSchemaUncached(sdl: string): GraphQLSchema {
   const user = parse(sdl);
   const defined = new Set<string>();
   const objectFields = new Map<string, FieldDefinitionNode[]>();
-  const scalars = new Set([...BUILTIN_SCALARS, 'DateTime', 'Date', 'UUID', 'JSON']);
+  const scalars = new Set([...BUILTIN_SCALARS, 'DateTime', 'Date', 'UUID', 'JSON', 'TSVector']);
   const enums = new Set<string>();
   const roots = new Set(['Query', 'Mutation', 'Subscription']);
   for (const def of user.definitions) {
@@ -221,7 +225,7 @@ function buildSchemaUncached(sdl: string): GraphQLSchema {
         const filter = `${named}${list ? 'List' : ''}Filter`;
         if (!filters.has(filter)) filters.set(filter, list ? listFilterInput(filter, named) : filterInput(filter, named));
         whereFields.push(`${field.name.value}: ${filter}`);
-        if (!list && named !== 'JSON') orderFields.push(`${field.name.value}: OrderDirection`); // jsonb has no useful order
+        if (!list && named !== 'JSON' && named !== 'TSVector') orderFields.push(`${field.name.value}: OrderDirection`); // jsonb has no useful order
       }
     }
     const where = `${typeName}Where`;
@@ -281,6 +285,7 @@ type ValueKind = 'text' | 'int' | 'float' | 'bool' | 'timestamptz' | 'date' | 'u
 interface Column {
   readonly raw: unknown; // PostgreSQL's text output (parsed only for json/jsonb), null for NULL
   readonly kind: ValueKind;
+  readonly oid: number;
 }
 interface Row {
   readonly columns: ReadonlyMap<string, Column>;
@@ -342,7 +347,7 @@ function loadView(ctx: Ctx, view: string): Promise<Row[]> {
             fields.map((f): [string, Column] => {
               const kind = OID_KINDS[f.dataTypeID] ?? 'text';
               const raw = r[f.name] ?? null;
-              return [f.name, { kind, raw: kind === 'json' && raw !== null ? JSON.parse(raw) : raw }];
+              return [f.name, { kind, oid: f.dataTypeID, raw: kind === 'json' && raw !== null ? JSON.parse(raw) : raw }];
             }),
           ),
           data: hasData ? (r.data == null ? null : JSON.parse(r.data)) : json,
@@ -576,6 +581,8 @@ async function matches(ctx: Ctx, type: GraphQLObjectType, o: Obj, where: Record<
         } else {
           results.push(await matches(ctx, target, { value: fieldValue(o, field) }, sub));
         }
+      } else if (getNamedType(field.type).name === 'TSVector') {
+        results.push(await textSearchMatches(ctx, operand(o, field).raw, sub, directiveArgs(field.astNode, 'textSearch')?.config ?? null));
       } else {
         results.push(fieldMatches(ctx, field, o, sub));
       }
@@ -688,6 +695,75 @@ async function relatedRows(
   });
 }
 
+/** FraiseQL's full-text operators and the functions PostgreSQL parses their queries with. */
+const TSQUERY_FUNCTIONS: Record<string, string> = {
+  matches: 'to_tsquery', plain_query: 'plainto_tsquery', phrase_query: 'phraseto_tsquery', websearch_query: 'websearch_to_tsquery',
+};
+
+/**
+ * Full-text matching is PostgreSQL's own (stemming, dictionaries): the oracle asks the server for
+ * `vector @@ function(config, query)` on the row's value, one operator at a time.
+ */
+async function textSearchMatches(ctx: Ctx, raw: unknown, ops: Record<string, unknown>, config: string | null, isText = false): Promise<Tri> {
+  const results: Tri[] = [];
+  for (const [op, arg] of Object.entries(ops)) {
+    if (arg === undefined) continue;
+    if (op === 'isnull') {
+      if (arg !== null) results.push(arg ? raw === null : raw !== null);
+      continue;
+    }
+    const fn = TSQUERY_FUNCTIONS[op];
+    if (!fn) throw oracleError(`unknown text search operator "${op}"`);
+    if (raw === null) {
+      results.push(null);
+      continue;
+    }
+    const vector = isText ? (config === null ? 'to_tsvector($1::text)' : 'to_tsvector($3::regconfig, $1::text)') : '$1::tsvector';
+    const query = config === null ? `${fn}($2::text)` : `${fn}($3::regconfig, $2::text)`;
+    const params = config === null ? [raw, arg] : [raw, arg, config];
+    const { rows } = await ctx.client.query<{ m: boolean }>(`SELECT ${vector} @@ ${query} AS m`, params);
+    results.push(rows[0]!.m);
+  }
+  return and(results);
+}
+
+/**
+ * Field arguments other than where/orderBy/limit/offset filter the rows (docs/schema.md): the column
+ * named like the argument (snake_case), or `@filter(column:, op:)`; equality unless op says otherwise.
+ * graphql-js has already applied the SDL defaults; a null or omitted argument filters nothing.
+ */
+async function argumentFilter(ctx: Ctx, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>, objs: Obj[]): Promise<Obj[]> {
+  let kept = objs;
+  for (const def of field.args) {
+    if (['where', 'orderBy', 'limit', 'offset'].includes(def.name)) continue;
+    const value = args[def.name];
+    if (value === undefined || value === null) continue;
+    const spec = directiveArgs(def.astNode, 'filter') ?? {};
+    const columnName = spec.column ?? snakeCase(def.name);
+    const op = spec.op ?? 'eq';
+    const next: Obj[] = [];
+    for (const o of kept) {
+      const col = o.row?.columns.get(columnName);
+      const raw = col ? col.raw : jsonGet(o.row?.data, columnName);
+      const kind: ValueKind = col ? col.kind : FIELD_KINDS[getNamedType(def.type).name] ?? 'text';
+      let hit: Tri;
+      if (op in TSQUERY_FUNCTIONS) {
+        const config = directiveArgs(def.astNode, 'textSearch')?.config ?? null;
+        hit = await textSearchMatches(ctx, raw, { [op]: value }, config, col?.kind === 'text' && !isTsvector(col));
+      } else {
+        hit = raw === null ? null : scalarOp(ctx, op, kind, raw, value);
+      }
+      if (hit === true) next.push(o);
+    }
+    kept = next;
+  }
+  return kept;
+}
+
+function isTsvector(col: Column): boolean {
+  return col.oid === 3614;
+}
+
 interface ListArgs {
   where?: Record<string, unknown> | null;
   orderBy?: Record<string, unknown>[] | null;
@@ -695,8 +771,9 @@ interface ListArgs {
   offset?: number | null;
 }
 
-async function list(ctx: Ctx, type: GraphQLObjectType, rows: Row[], args: ListArgs): Promise<Obj[]> {
+async function list(ctx: Ctx, type: GraphQLObjectType, rows: Row[], args: ListArgs, field?: GraphQLField<unknown, unknown>): Promise<Obj[]> {
   let objs: Obj[] = rows.map((row) => ({ row, value: row.data }));
+  if (field) objs = await argumentFilter(ctx, field, args as Record<string, unknown>, objs);
   if (args.where) {
     const kept: Obj[] = [];
     for (const o of objs) if ((await matches(ctx, type, o, args.where)) === true) kept.push(o);
@@ -807,7 +884,7 @@ const resolveField: GraphQLFieldResolver<unknown, Ctx, Record<string, unknown>> 
     const view = isObjectType(target) ? (directiveArgs(field.astNode, 'view')?.name ?? viewOf(target)) : undefined;
     if (!view || !isObjectType(target)) throw oracleError(`root field "${field.name}" is not a @view type`);
     const rows = await loadView(ctx, view);
-    if (isList) return list(ctx, target, rows, args as ListArgs);
+    if (isList) return list(ctx, target, rows, args as ListArgs, field);
     // Lookup: every argument names a plain column (camelCase -> snake_case), compared with `=`.
     const hits = rows.filter((row) =>
       Object.entries(args).every(([name, v]) => {
@@ -823,7 +900,7 @@ const resolveField: GraphQLFieldResolver<unknown, Ctx, Record<string, unknown>> 
   const relation = directiveArgs(field.astNode, 'relation');
   if (relation && isObjectType(target)) {
     const rows = await relatedRows(ctx, parent, field, target, relation);
-    const objs = await list(ctx, target, rows, args as ListArgs);
+    const objs = await list(ctx, target, rows, args as ListArgs, isList ? field : undefined);
     return isList ? objs : (objs[0] ?? null);
   }
   return project(field.type, fieldValue(parent, field));

@@ -90,6 +90,27 @@ export function applyVerdict(
   return { data: null, errors };
 }
 
+/**
+ * A whole response (as the runtime wrote it) cut per the verdict. Errors the response already had
+ * (e.g. nulls in non-null positions, runtime/nonNull.ts) stay, unless they lie under a refused
+ * field: a field that is refused is never resolved, so nothing below it can fail. `errors` is null
+ * when the response has no data to cut (a request or database error): it goes out as it is.
+ */
+export function cutResponse(
+  text: string,
+  auth: OperationAuth,
+  verdict: Verdict,
+): { text: string; errors: GraphQLResponseError[] | null } {
+  const body = JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: GraphQLResponseError[] };
+  if (body.data === undefined || body.data === null) return { text, errors: null };
+  const applied = applyVerdict(auth, verdict, body.data);
+  const refused = applied.errors.map((e) => e.path ?? []);
+  const under = (path: readonly (string | number)[] | undefined): boolean =>
+    path !== undefined && refused.some((p) => p.length <= path.length && p.every((part, i) => part === path[i]));
+  const errors = [...applied.errors, ...(body.errors ?? []).filter((e) => !under(e.path))];
+  return { text: JSON.stringify(errors.length > 0 ? { data: applied.data, errors } : { data: applied.data }), errors };
+}
+
 /** The data of an operation none of whose root fields may run: each null, or all of data null. */
 export function refusedData(auth: OperationAuth, verdict: Verdict): { data: Record<string, unknown> | null; errors: GraphQLResponseError[] } {
   const data: Record<string, unknown> = {};

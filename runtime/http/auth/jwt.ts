@@ -42,7 +42,7 @@ type KeyInput = Parameters<Jose['jwtVerify']>[1];
 let josePromise: Promise<Jose> | undefined;
 
 /** `jose`, imported once, on first use. */
-export function loadJose(): Promise<Jose> {
+function loadJose(): Promise<Jose> {
   josePromise ??= import('jose').catch((error: unknown) => {
     josePromise = undefined;
     throw new FraiseError('INVALID_OPTIONS', 'auth.jwt needs the `jose` package: npm install jose', { cause: error });
