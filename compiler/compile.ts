@@ -4,6 +4,7 @@ import { printServedSchema } from './schema/printServedSchema.js';
 import { createHash } from 'node:crypto';
 import {
   Kind,
+  parse,
   print,
   visit,
   type FragmentDefinitionNode,
@@ -41,6 +42,7 @@ import { unindexedJsonFilters } from './risks/jsonFilterIndex.js';
 import { bindFunctions, type FunctionCatalog } from './mutation/bindFunctions.js';
 import { compileMutation } from './mutation/compileMutation.js';
 import { operationAuth, sensitiveVariables } from './auth/requirements.js';
+import { documentFigures, limitDiagnostics, type DocumentFigures, type DocumentLimits } from './limits/documentFigures.js';
 
 export interface CompileOptions {
   readonly schema: readonly string[];
@@ -62,6 +64,13 @@ export interface CompileOptions {
   readonly output?: OutputKind;
   /** Results of earlier compiles to reuse (watch mode); updated in place. */
   readonly cache?: CompileCache;
+  /** Refuse operations beyond these figures (FRAISE_DOCUMENT_LIMIT); run-time compiling sets them. */
+  readonly documentLimits?: DocumentLimits;
+  /**
+   * Whether operations may ask for __schema / __type (answered from data computed at build time).
+   * Default true; false refuses them (FRAISE_INTROSPECTION_DISABLED), e.g. for a production list.
+   */
+  readonly introspection?: boolean;
 }
 
 export type CompileResult =
@@ -71,6 +80,8 @@ export type CompileResult =
       readonly operations: readonly string[];
       /** Risky things that do not stop the compile (severity 'warning'). */
       readonly warnings: readonly Diagnostic[];
+      /** Per operation name: depth, aliases, root fields, estimated rows (fraise-compile --report). */
+      readonly figures: Readonly<Record<string, DocumentFigures>>;
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
@@ -98,7 +109,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   setSchemaOptions(schema, { ...(options.naming ? { naming: options.naming } : {}), ...(options.scalars ? { scalars: options.scalars } : {}) });
 
   const schemaKey = JSON.stringify(schemaFiles.files.map((f) => [f.name, f.document.loc?.source.body ?? print(f.document)]));
-  const validated = validateOperations(schema, operationFiles.files, { schemaKey, results: cache.validation });
+  const validated = validateOperations(schema, operationFiles.files, { schemaKey, results: cache.validation }, { introspection: options.introspection ?? true });
   const metadata = options.metadata ?? (await loadMetadata({ databaseUrl: options.databaseUrl }));
   if ('diagnostics' in metadata) return { ok: false, diagnostics: [...validated.diagnostics, ...metadata.diagnostics] };
   await loadViewParser();
@@ -120,17 +131,28 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     options.scalars ?? {},
     options.output ?? 'both',
     options.maxPageSize ?? null,
+    options.introspection ?? true,
   ]);
   const resolved = indexMetadata(metadata);
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const compiled: { name: string; id: string; body: string; type: 'query' | 'mutation' }[] = [];
+  const figures: Record<string, DocumentFigures> = {};
   for (const operation of validated.operations) {
     const sourceFile = sourceNames.get(operation) ?? '?';
+    const sized = documentFigures(schema, validated.fragments, operation, options.maxPageSize);
+    if (operation.name) figures[operation.name.value] = sized;
+    if (options.documentLimits) {
+      const beyond = limitDiagnostics(sized, options.documentLimits, operation);
+      if (beyond.length > 0) {
+        diagnostics.push(...beyond);
+        continue;
+      }
+    }
     const key = sha256(`${contextKey}\n${sourceFile}\n${definitionsText(operation, validated.fragments)}`);
     let entry = cache.operations.get(key);
     if (!entry) {
-      const name = operation.name!.value;
+      const name = validated.names.get(operation)!;
       const auth = operationAuth(schema, validated.fragments, operation);
       const guards = { ...(auth ? { auth } : {}), sensitiveVariables: sensitiveVariables(schema, operation) };
       if (operation.operation === 'mutation') {
@@ -165,6 +187,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
           ...result,
           name,
           kind: 'query',
+          aliases: sourceAliases(operation, result.id),
           sourceFile,
           optionalFilterCount: findConditions(operation, validated.fragments, schema).optionalFilters.length,
           variablesType: variablesTs(schema, operation),
@@ -205,7 +228,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   cache.javascript = javascript;
   files.set('persisted-queries.json', persistedQueryManifest(compiled));
   files.set('schema.graphql', printServedSchema(schema));
-  return { ok: true, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), operations: compiled.map((c) => c.name), warnings: [...used.values()].flatMap((e) => e.warnings) };
+  return { ok: true, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), operations: compiled.map((c) => c.name), warnings: [...used.values()].flatMap((e) => e.warnings), figures };
 }
 
 interface CompiledOperationParts {
@@ -233,7 +256,7 @@ function compileOperation(
     return {
       diagnostics: [
         diagnostic('FRAISE_TOO_MANY_VARIANTS',
-          `Operation "${operation.name?.value}" has ${conditions.length} @include/@skip variables and ${optionalFilters.length} optional filter variables; at most ${MAX_CONDITIONS} and ${MAX_OPTIONAL_FILTERS} are compiled.`,
+          `Operation "${operation.name?.value ?? '(anonymous)'}" has ${conditions.length} @include/@skip variables and ${optionalFilters.length} optional filter variables; at most ${MAX_CONDITIONS} and ${MAX_OPTIONAL_FILTERS} are compiled.`,
           operation, 'Use literals for some @include/@skip conditions, or split the operation.'),
       ],
     };
@@ -282,6 +305,32 @@ function compileOperation(
     nulls: nullShapeOf(schema, body, 'query'),
     marksNulls,
   };
+}
+
+/**
+ * Ids of the operation as written, when it differs from the printed body: the operation's own text
+ * (when it uses no fragment) and its file's whole text (when the file holds only it and fragments),
+ * each trimmed. A client that sends the document as written is then served as a persisted one.
+ */
+function sourceAliases(operation: OperationDefinitionNode, id: string): string[] {
+  const loc = operation.loc;
+  if (!loc) return [];
+  const texts: string[] = [];
+  let spreads = false;
+  visit(operation, { FragmentSpread: () => void (spreads = true) });
+  if (!spreads) texts.push(loc.source.body.slice(loc.start, loc.end));
+  const file = loc.source.body;
+  if (operationCount(file) === 1) texts.push(file.trim());
+  return [...new Set(texts.map(sha256))].filter((alias) => alias !== id);
+}
+
+/** How many operations a source text defines (0 when it does not parse). */
+function operationCount(text: string): number {
+  try {
+    return parse(text, { noLocation: true }).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
+  } catch {
+    return 0;
+  }
 }
 
 /** The source text of the operation and of every fragment it uses: a cheap cache key. */

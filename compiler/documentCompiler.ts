@@ -11,6 +11,7 @@ import { compileProject } from './compile.js';
 import { runtimeHelpersPlugin } from './runtimeHelpers.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { DatabaseMetadata } from './metadata/types.js';
+import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './limits/documentFigures.js';
 
 export interface DocumentCompilerOptions {
   /** SDL files (globs), as for fraise-compile --schema. */
@@ -19,6 +20,14 @@ export interface DocumentCompilerOptions {
   /** Database to read view metadata from, unless `metadata` is given. */
   readonly databaseUrl?: string;
   readonly metadata?: DatabaseMetadata;
+  /**
+   * Documents beyond these figures are refused (GRAPHQL_VALIDATION_FAILED, diagnostic
+   * FRAISE_DOCUMENT_LIMIT). Default DEFAULT_DOCUMENT_LIMITS: depth 10, 30 aliases, 10 root fields,
+   * 100,000 estimated rows. `false`: no limits.
+   */
+  readonly limits?: DocumentLimits | false;
+  /** Largest list limit, as fraise-compile's maxPageSize (also bounds the estimated rows). */
+  readonly maxPageSize?: number;
 }
 
 /** A `compile` function for createHandler. */
@@ -38,6 +47,8 @@ export function createDocumentCompiler(
         cwd: dir,
         ...(options.metadata ? { metadata: options.metadata } : {}),
         ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+        ...(options.limits === false ? {} : { documentLimits: { ...DEFAULT_DOCUMENT_LIMITS, ...options.limits } }),
+        ...(options.maxPageSize !== undefined ? { maxPageSize: options.maxPageSize } : {}),
       });
       if (!result.ok) return { ok: false, errors: result.diagnostics.map(errorOf) };
       const name = operationName ?? (result.operations.length === 1 ? result.operations[0] : undefined);

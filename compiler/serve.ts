@@ -7,7 +7,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createHandler, loadPersistedDocuments, type AnyCompiledOperation } from '@fraise/runtime';
+import { createHandler, loadPersistedDocuments, type AnyCompiledOperation, type CloseOptions, type CloseReport } from '@fraise/runtime';
+import { healthRoutes, type HealthState } from './serveHealth.js';
+import { isWorker, leaveCluster, reportListening, runPrimary, workerCount } from './serveWorkers.js';
 import { readServeConfig, type ServeConfig } from './serveConfig.js';
 
 const USAGE = `Usage: fraise-compile serve --dir <generated folder> [--database-url <url>] [options]
@@ -23,8 +25,17 @@ Options:
   --manifest <file>           extra persisted-document manifest (Apollo, Relay or GraphQL Code Generator; repeatable)
   --safelist                  unknown document ids get PERSISTED_QUERY_NOT_IN_LIST
   --statement-timeout <ms>    statement_timeout for every operation
+  --acquire-timeout <ms>      longest wait for a database connection before 503 (default 1000)
+  --max-waiting <n>           most requests waiting for a connection before 503 (default 100)
+  --shutdown-deadline <ms>    on SIGTERM/SIGINT, how long in-flight requests may finish (default 10000)
   --unnamed-statements        send every statement unnamed, keep nothing per connection
                               (behind PgBouncer in transaction mode before 1.21; see docs/scaling.md)
+  --read-database-url <url>   a read replica: queries run there, mutations on --database-url
+                              (a query falls back to the primary when the replica has no connection)
+  --workers <n|auto>          processes sharing the port (node:cluster); auto: one per core.
+                              Default: one per core when NODE_ENV=production, else 1
+  GET /healthz answers 200 while the process serves; GET /readyz 200 when a database connection
+  can be had (503 when not, or while shutting down). SIGTERM: graceful shutdown.
   --config <file>             fraise.config.json whose "serve" section gives auth, rateLimit
                               and csrfPrevention (default: ./fraise.config.json when present; docs/auth.md)
   -h, --help                  this text`;
@@ -38,8 +49,12 @@ export interface ServeOptions {
   readonly manifests?: readonly string[];
   readonly safelist?: boolean;
   readonly statementTimeout?: number;
+  readonly acquireTimeoutMs?: number;
+  readonly maxWaiting?: number;
   /** False: unnamed statements (createHandler's namedStatements). */
   readonly namedStatements?: boolean;
+  /** A read replica for queries (createHandler's readPool). */
+  readonly readDatabaseUrl?: string;
   readonly log?: (line: string) => void;
   /** createHandler's auth, rateLimit and csrfPrevention (the config file's "serve" section). */
   readonly handlerOptions?: ServeConfig;
@@ -48,7 +63,12 @@ export interface ServeOptions {
 export interface RunningServer {
   readonly url: string;
   readonly operationCount: number;
-  close(): Promise<void>;
+  readonly server: http.Server;
+  /**
+   * Graceful shutdown: stops accepting connections, lets in-flight requests finish up to
+   * `deadlineMs` (default 10000; then cancels them, see handler.close), ends the pool.
+   */
+  close(options?: CloseOptions): Promise<CloseReport>;
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -57,20 +77,38 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     operations: Record<string, AnyCompiledOperation>;
   };
   const manifests = await Promise.all((options.manifests ?? []).map((file) => loadPersistedDocuments(file)));
-  const pool = new pg.Pool({ connectionString: options.databaseUrl });
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    // A connect that hangs (an unreachable or black-holed server) gives up on its own, and TCP
+    // keepalive notices a connection whose peer vanished (see docs/reliability.md).
+    connectionTimeoutMillis: 5000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
+  // A replica that is down must not hold queries up: its connects give up after 1 s (then fallback).
+  const readPool = options.readDatabaseUrl
+    ? new pg.Pool({ connectionString: options.readDatabaseUrl, connectionTimeoutMillis: 1000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 })
+    : undefined;
+  const health: HealthState = { closing: false };
+  const probes = healthRoutes(pool, health);
   const handler = createHandler({
     pool,
+    ...(readPool ? { readPool } : {}),
     operations: index.operations,
     manifests,
     safelist: options.safelist ?? false,
     ...(options.statementTimeout !== undefined ? { statementTimeout: options.statementTimeout } : {}),
+    ...(options.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: options.acquireTimeoutMs } : {}),
+    ...(options.maxWaiting !== undefined ? { maxWaiting: options.maxWaiting } : {}),
     ...(options.namedStatements === false ? { namedStatements: false } : {}),
     ...options.handlerOptions,
     onError: (error, context) => log(`error ${context.operationName ?? '-'}: ${error instanceof Error ? error.message : String(error)}`),
   });
   const route = options.path ?? '/graphql';
   const server = http.createServer((req, res) => {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== route) {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname !== route && probes(pathname, req, res)) return;
+    if (pathname !== route) {
       const body = JSON.stringify({ errors: [{ message: `Not found: GraphQL is served at ${route}`, extensions: { code: 'NOT_FOUND' } }] });
       res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
       return;
@@ -86,12 +124,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return {
     url: `http://${host}:${address.port}${route}`,
     operationCount: Object.keys(index.operations).length,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+    server,
+    close: async (closeOptions = {}) => {
+      health.closing = true;
+      // Connections the kernel completed but Node did not accept yet would be reset by closing the
+      // listener: a few turns of the event loop accept them and read their requests first.
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+      // No new connections; idle keep-alive ones close now, busy ones after their response
+      // (the handler answers with Connection: close while closing).
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const report = await handler.close(closeOptions);
+      server.closeIdleConnections();
+      await closed;
       await pool.end();
+      await readPool?.end();
+      return report;
     },
   };
 }
@@ -110,7 +158,12 @@ export async function serve(argv: readonly string[]): Promise<number> {
         manifest: { type: 'string', multiple: true },
         safelist: { type: 'boolean' },
         'statement-timeout': { type: 'string' },
+        'acquire-timeout': { type: 'string' },
+        'max-waiting': { type: 'string' },
+        'shutdown-deadline': { type: 'string' },
         'unnamed-statements': { type: 'boolean' },
+        'read-database-url': { type: 'string' },
+        workers: { type: 'string' },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -127,8 +180,21 @@ export async function serve(argv: readonly string[]): Promise<number> {
   const databaseUrl = values['database-url'] ?? process.env['DATABASE_URL'];
   const port = Number(values.port ?? '4000');
   const timeout = values['statement-timeout'] === undefined ? undefined : Number(values['statement-timeout']);
-  if (!values.dir || !databaseUrl || !Number.isInteger(port) || (timeout !== undefined && !Number.isInteger(timeout))) {
-    process.stderr.write(`error FRAISE_USAGE: --dir and --database-url (or DATABASE_URL) are required; --port and --statement-timeout are integers\n\n${USAGE}\n`);
+  const integers = {
+    acquireTimeoutMs: values['acquire-timeout'] === undefined ? undefined : Number(values['acquire-timeout']),
+    maxWaiting: values['max-waiting'] === undefined ? undefined : Number(values['max-waiting']),
+    deadlineMs: values['shutdown-deadline'] === undefined ? undefined : Number(values['shutdown-deadline']),
+  };
+  const badInteger = Object.values(integers).some((value) => value !== undefined && !(Number.isInteger(value) && value >= 0));
+  if (!values.dir || !databaseUrl || !Number.isInteger(port) || (timeout !== undefined && !Number.isInteger(timeout)) || badInteger) {
+    process.stderr.write(
+      `error FRAISE_USAGE: --dir and --database-url (or DATABASE_URL) are required; --port, --statement-timeout, --acquire-timeout, --max-waiting and --shutdown-deadline are whole numbers\n\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  const workers = workerCount(values.workers);
+  if (workers === undefined) {
+    process.stderr.write(`error FRAISE_USAGE: --workers is a count from 1 or \`auto\`, got ${values.workers}\n\n${USAGE}\n`);
     return 2;
   }
   let handlerOptions: ServeConfig;
@@ -137,6 +203,9 @@ export async function serve(argv: readonly string[]): Promise<number> {
   } catch (error) {
     process.stderr.write(`error FRAISE_BAD_CONFIG: ${(error as Error).message}\n`);
     return 2;
+  }
+  if (workers > 1 && !isWorker()) {
+    return runPrimary(workers, (line) => void process.stdout.write(`${line}\n`), (line) => void process.stderr.write(`${line}\n`));
   }
   const server = await startServer({
     handlerOptions,
@@ -148,13 +217,19 @@ export async function serve(argv: readonly string[]): Promise<number> {
     ...(values.manifest ? { manifests: values.manifest } : {}),
     ...(values.safelist ? { safelist: true } : {}),
     ...(timeout !== undefined ? { statementTimeout: timeout } : {}),
+    ...(integers.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: integers.acquireTimeoutMs } : {}),
+    ...(integers.maxWaiting !== undefined ? { maxWaiting: integers.maxWaiting } : {}),
     ...(values['unnamed-statements'] ? { namedStatements: false } : {}),
+    ...(values['read-database-url'] ? { readDatabaseUrl: values['read-database-url'] } : {}),
   });
-  process.stdout.write(`fraise-compile serve: ${server.operationCount} operation(s) at ${server.url}\n`);
+  if (isWorker()) reportListening(server.url, server.operationCount);
+  else process.stdout.write(`fraise-compile serve: ${server.operationCount} operation(s) at ${server.url}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
-  await server.close();
+  const report = await server.close(integers.deadlineMs !== undefined ? { deadlineMs: integers.deadlineMs } : {});
+  process.stderr.write(`fraise-compile serve: stopped (${report.completed} request(s) finished during shutdown, ${report.cancelled} cancelled)\n`);
+  leaveCluster();
   return 0;
 }

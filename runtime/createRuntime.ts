@@ -2,6 +2,7 @@
 // SQL generation happens here; everything was decided at build time.
 import type { Writable } from 'node:stream';
 import type { Pool } from 'pg';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, DEFAULT_MAX_WAITING } from './acquire.js';
 import { contextSettings, type RequestContext } from './context.js';
 import { FraiseError } from './errors.js';
 import { executeOperation } from './executeOperation.js';
@@ -45,6 +46,16 @@ export interface RuntimeOptions extends ReadPoolOptions {
    * statement per shape; beyond this many, the least recently used is DEALLOCATEd.
    */
   readonly maxPreparedStatements?: number;
+  /**
+   * Longest wait for a pooled connection, in milliseconds (default 1000). Past it the operation
+   * gets DATABASE_UNAVAILABLE (HTTP 503 with Retry-After) without reaching PostgreSQL.
+   */
+  readonly acquireTimeoutMs?: number;
+  /**
+   * Most operations waiting for a connection of the pool at once (default 100); more are refused
+   * at once like a timeout.
+   */
+  readonly maxWaiting?: number;
 }
 
 export type { RequestContext };
@@ -118,6 +129,16 @@ export function settingsOf(options: RuntimeOptions, caller = 'createRuntime'): R
   if (!Number.isSafeInteger(maxPreparedStatements) || maxPreparedStatements < 1) {
     throw new FraiseError('INVALID_OPTIONS', `maxPreparedStatements must be a positive integer, got ${maxPreparedStatements}`);
   }
+  const acquire = {
+    timeoutMs: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+    maxWaiting: options.maxWaiting ?? DEFAULT_MAX_WAITING,
+  };
+  if (!Number.isSafeInteger(acquire.timeoutMs) || acquire.timeoutMs < 0) {
+    throw new FraiseError('INVALID_OPTIONS', `acquireTimeoutMs must be a whole number of milliseconds, got ${acquire.timeoutMs}`);
+  }
+  if (!Number.isSafeInteger(acquire.maxWaiting) || acquire.maxWaiting < 0) {
+    throw new FraiseError('INVALID_OPTIONS', `maxWaiting must be a whole number (0: never wait), got ${acquire.maxWaiting}`);
+  }
   checkTimeout('statementTimeout', options.statementTimeout);
   checkTimeout('lockTimeout', options.lockTimeout);
   const namedStatements = options.namedStatements ?? true;
@@ -134,6 +155,7 @@ export function settingsOf(options: RuntimeOptions, caller = 'createRuntime'): R
     onError: options.onError,
     statementTimeout: options.statementTimeout,
     lockTimeout: options.lockTimeout,
+    acquire,
   };
 }
 

@@ -38,10 +38,11 @@ export async function runMutation(
   op: AnyCompiledOperation,
   steps: readonly MutationStep[],
   context: ContextSettings | null,
+  signal?: AbortSignal,
 ): Promise<ExecutionResult<unknown>> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return { data: await runOnce(settings, op, steps, context) };
+      return { data: await runOnce(settings, op, steps, context, signal) };
     } catch (error) {
       const failure = error instanceof StepFailure ? error : new StepFailure(undefined, undefined, error);
       if (isRetryable(failure.cause) && attempt < MAX_MUTATION_ATTEMPTS) {
@@ -61,8 +62,9 @@ async function runOnce(
   op: AnyCompiledOperation,
   steps: readonly MutationStep[],
   context: ContextSettings | null,
+  signal: AbortSignal | undefined,
 ): Promise<Record<string, unknown>> {
-  const session = await openSession(settings, op, context);
+  const session = await openSession(settings, op, context, signal);
   let broken: Error | undefined;
   const markBroken = (error: Error): void => {
     broken ??= error;

@@ -18,7 +18,9 @@ export type {
   VariablesOf,
 } from './types.js';
 export { createHandler } from './http/createHandler.js';
-export type { ErrorContext, GraphQLHandler, HandlerOptions, OperationEvent } from './http/createHandler.js';
+export type { CloseOptions, CloseReport, ErrorContext, GraphQLHandler, HandlerOptions, OperationEvent } from './http/createHandler.js';
+export { AcquireRefused, acquireClient, poolLoad } from './acquire.js';
+export type { Acquired, AcquireLimits, PoolLoad, RefusalReason } from './acquire.js';
 export type { CompileDocument, CompileOutcome } from './http/documents.js';
 export { loadPersistedDocuments, parsePersistedDocuments } from './http/manifests.js';
 export type { PersistedDocument } from './http/manifests.js';

@@ -135,6 +135,11 @@ export class PortalCursor {
     return this.#state === 'fetching';
   }
 
+  /** True while the portal waits for `read()` (we wait for our reader, not for the server). */
+  get suspended(): boolean {
+    return this.#state === 'suspended';
+  }
+
   /** The error the exchange failed with, if it did. */
   get error(): Error | undefined {
     return this.#error;

@@ -2,49 +2,12 @@
 // replicas) and mutations out of `pool`. A query that cannot get a readPool client within
 // `readPoolTimeoutMs` (the replica is down, or all its connections are busy) runs on `pool`
 // instead, unless `readPoolFallback` is false.
-//
-// acquireWithin is the smallest bounded wait on a pg Pool; issue-15's acquire module (one place
-// for acquiring a client with a bounded wait) is meant to take it over.
-import type { Pool, PoolClient } from 'pg';
+// The wait itself is acquire.ts's (session.ts calls it with readPoolTimeoutMs).
+import type { Pool } from 'pg';
 import { FraiseError } from './errors.js';
 import type { ReadPoolSettings } from './settings.js';
 
 export const DEFAULT_READ_POOL_TIMEOUT_MS = 1000;
-
-/** No client within the wait. */
-export class AcquireTimeout extends Error {
-  constructor(timeoutMs: number) {
-    super(`No connection could be had within ${timeoutMs} ms`);
-  }
-}
-
-/**
- * A client from `pool`, or a rejection once `timeoutMs` passed. A client that arrives after the
- * wait ended goes straight back to the pool.
- */
-export function acquireWithin(pool: Pool, timeoutMs: number): Promise<PoolClient> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      settled = true;
-      reject(new AcquireTimeout(timeoutMs));
-    }, timeoutMs);
-    pool.connect().then(
-      (client) => {
-        if (settled) return client.release();
-        settled = true;
-        clearTimeout(timer);
-        resolve(client);
-      },
-      (error: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
 
 export interface ReadPoolOptions {
   readonly readPool?: Pool;

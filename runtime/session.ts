@@ -5,8 +5,9 @@
 // timeouts are not SET on the connection but go with the request context into the operation's
 // transaction (`transactionSettings`), so nothing is left on a connection a pooler hands on.
 import type { Pool, PoolClient } from 'pg';
+import { acquireClient, AcquireRefused, type Acquired } from './acquire.js';
 import type { ContextSettings } from './context.js';
-import { acquireWithin } from './readPool.js';
+import { watchLink } from './linkWatchdog.js';
 import { ConnectionFailure } from './responseErrors.js';
 import type { RuntimeSettings, TimeoutSetting } from './settings.js';
 import type { AnyCompiledOperation, CompiledStatement } from './types.js';
@@ -29,6 +30,8 @@ export interface Session {
   onLost(listener: (error: Error) => void): void;
   /** Gives the client back; with an error the pool destroys it instead of reusing it. */
   release(error?: Error): void;
+  /** Tells the link watchdog when we wait for PostgreSQL (see linkWatchdog.ts); default: always. */
+  waitingWhen(waiting: () => boolean): void;
 }
 
 interface AppliedTimeouts {
@@ -40,20 +43,22 @@ interface AppliedTimeouts {
 const applied = new WeakMap<PoolClient, AppliedTimeouts>();
 
 /**
- * Checks a client out; throws ConnectionFailure when none can be had. A client that fails while
- * its timeouts are set (its backend died while it sat idle in the pool) is destroyed and one more
- * is tried.
+ * Checks a client out (within settings.acquire, see acquire.ts); throws ConnectionFailure when none
+ * can be had. `signal` ends the wait (the client went away, or the server shuts down). A client
+ * that fails while its timeouts are set (its backend died while it sat idle in the pool) is
+ * destroyed and one more is tried.
  */
 export async function openSession(
   settings: RuntimeSettings,
   op: AnyCompiledOperation,
   context: ContextSettings | null = null,
+  signal?: AbortSignal,
 ): Promise<Session> {
   const statement = timeoutOf(settings.statementTimeout, op);
   const lock = timeoutOf(settings.lockTimeout, op);
   const transactionSettings = settings.namedStatements ? context : withTimeouts(context, statement, lock);
   for (let attempt = 0; ; attempt++) {
-    const session = await checkout(settings, op, transactionSettings);
+    const session = await checkout(settings, op, transactionSettings, signal, statement);
     if (!settings.namedStatements) return session;
     try {
       await applyTimeouts(session.client, statement, lock);
@@ -81,28 +86,37 @@ function withTimeouts(context: ContextSettings | null, statement: number | undef
   return { names, values };
 }
 
-/** A client from readPool for a query (falling back to pool if allowed), else from pool. */
-async function acquire(settings: RuntimeSettings, op: AnyCompiledOperation): Promise<{ client: PoolClient; pool: Pool }> {
+/**
+ * A client from readPool for a query (falling back to pool if allowed), else from pool; both
+ * through acquire.ts, so every wait is bounded (the read pool's by readPoolTimeoutMs).
+ */
+async function acquire(settings: RuntimeSettings, op: AnyCompiledOperation, signal: AbortSignal | undefined): Promise<{ acquired: Acquired; pool: Pool }> {
   const read = op.kind === 'query' ? settings.readPool : undefined;
   if (read !== undefined) {
     try {
-      return { client: await acquireWithin(read.pool, read.timeoutMs), pool: read.pool };
+      const limits = { timeoutMs: read.timeoutMs, maxWaiting: settings.acquire.maxWaiting };
+      return { acquired: await acquireClient(read.pool, limits, signal), pool: read.pool };
     } catch (error) {
-      if (!read.fallback) throw new ConnectionFailure(error);
+      // A request whose client left has nothing to fall back for.
+      if (!read.fallback || (error instanceof AcquireRefused && error.reason === 'aborted')) throw error;
     }
   }
-  try {
-    return { client: await settings.pool.connect(), pool: settings.pool };
-  } catch (error) {
-    throw new ConnectionFailure(error);
-  }
+  return { acquired: await acquireClient(settings.pool, settings.acquire, signal), pool: settings.pool };
 }
 
-async function checkout(settings: RuntimeSettings, op: AnyCompiledOperation, transactionSettings: ContextSettings | null): Promise<Session> {
-  const { client, pool } = await acquire(settings, op);
+async function checkout(
+  settings: RuntimeSettings,
+  op: AnyCompiledOperation,
+  transactionSettings: ContextSettings | null,
+  signal: AbortSignal | undefined,
+  statementTimeoutMs: number | undefined,
+): Promise<Session> {
+  const { acquired, pool } = await acquire(settings, op, signal);
+  const { client } = acquired;
   let lostListener: (error: Error) => void = () => {};
   const onError = (error: Error): void => lostListener(error);
   client.on('error', onError);
+  const watchdog = watchLink(client, statementTimeoutMs);
   return {
     client,
     pool,
@@ -110,10 +124,12 @@ async function checkout(settings: RuntimeSettings, op: AnyCompiledOperation, tra
     onLost: (listener) => {
       lostListener = listener;
     },
+    waitingWhen: (waiting) => watchdog.waitingWhen(waiting),
     release: (error) => {
+      watchdog.stop();
       client.off('error', onError);
       if (error !== undefined) applied.delete(client);
-      client.release(error);
+      acquired.release(error);
     },
   };
 }

@@ -5,6 +5,7 @@
 // backend is computing a batch, the statement is cancelled in PostgreSQL. A request context's
 // set_config runs before the statement in the same pipeline and implicit transaction.
 import type { Writable } from 'node:stream';
+import { AcquireRefused } from './acquire.js';
 import { cancelRunningStatement, wasCancelled } from './cancel.js';
 import { SET_CONTEXT_SQL, type ContextSettings } from './context.js';
 import { FraiseError } from './errors.js';
@@ -34,6 +35,8 @@ export interface StreamHooks {
    * yet, so e.g. an HTTP status can still be set). `executed` is false when no `data` is written.
    */
   readonly beforeErrorResponse?: (errors: readonly GraphQLResponseError[], executed: boolean) => void;
+  /** Aborts a wait for a connection (e.g. the server shuts down); the writable closing does too. */
+  readonly signal?: AbortSignal;
 }
 
 /** What happened to one streamed response. */
@@ -72,18 +75,27 @@ export async function streamPrepared(
   context: ContextSettings | null = null,
 ): Promise<StreamReport> {
   let abort = (): void => {};
-  const sink = new ResponseSink(writable, () => abort());
+  // Ends a wait for a connection when the reader leaves (or the caller's signal fires).
+  const waiting = new AbortController();
+  const onSignal = (): void => waiting.abort();
+  hooks.signal?.addEventListener('abort', onSignal, { once: true });
+  if (hooks.signal?.aborted) waiting.abort();
+  const sink = new ResponseSink(writable, () => {
+    waiting.abort();
+    abort();
+  });
   const counter = { rows: 0 };
   try {
     if (sink.gone) return { rows: 0, errors: [], complete: false };
-    const last = await withRetry(settings, op, prepared, context, sink, counter, (stop) => {
+    const last = await withRetry(settings, op, prepared, context, sink, counter, waiting.signal, (stop) => {
       abort = stop;
     });
     if (last === undefined) return { rows: counter.rows, errors: [], complete: false };
     await sink.end(last);
     return { rows: counter.rows, errors: [], complete: !sink.gone };
   } catch (error) {
-    if (!(error instanceof ResponseFailure)) settings.onError?.(error, op);
+    // A reader that left while waiting for a connection is not a failure worth reporting.
+    if (!(error instanceof ResponseFailure) && !(error instanceof AcquireRefused && sink.gone)) settings.onError?.(error, op);
     if (!sink.started && !(error instanceof FraiseError)) {
       const { errors, executed } =
         error instanceof ResponseFailure ? { errors: error.errors, executed: true } : databaseFailure(error, settings.debug);
@@ -99,6 +111,7 @@ export async function streamPrepared(
     if (sink.started) sink.fail(failure);
     throw failure;
   } finally {
+    hooks.signal?.removeEventListener('abort', onSignal);
     sink.dispose();
   }
 }
@@ -127,10 +140,11 @@ async function withRetry(
   context: ContextSettings | null,
   sink: ResponseSink,
   counter: { rows: number },
+  signal: AbortSignal,
   setAbort: (abort: () => void) => void,
 ): Promise<string | undefined> {
   for (let reconnects = 0; ; reconnects++) {
-    const session = await openSession(settings, op, context);
+    const session = await openSession(settings, op, context, signal);
     const preamble = session.transactionSettings;
     let broken: Error | undefined;
     try {
@@ -188,6 +202,8 @@ async function withCursor(
     }
   });
   session.onLost((error) => cursor.lost(error));
+  // Between batches we wait for the reader, not for PostgreSQL.
+  session.waitingWhen(() => !cursor.suspended);
   let result: Settled<string | undefined>;
   try {
     session.client.query(cursor);
@@ -200,6 +216,7 @@ async function withCursor(
   clearTimeout(cancelTimer);
   setAbort(() => {});
   session.onLost(() => {});
+  session.waitingWhen(() => true);
   if (!outcome.reusable) return { result, broken: outcome.error };
   if (!cancelled) return { result, broken: undefined };
   // We cancelled because the reader left: that is how this response ends, not a failure.

@@ -56,6 +56,11 @@ export interface CompiledOperation<TVariables = Record<string, unknown>, TData =
   readonly name: string;
   /** sha256 of the operation's document body, as in the persisted-query manifest. */
   readonly id: string;
+  /**
+   * sha256 of other spellings of the same document that clients send as text: the operation as
+   * written in its source file (e.g. `{ __typename }`), when that differs from `body`.
+   */
+  readonly aliases?: readonly string[];
   readonly body: string;
   readonly shape: ResultShape;
   /** Every statement this operation may run (one per @include/@skip/optional-filter variant). */

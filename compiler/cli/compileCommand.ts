@@ -2,6 +2,7 @@
 // compiles once (or, with --watch, on every change) and writes the output folder atomically.
 import path from 'node:path';
 import { compileProject, type CompileResult } from '../compile.js';
+import type { DocumentFigures } from '../limits/documentFigures.js';
 import type { ProjectConfig } from '../config/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { writeOutputFolder } from '../emit/writeOutput.js';
@@ -32,6 +33,8 @@ Options:
   --output <both|ts|js>  emit .ts + .js + .d.ts (default), .ts only, or .js + .d.ts
   --max-page-size <n>    largest limit a list accepts, and the limit of lists without one
   --ignore-warning <code>  do not report this warning code (repeatable)
+  --report               print each operation's depth, aliases, root fields and estimated rows
+  --no-introspection     refuse operations that ask for __schema / __type (a production list)
   --watch                recompile on every change of schema, operations, snapshot or config
   --format <text|json>   diagnostics as text on stderr (default) or JSON on stdout
   -h, --help             this text
@@ -48,7 +51,9 @@ const OPTIONS = {
   output: { type: 'string' },
   'max-page-size': { type: 'string' },
   'ignore-warning': { type: 'string', multiple: true },
+  'no-introspection': { type: 'boolean' },
   watch: { type: 'boolean' },
+  report: { type: 'boolean' },
 } as const;
 
 export async function compileCommand(
@@ -76,7 +81,7 @@ export async function compileCommand(
   const result = 'diagnostics' in metadata ? ({ ok: false, diagnostics: metadata.diagnostics } as const) : await compileWith(config, metadata, cwd);
   if (!result.ok) return reportFailure(io, format, result.diagnostics);
   await writeOutputFolder(config.out!, result.files);
-  reportSuccess(io, format, config, result, cwd, Math.round(performance.now() - started), undefined);
+  reportSuccess(io, format, config, result, cwd, Math.round(performance.now() - started), undefined, values['report'] === true);
   return 0;
 }
 
@@ -91,6 +96,7 @@ export function compileWith(config: ProjectConfig, metadata: DatabaseMetadata, c
     scalars: config.scalars,
     output: config.output,
     ...(config.maxPageSize !== undefined ? { maxPageSize: config.maxPageSize } : {}),
+    introspection: config.introspection,
   });
 }
 
@@ -111,17 +117,38 @@ export function reportSuccess(
   cwd: string,
   ms: number,
   written: readonly string[] | undefined,
+  /** --report: the figures of each operation (a table, or `figures` in the JSON). */
+  report = false,
 ): void {
   const out = displayPath(config.out!, cwd);
   const warnings = result.warnings.filter((w) => !config.ignoreWarnings.includes(w.code));
   if (format === 'json') {
-    printJson(io, true, warnings, { out, operations: result.operations, ms, ...(written ? { written } : {}) });
+    printJson(io, true, warnings, { out, operations: result.operations, ms, ...(written ? { written } : {}), ...(report ? { figures: jsonFigures(result.figures) } : {}) });
     return;
   }
   printDiagnostics(io, warnings);
   const warned = warnings.length > 0 ? ` (${warnings.length} warning(s))` : '';
   const changed = written ? `, ${written.length} file(s) changed` : '';
   io.stdout.write(`fraise-compile: ${result.operations.length} operation(s) compiled to ${out} in ${ms} ms${changed}${warned}\n`);
+  if (report) io.stdout.write(figuresTable(result.figures));
+}
+
+/** The --report table: one line per operation, in name order. */
+export function figuresTable(figures: Readonly<Record<string, DocumentFigures>>): string {
+  const rows = Object.keys(figures)
+    .sort()
+    .map((name) => {
+      const f = figures[name]!;
+      return [name, String(f.depth), String(f.aliases), String(f.rootFields), Number.isFinite(f.estimatedRows) ? String(f.estimatedRows) : 'unbounded'];
+    });
+  const header = ['operation', 'depth', 'aliases', 'root fields', 'estimated rows'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}
+
+function jsonFigures(figures: Readonly<Record<string, DocumentFigures>>): Record<string, Record<string, number | null>> {
+  return Object.fromEntries(Object.entries(figures).map(([name, f]) => [name, { ...f, estimatedRows: Number.isFinite(f.estimatedRows) ? f.estimatedRows : null }]));
 }
 
 function usageFailure(io: Streams, format: OutputFormat, diagnostics: readonly Diagnostic[]): number {

@@ -22,6 +22,7 @@ export async function projectConfig(values: ParsedValues, cwd: string): Promise<
       output: str(values['output']),
       maxPageSize: str(values['max-page-size']),
       ignoreWarnings: strs(values['ignore-warning']),
+      noIntrospection: values['no-introspection'] === true ? true : undefined,
     }),
   };
   const loaded = await loadConfig(flags, cwd);

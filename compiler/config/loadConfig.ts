@@ -32,6 +32,8 @@ export interface ConfigFlags {
   readonly output?: string;
   readonly maxPageSize?: string;
   readonly ignoreWarnings?: readonly string[];
+  /** --no-introspection */
+  readonly noIntrospection?: boolean;
 }
 
 type Layer = Partial<{
@@ -45,9 +47,10 @@ type Layer = Partial<{
   maxPageSize: number;
   output: OutputKind;
   ignoreWarnings: string[];
+  introspection: boolean;
 }>;
 
-const KEYS = ['schema', 'operations', 'out', 'metadata', 'databaseUrl', 'naming', 'scalars', 'maxPageSize', 'output', 'ignoreWarnings', 'serve'] as const;
+const KEYS = ['schema', 'operations', 'out', 'metadata', 'databaseUrl', 'naming', 'scalars', 'maxPageSize', 'output', 'ignoreWarnings', 'introspection', 'serve'] as const;
 
 export async function loadConfig(
   flags: ConfigFlags,
@@ -90,6 +93,7 @@ export async function loadConfig(
       ...(merged.maxPageSize !== undefined ? { maxPageSize: merged.maxPageSize } : {}),
       output: merged.output ?? 'both',
       ignoreWarnings: merged.ignoreWarnings ?? [],
+      introspection: merged.introspection ?? true,
       configFiles,
     },
   };
@@ -192,6 +196,10 @@ function readLayer(file: string, text: string, value: unknown, diagnostics: Diag
         if (!Number.isSafeInteger(v) || (v as number) < 1) fail('"maxPageSize" must be a positive integer.', 'Example: "maxPageSize": 100.');
         else layer.maxPageSize = v as number;
         break;
+      case 'introspection':
+        if (typeof v !== 'boolean') fail('"introspection" must be true or false.', 'Example: "introspection": false (a production build without __schema / __type).');
+        else layer.introspection = v;
+        break;
       case 'serve':
         // Read by `fraise-compile serve` (compiler/serveConfig.ts), which checks its contents.
         if (!isRecord(v)) fail('"serve" must be an object.', 'Example: "serve": { "auth": { "jwt": { "jwksUri": "https://example.auth0.com/.well-known/jwks.json" } } }.');
@@ -220,6 +228,7 @@ function flagLayer(flags: ConfigFlags, cwd: string, diagnostics: Diagnostic[]): 
     if (OUTPUT_KINDS.includes(flags.output as OutputKind)) layer.output = flags.output as OutputKind;
     else usage(`--output must be one of ${OUTPUT_KINDS.join(', ')}; got "${flags.output}".`, 'both: .ts, .js and .d.ts; ts: .ts only; js: .js and .d.ts.');
   }
+  if (flags.noIntrospection === true) layer.introspection = false;
   if (flags.maxPageSize !== undefined) {
     const n = Number(flags.maxPageSize);
     if (Number.isSafeInteger(n) && n >= 1) layer.maxPageSize = n;

@@ -24,6 +24,8 @@ export interface ProjectConfig {
   /** Largest `limit` a list may ask for, passed to the compiler (undefined: no maximum). */
   readonly maxPageSize?: number;
   readonly output: OutputKind;
+  /** Whether operations may ask for __schema / __type (false: FRAISE_INTROSPECTION_DISABLED). */
+  readonly introspection: boolean;
   /** Warning codes not to report (e.g. FRAISE_UNBOUNDED_LIST). */
   readonly ignoreWarnings: readonly string[];
   /** The configuration files read (absolute), for watch mode. */

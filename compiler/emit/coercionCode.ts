@@ -127,8 +127,10 @@ export function prepareCode(input: PrepareInput): PrepareCode {
     const paging = connectionLines(v.connections, imports);
     return paging ? `{ ${paging} ${returnForVariant(v)} }` : returnForVariant(v);
   };
+  // Build-time tables (introspection) are module constants, named by their order.
+  const tables = new Map<string, string>();
   const returnForVariant = (v: VariantOut): string => {
-    const values = `[${v.params.map((p) => valueCode(p, imports)).join(', ')}]`;
+    const values = `[${v.params.map((p) => valueCode(p, imports, tables)).join(', ')}]`;
     if (v.kind === 'statement') return `return { ok: true, statement: statements[${v.index}]!, values: ${values} };`;
     if (v.slots.length === 0) {
       return `{ const all: unknown[] = ${values}; const shape = shapeOf(${v.index}, ${present}); return { ok: true, statement: shape.statement, values: shape.params.map((i) => all[i]) }; }`;
@@ -151,7 +153,10 @@ export function prepareCode(input: PrepareInput): PrepareCode {
   }
 
   // Enum checks first: the whole-variable tables and the variable plan read them when the module loads.
-  const helpers = [...enums].map(([n, values]) => `const coerce${n} = ${use('enumCoercer')}(${JSON.stringify(values)});`);
+  const helpers = [
+    ...[...tables].map(([table, name]) => `const ${name}: Readonly<Record<string, string>> = ${table};`),
+    ...[...enums].map(([n, values]) => `const coerce${n} = ${use('enumCoercer')}(${JSON.stringify(values)});`),
+  ];
   const dynamicSource = dynamic.source();
   if (dynamicSource) helpers.push(dynamicSource);
   helpers.push(`/** How each variable is checked (runtime/variables.ts). */\nconst variablePlans: readonly ${imports.type('VariablePlan')}[] = [\n${plans.join('\n')}\n];`);
@@ -173,7 +178,17 @@ function coercerExpression(type: GraphQLInputType, imports: RuntimeImports, enum
   return imports.use('coerceNothing');
 }
 
-function valueCode(param: Param, imports: RuntimeImports): string {
+function valueCode(param: Param, imports: RuntimeImports, tables: Map<string, string>): string {
+  if (param.source.kind === 'Table') {
+    const text = JSON.stringify(param.source.table);
+    let name = tables.get(text);
+    if (name === undefined) tables.set(text, (name = `table${tables.size}`));
+    // A String that names no type reads as null (the entry computed for an unknown name).
+    const exact = param.source.variables.map((v) => `${varLocal(v.name)} ?? null`);
+    const unknown = param.source.variables.map((v) => (v.names ? 'null' : `${varLocal(v.name)} ?? null`));
+    const lookups = [exact, unknown].map((values) => `${name}[JSON.stringify([${values.join(', ')}])]`);
+    return `(${[...new Set(lookups)].join(' ?? ')} ?? 'null')`;
+  }
   const computed = computedValueCode(param.source);
   if (computed !== undefined) return computed;
   const value = param.source.kind === 'Const' ? JSON.stringify(param.source.value ?? null) : param.source.kind === 'Variable' ? varLocal(param.source.name) : 'null';

@@ -12,6 +12,8 @@ export interface ModuleInput {
   readonly kind: 'query' | 'mutation';
   readonly id: string;
   readonly body: string;
+  /** sha256 of the operation as written in its source, when that differs from `body`. */
+  readonly aliases?: readonly string[];
   readonly sourceFile: string;
   readonly shape: ResultShape;
   readonly statements: readonly StatementOut[];
@@ -80,7 +82,7 @@ export const ${name}: CompiledOperation<${name}Variables, ${name}Data> = {
   kind: ${JSON.stringify(input.kind)},
   name: ${JSON.stringify(name)},
   id: ${JSON.stringify(input.id)},
-  body,
+  body,${input.aliases?.length ? `\n  aliases: ${JSON.stringify(input.aliases)},` : ''}
   shape: { ${Object.entries(input.shape).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} },
   statements,${input.nulls !== undefined && Object.keys(input.nulls).length > 0 ? `\n  nulls: ${JSON.stringify(input.nulls)},` : ''}${input.marksNulls ? '\n  marksNulls: true,' : ''}${input.auth ? `
   auth: ${JSON.stringify(input.auth)},` : ''}${input.sensitiveVariables?.length ? `

@@ -1,5 +1,7 @@
 // TypeScript types of an operation's variables and result, as source text.
 import {
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
   isAbstractType,
   getNamedType,
   isEnumType,
@@ -105,7 +107,8 @@ function objectTs(
     let ts: string;
     if (name === '__typename') ts = JSON.stringify(type.name);
     else {
-      const def = type.getFields()[name];
+      const root = type === schema.getQueryType();
+      const def = root && name === '__schema' ? SchemaMetaFieldDef : root && name === '__type' ? TypeMetaFieldDef : type.getFields()[name];
       if (!def) continue;
       const childSets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
       ts = outputTs(schema, fragments, def.type, childSets, depth + 1);

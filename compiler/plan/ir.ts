@@ -28,6 +28,16 @@ export type ValueSource =
   | { readonly kind: 'Variable'; readonly name: string }
   /** Computed in `prepare` from a connection's first/last: page size, rows to fetch, backward. */
   | { readonly kind: 'Connection'; readonly index: number; readonly part: 'size' | 'fetch' | 'back' }
+  /**
+   * A value computed at build time for each combination of some variables' values (introspection):
+   * `table` maps the JSON array of the variables' values to the value. A variable with `names` holds
+   * a type name: one the table does not know reads as null.
+   */
+  | {
+      readonly kind: 'Table';
+      readonly variables: readonly { readonly name: string; readonly names?: true }[];
+      readonly table: Readonly<Record<string, string>>;
+    }
   /** One key value of a decoded `after` / `before` cursor. */
   | { readonly kind: 'Cursor'; readonly index: number; readonly which: 'after' | 'before'; readonly at: number };
 
@@ -220,7 +230,9 @@ export type RootField =
       readonly selection: ObjectSelection;
     }
   | { readonly kind: 'RootConnection'; readonly key: string; readonly view: BoundView; readonly query: ConnectionQuery; readonly selection: ConnectionSelection }
-  | { readonly kind: 'RootTypename'; readonly key: string };
+  | { readonly kind: 'RootTypename'; readonly key: string }
+  /** JSON computed at build time (introspection: __schema, __type), bound as a parameter. */
+  | { readonly kind: 'RootJson'; readonly key: string; readonly param: Param };
 
 export interface OperationPlan {
   readonly name: string;

@@ -23,6 +23,7 @@ import { joinOf } from './join.js';
 import type { FieldPlan, Join, ObjectSelection, OperationPlan, Param, RootField } from './ir.js';
 import { planListQuery } from './planArguments.js';
 import { wrappersOf } from './nullShape.js';
+import { INTROSPECTION_FIELDS, planIntrospection } from './introspection.js';
 
 export function planOperation(ctx: PlanContext, operation: OperationDefinitionNode): OperationPlan {
   const queryType = ctx.schema.getQueryType()!;
@@ -32,6 +33,11 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
     const name = node.name.value;
     if (name === '__typename') {
       fields.push({ kind: 'RootTypename', key });
+      continue;
+    }
+    if (INTROSPECTION_FIELDS.has(name)) {
+      const planned = planIntrospection(ctx, key, nodes);
+      if (planned) fields.push(planned);
       continue;
     }
     const def = queryType.getFields()[name];

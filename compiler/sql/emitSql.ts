@@ -64,6 +64,8 @@ export class Emitter {
   constructor(readonly optionalBits: ReadonlyMap<string, number>) {}
 
   param(p: Param): string {
+    const literal = inlineLiteral(p);
+    if (literal !== undefined) return literal;
     this.params.push(p);
     return `${markParam(this.params.length - 1)}::${p.sqlType}`;
   }
@@ -94,6 +96,25 @@ export class Emitter {
 
 /** runtime/nonNull.ts NULL_MARK_TEXT as a json constant: a string jsonb cannot hold, so data never does. */
 const NULL_MARK_SQL = `'"\\u0000"'::json`;
+
+/**
+ * A literal of the operation (`status: {eq: PUBLISHED}`, `limit: 20`) as a typed SQL literal
+ * instead of a parameter: the statement is the same for every request of the operation anyway,
+ * and a generic plan can then use it (column statistics, partial indexes, LIMIT estimates). The
+ * literal is the text `pg` would have bound, with the same cast. Only plain scalars: strings with
+ * a backslash or a control character, lists, JSON and LIKE patterns stay parameters.
+ */
+function inlineLiteral(p: Param): string | undefined {
+  if (p.source.kind !== 'Const' || p.max !== undefined || p.sqlType.endsWith('[]')) return undefined;
+  if (p.encoding !== 'plain' && p.encoding !== 'nonNegativeInt') return undefined;
+  const value = p.source.value;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return `${value}::${p.sqlType}`;
+  if (typeof value === 'number' && Number.isFinite(value)) return `${quoteLiteral(String(value))}::${p.sqlType}`;
+  if (typeof value === 'boolean') return `${value ? 'TRUE' : 'FALSE'}::${p.sqlType}`;
+  // eslint-disable-next-line no-control-regex
+  if (typeof value === 'string' && !/[\\\u0000-\u001f]/.test(value)) return `${quoteLiteral(value)}::${p.sqlType}`;
+  return undefined;
+}
 
 /** The JSON source of an object: its jsonb expression, and the row alias when it is a view row. */
 export interface ObjectSource {
@@ -196,6 +217,8 @@ function emitRootExpression(e: Emitter, field: RootField): string {
   switch (field.kind) {
     case 'RootTypename':
       return `'Query'::text`;
+    case 'RootJson':
+      return e.param(field.param);
     case 'RootConnection':
       return emitConnection(e, field.view.sqlName, field.query, field.selection, null);
     case 'RootList':

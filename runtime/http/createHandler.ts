@@ -73,7 +73,41 @@ export interface HandlerOptions extends Omit<RuntimeOptions, 'onError'>, GateOpt
   readonly context?: (req: HandlerRequest) => RequestContext | undefined | Promise<RequestContext | undefined>;
 }
 
-export type GraphQLHandler = (req: HandlerRequest, res: ServerResponse) => Promise<void>;
+export interface CloseOptions {
+  /**
+   * How long in-flight requests (streams included) may still take, in milliseconds (default
+   * 10000). Past it, those still waiting for a connection are answered 503 and the others are
+   * cancelled: their queries stop in PostgreSQL and their responses are cut off.
+   */
+  readonly deadlineMs?: number;
+}
+
+/** What handler.close saw. */
+export interface CloseReport {
+  /** Requests in flight when close was called, or arriving after, that completed. */
+  readonly completed: number;
+  /** Requests still running at the deadline, which were cancelled. */
+  readonly cancelled: number;
+}
+
+export interface GraphQLHandler {
+  (req: HandlerRequest, res: ServerResponse): Promise<void>;
+  /**
+   * Graceful shutdown: lets in-flight requests finish up to the deadline, then cancels the rest;
+   * resolves once none is left. Requests arriving meanwhile are still served, with
+   * `Connection: close`. Stop accepting connections first (server.close()); ending the pool after
+   * is the caller's job (the handler does not own it).
+   */
+  close(options?: CloseOptions): Promise<CloseReport>;
+  /** Requests being handled now. */
+  readonly inFlight: number;
+}
+
+/** Retry-After (seconds) of a 503 answered because no connection could be had. */
+const RETRY_AFTER_SECONDS = '1';
+const DEFAULT_CLOSE_DEADLINE_MS = 10_000;
+/** After the deadline: how long requests answered 503 get to write it before they are cut off. */
+const CANCEL_GRACE_MS = 200;
 
 const DEFAULTS = { maxBodyBytes: 102_400, maxVariables: 100, compileCacheSize: 1000 };
 
@@ -109,11 +143,17 @@ export function createHandler(options: HandlerOptions): GraphQLHandler {
     compileCacheSize: positiveInteger('compileCacheSize', options.compileCacheSize ?? DEFAULTS.compileCacheSize),
   });
 
-  return async (req, res) => {
+  const active = new Set<Exchange>();
+  let closing: { completed: number } | undefined;
+  let onIdle: (() => void) | undefined;
+
+  const handle = async (req: HandlerRequest, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     const exchange = new Exchange(req.method ?? 'GET', res);
+    active.add(exchange);
     const audit = newAuditState();
     try {
+      if (closing !== undefined && !res.headersSent) res.setHeader('connection', 'close');
       await serve(exchange, req, res, settings, registry, limits, options.context, gate, audit);
     } catch (error) {
       if (error instanceof RequestFailure) {
@@ -136,7 +176,52 @@ export function createHandler(options: HandlerOptions): GraphQLHandler {
         onError?.(error, exchange.context());
       }
     }
+    active.delete(exchange);
+    exchange.settled();
+    if (closing !== undefined && exchange.complete) closing.completed++;
+    if (active.size === 0) onIdle?.();
   };
+
+  const idle = (): Promise<void> =>
+    active.size === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const previous = onIdle;
+          onIdle = () => {
+            previous?.();
+            resolve();
+          };
+        });
+
+  const close = async (closeOptions: CloseOptions = {}): Promise<CloseReport> => {
+    const deadlineMs = closeOptions.deadlineMs ?? DEFAULT_CLOSE_DEADLINE_MS;
+    if (!Number.isSafeInteger(deadlineMs) || deadlineMs < 0) {
+      throw new FraiseError('INVALID_OPTIONS', `handler.close: deadlineMs must be a whole number of milliseconds, got ${deadlineMs}`);
+    }
+    const report = (closing ??= { completed: 0 });
+    let timer: NodeJS.Timeout | undefined;
+    const expired = await Promise.race([
+      idle().then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), deadlineMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!expired) return { completed: report.completed, cancelled: 0 };
+    const completed = report.completed;
+    const remaining = [...active];
+    // Waits for a connection end at once (503); a running query or stream is cut off just after.
+    for (const exchange of remaining) exchange.cancel();
+    await Promise.race([idle(), new Promise((resolve) => setTimeout(resolve, CANCEL_GRACE_MS))]);
+    for (const exchange of active) if (!exchange.res.destroyed) exchange.res.destroy();
+    await idle();
+    return { completed, cancelled: remaining.length };
+  };
+
+  return Object.defineProperties(handle, {
+    close: { value: close },
+    inFlight: { get: () => active.size },
+  }) as GraphQLHandler;
 }
 
 async function serve(
@@ -201,7 +286,7 @@ async function serve(
     // A mutation's response is small and only complete once committed: written whole.
     const refused = cut === null ? new Map<string, unknown>() : refusedRootKeys(cut.auth, cut.verdict);
     const steps = refused.size === 0 ? prepared.steps : prepared.steps.filter((step) => !refused.has(step.key));
-    let result = await runMutation(settings, op, steps, context);
+    let result = await runMutation(settings, op, steps, context, exchange.signal);
     if (cut !== null && 'data' in result && result.data !== null && typeof result.data === 'object') {
       // Refused root fields never ran; they and any refused field below the others are cut here.
       const ran = result.data as Record<string, unknown>;
@@ -213,7 +298,7 @@ async function serve(
     const errors = result.errors ?? [];
     audit.outcome = refused.size > 0 ? 'forbidden' : errors.length > 0 ? 'error' : 'ok';
     // No connection: the mutation never ran, so no `data` and a 503 the client can retry on.
-    if (!('data' in result)) res.statusCode = 503;
+    if (!('data' in result)) unavailable(res);
     exchange.errors = errors;
     if (res.destroyed || res.writableEnded) {
       exchange.complete = false;
@@ -246,14 +331,21 @@ async function serve(
     {
       beforeErrorResponse: (_errors, executed) => {
         // No connection: the operation never ran, so no `data` and a 503 the client can retry on.
-        if (!executed) res.statusCode = 503;
+        if (!executed) unavailable(res);
       },
+      signal: exchange.signal,
     },
     context,
   );
   exchange.rows = report.rows;
   exchange.errors = report.errors;
   exchange.complete = report.complete;
+}
+
+/** A 503 for an operation that could not get a connection: nothing ran, the client may retry. */
+function unavailable(res: ServerResponse): void {
+  res.statusCode = 503;
+  res.setHeader('retry-after', RETRY_AFTER_SECONDS);
 }
 
 /** One request's state, for its response and its OperationEvent. */
@@ -263,11 +355,28 @@ class Exchange {
   rows = 0;
   errors: readonly GraphQLResponseError[] = [];
   complete = true;
+  /** Aborted when the client leaves or the handler cancels the request (close's deadline). */
+  readonly #controller = new AbortController();
+  readonly #onClose = (): void => this.#controller.abort();
 
   constructor(
     readonly method: string,
     readonly res: ServerResponse,
-  ) {}
+  ) {
+    res.once('close', this.#onClose);
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  cancel(): void {
+    this.#controller.abort();
+  }
+
+  settled(): void {
+    this.res.off('close', this.#onClose);
+  }
 
   context(): ErrorContext {
     return { operationName: this.operation?.name, operationId: this.operation?.id };

@@ -54,6 +54,7 @@ export class DocumentRegistry {
         throw new FraiseError('INVALID_OPERATION', 'createHandler: `operations` must hold compiled operations (the generated `operations`)');
       }
       this.#byId.set(op.id, op);
+      for (const alias of op.aliases ?? []) if (!this.#byId.has(alias)) this.#byId.set(alias, op);
       byName.set(op.name, op);
     }
     const missing: string[] = [];

@@ -60,7 +60,7 @@ describe('check', () => {
     expect(run.stderr).toBe(
       [
         `generated/ActiveUsers.ts:27:7: error FRAISE_DRIFT: Operation "ActiveUsers" no longer fits the database: column t0.is_active does not exist (statement ${names.ActiveUsers}, SQLSTATE 42703).`,
-        '27 | WHERE t0."is_active" = $1::boolean',
+        '27 | WHERE t0."is_active" = TRUE::boolean',
         '           ^',
         `hint: ${DRIFT_HINT}`,
         '',

@@ -95,17 +95,30 @@ describe('diagnostics', () => {
     ]);
   });
 
-  it('refuses anonymous operations and null operands', async () => {
+  it('refuses an anonymous operation next to others in its file, or taking a name already used, and null operands', async () => {
     const messages = await diagnose({
       'schema.graphql': GOOD_SCHEMA,
       'ops/q.graphql': '{ posts { id } }\nquery W($w: PostWhere) { posts(where: $w) { id } }\n',
     });
     expect(messages).toEqual([
       [
-        'ops/q.graphql:1:1: error FRAISE_ANONYMOUS_OPERATION: Every operation needs a name: it names the generated module.',
+        "ops/q.graphql:1:1: error FRAISE_ANONYMOUS_OPERATION: This anonymous operation shares ops/q.graphql with 1 other operation(s); only an operation alone in its file may be anonymous (it takes the file's name).",
         '1 | { posts { id } }',
         '    ^',
-        'hint: Write `query MyName { ... }`.',
+        'hint: Name it: `query MyName { ... }`.',
+      ].join('\n'),
+    ]);
+    const collision = await diagnose({
+      'schema.graphql': GOOD_SCHEMA,
+      'ops/Named.graphql': 'query PostsList { posts { id } }\n',
+      'ops/posts-list.graphql': '{ posts { id } }\n',
+    });
+    expect(collision).toEqual([
+      [
+        'ops/posts-list.graphql:1:1: error FRAISE_ANONYMOUS_OPERATION: This anonymous operation takes its file\'s name "PostsList", which the operation at ops/Named.graphql:1:1 has too.',
+        '1 | { posts { id } }',
+        '    ^',
+        'hint: Name one of them (`query MyName { ... }`), or rename the file.',
       ].join('\n'),
     ]);
     const second = await diagnose({

@@ -23,6 +23,8 @@ interface Case {
 }
 
 const SERVER_CONNECTIONS = 3;
+/** These tests send every case at once on purpose: no request may be refused for waiting (acquire.ts). */
+const FLOOD = { acquireTimeoutMs: 120_000, maxWaiting: 100_000 } as const;
 const CLIENT_CONNECTIONS = 12;
 const cases = JSON.parse(await readFile(path.join(blogDir, 'cases.json'), 'utf8')) as Case[];
 const SEEDED_ID = /(11111111-1111-4111-8111|22222222-2222-4222-8222|33333333-3333-4333-8333)-\d{12}/;
@@ -100,7 +102,7 @@ describe('behind PgBouncer in session mode', () => {
     const pgb = await bouncer('session');
     // In session mode a client holds its server connection until it disconnects: idle clients
     // must leave quickly for more clients than servers to take turns.
-    const runtimes = [0, 1].map(() => createRuntime({ pool: clientPool(pgb.urlFor(db.name), SERVER_CONNECTIONS, 20) }));
+    const runtimes = [0, 1].map(() => createRuntime({ pool: clientPool(pgb.urlFor(db.name), SERVER_CONNECTIONS, 20), ...FLOOD }));
     const results = await Promise.all(runtimes.map((r) => runCases(r, 1)));
     expect(results.flatMap((r) => r.wrong)).toEqual([]);
     expect(results.reduce((n, r) => n + r.total, 0)).toBe(cases.length * 2);
@@ -117,7 +119,7 @@ describe('behind PgBouncer in transaction mode', () => {
   it('named statements break (the reason for the option): prepared statements do not follow the client', async () => {
     // Its own PgBouncer: the statements it leaves on its server connections must not meet the others.
     const own = await bouncer('transaction');
-    const runtime = createRuntime({ pool: clientPool(own.urlFor(db.name)) });
+    const runtime = createRuntime({ pool: clientPool(own.urlFor(db.name)), ...FLOOD });
     const { total, wrong } = await runCases(runtime, 3);
     const states = new Set(wrong.map((w) => JSON.stringify(w.actual)).map((t) => /"sqlState":"(\w+)"/.exec(t)?.[1]));
     expect(total).toBe(cases.length * 3);
@@ -127,7 +129,7 @@ describe('behind PgBouncer in transaction mode', () => {
   });
 
   it(`namedStatements: false: every fixture case, 4 rounds at once over ${CLIENT_CONNECTIONS} clients and ${SERVER_CONNECTIONS} servers, exactly right`, async () => {
-    const runtime = createRuntime({ pool: clientPool(pgb.urlFor(db.name)), namedStatements: false, batchSize: 2, statementTimeout: 20_000 });
+    const runtime = createRuntime({ pool: clientPool(pgb.urlFor(db.name)), namedStatements: false, batchSize: 2, statementTimeout: 20_000, ...FLOOD });
     const { total, wrong } = await runCases(runtime, 4);
     expect(wrong).toEqual([]);
     expect(total).toBe(cases.length * 4);
@@ -143,7 +145,7 @@ describe('behind PgBouncer in transaction mode', () => {
   });
 
   it('mutations commit, 40 at once, and delete', async () => {
-    const runtime = createRuntime({ pool: clientPool(pgb.urlFor(db.name)), namedStatements: false });
+    const runtime = createRuntime({ pool: clientPool(pgb.urlFor(db.name)), namedStatements: false, ...FLOOD });
     const ids = Array.from({ length: 40 }, (_, i) => `dddddddd-0000-4000-8000-${String(7000 + i).padStart(12, '0')}`);
     const results = await Promise.all(
       ids.map((id, i) =>
@@ -161,7 +163,7 @@ describe('behind PgBouncer in transaction mode', () => {
 
   it('request contexts under row-level security: 600 interleaved requests of two tenants, 0 errors, 0 leaks', async () => {
     await insertTenantB(db.pool);
-    const runtime = createRuntime({ pool: clientPool(pgb.urlFor('fraise_rls')), namedStatements: false, batchSize: 3 });
+    const runtime = createRuntime({ pool: clientPool(pgb.urlFor('fraise_rls')), namedStatements: false, batchSize: 3, ...FLOOD });
     const outcomes = await Promise.all(
       Array.from({ length: 600 }, async (_, i) => {
         const c = cases[(i * 37) % cases.length]!;

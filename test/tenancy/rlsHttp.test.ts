@@ -29,6 +29,9 @@ beforeAll(async () => {
       pool: app.pool,
       operations: Object.values(ops),
       batchSize: 2,
+      // 300 requests at once on 3 connections on purpose: none may be refused for waiting (acquire.ts).
+      acquireTimeoutMs: 120_000,
+      maxWaiting: 100_000,
       context: (req) => {
         const tenant = req.headers['x-tenant'];
         if (tenant === 'explode') throw new Error('no session');

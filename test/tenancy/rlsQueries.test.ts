@@ -36,7 +36,8 @@ beforeAll(async () => {
   for (const c of cases) baseline.set(c.name, await admin.execute(fixture.operationsByName[c.operation]!, c.variables));
   await insertTenantB(db.pool);
   app = await createAppRole(db, 4);
-  runtime = createRuntime({ pool: app.pool, batchSize: 3 });
+  // 1,000 requests at once on purpose: none may be refused for waiting (acquire.ts).
+  runtime = createRuntime({ pool: app.pool, batchSize: 3, acquireTimeoutMs: 120_000, maxWaiting: 100_000 });
 });
 afterAll(async () => {
   await db?.drop();
