@@ -206,7 +206,7 @@ export function viewOfRootField(catalog: ViewCatalog, field: string, typeName: s
  * Every field that reads a column (all fields of a view without `data`, and `@column` fields) must
  * find it, so a misspelt or missing column fails at compile time, not with a SQL error.
  */
-function checkFieldColumns(schema: GraphQLSchema, type: GraphQLObjectType, view: BoundView, viewName: string, diagnostics: Diagnostic[]): void {
+export function checkFieldColumns(schema: GraphQLSchema, type: GraphQLObjectType, view: BoundView, viewName: string, diagnostics: Diagnostic[]): void {
   for (const field of Object.values(type.getFields())) {
     if (relationOf(schema, field) || connectionNodeOf(schema, field.type)) continue;
     const explicit = columnOf(schema, field);

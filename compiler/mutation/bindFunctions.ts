@@ -18,6 +18,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { type Diagnostic, diagnostic } from '../diagnostics.js';
+import { checkFieldColumns, type BoundView } from '../metadata/checkSchema.js';
 import { indexMetadata } from '../metadata/resolve.js';
 import type { DatabaseMetadata, FunctionArgument, FunctionInfo } from '../metadata/types.js';
 import { jsonKeyOf, snakeCase } from '../schema/model.js';
@@ -25,6 +26,8 @@ import { quoteIdent } from '../sql/quote.js';
 
 export interface BoundArgument {
   readonly graphqlName: string;
+  /** The parameter has a DEFAULT: when the argument is omitted it is left out of the call. */
+  readonly hasDefault: boolean;
   /** Parameter name for named notation; null to pass it by position. */
   readonly parameter: string | null;
   readonly sqlType: string;
@@ -34,6 +37,12 @@ export interface BoundArgument {
 
 export type ResultStyle =
   | { readonly kind: 'jsonb' }
+  /**
+   * Rows (`SETOF v_organization`, a table row, a composite): each row is read like a row of a view
+   * with these columns, by the selection of the field's object type (columns, or data keys when
+   * the row has `data jsonb`); a single-object field takes the first row, or null when none.
+   */
+  | { readonly kind: 'row'; readonly row: BoundView }
   | {
       readonly kind: 'mutation_response';
       /** Attributes of the composite (status, message, entity, ...). */
@@ -106,9 +115,7 @@ function bindOne(
   const fn = candidates[0]!;
   const label = `function "${name}" of mutation field "${field.name}"`;
   if (fn.kind !== 'function') return fail('FRAISE_FUNCTION_MISMATCH', `"${name}" is not a plain function (it is a ${fn.kind}).`);
-  if (fn.returnsSet) return fail('FRAISE_FUNCTION_MISMATCH', `The ${label} returns a set; it must return one jsonb value or one mutation_response.`);
-
-  const result = resultStyle(schema, field, fn, label, fail);
+  const result = resultStyle(schema, field, fn, label, fail, diagnostics);
   if (!result) return undefined;
 
   const inputs = fn.arguments.filter((a) => a.mode === 'in' || a.mode === 'inout' || a.mode === 'variadic');
@@ -132,7 +139,7 @@ function bindOne(
         'Input objects and JSON go to jsonb or json parameters; scalars to parameters of their type.', arg.astNode ?? where);
       continue;
     }
-    args.push({ graphqlName: arg.name, parameter: positional || param.name === '' ? null : param.name, sqlType: param.type, encoding });
+    args.push({ graphqlName: arg.name, hasDefault: param.hasDefault, parameter: positional || param.name === '' ? null : param.name, sqlType: param.type, encoding });
   }
   for (const param of inputs) {
     if (!used.has(param) && !param.hasDefault) {
@@ -153,9 +160,26 @@ function resultStyle(
   fn: FunctionInfo,
   label: string,
   fail: (code: string, message: string, hint?: string) => undefined,
+  diagnostics: Diagnostic[],
 ): ResultStyle | undefined {
   const type = getNamedType(field.type);
-  if (isListType(isNonNullType(field.type) ? field.type.ofType : field.type)) {
+  const listResult = isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
+  const rowResult = fn.returnFields.length > 0 && !fn.returnFields.some((f) => f.name === 'status');
+  if (fn.returnsSet && !rowResult) {
+    return fail('FRAISE_FUNCTION_MISMATCH', `The ${label} returns a set of ${fn.returnType}; a set must be of rows (SETOF a view, a table or a composite type).`);
+  }
+  if (rowResult) {
+    if (!isObjectType(type)) {
+      return fail('FRAISE_BAD_MUTATION_RESULT', `Mutation field "${field.name}" returns ${type.name}; the rows of ${fn.returnType} map to an object type.`,
+        'Return an object type whose fields are the columns (or a list of it for a set).');
+    }
+    if (listResult && !fn.returnsSet) return fail('FRAISE_FUNCTION_MISMATCH', `Mutation field "${field.name}" returns a list; the ${label} returns one row.`);
+    const columns = new Map(fn.returnFields.map((f) => [f.name, f.type]));
+    const row: BoundView = { typeName: type.name, sqlName: '', isView: false, hasData: columns.get('data') === 'jsonb', columns, dataColumns: new Map() };
+    checkFieldColumns(schema, type, row, fn.returnType, diagnostics);
+    return { kind: 'row', row };
+  }
+  if (listResult) {
     return fail('FRAISE_FUNCTION_MISMATCH', `Mutation field "${field.name}" returns a list; a function returns one value.`);
   }
   if (fn.returnType === 'jsonb' || fn.returnType === 'json') return { kind: 'jsonb' };

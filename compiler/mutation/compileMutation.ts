@@ -16,7 +16,10 @@ import type { PlanContext } from '../plan/context.js';
 import type { ConnectionArgs } from '../plan/ir.js';
 import type { FunctionCatalog } from './bindFunctions.js';
 import { mutationFieldSql } from './emitMutation.js';
-import { mutationPrepareCode, type StepOut } from './mutationPrepare.js';
+import { mutationPrepareCode, type StepArgument, type StepOut } from './mutationPrepare.js';
+
+/** Most nullable variables (for parameters with a DEFAULT) one mutation field may leave out at run time. */
+export const MAX_OPTIONAL_ARGUMENTS = 4;
 import { RuntimeImports } from '../emit/runtimeImports.js';
 import { dataTs } from '../emit/typeScriptTypes.js';
 import { mutationVariablesTs } from './mutationTypes.js';
@@ -64,23 +67,60 @@ export function compileMutation(
     const fn = functions.get(name);
     if (!field || !fn) continue; // reported when the schema was bound
     const sets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
-    const text = mutationFieldSql(ctx, fn, field.type, sets);
+    // Per argument: its value (given, else the SDL default, else null), or left out of the call
+    // (omitted with a parameter DEFAULT). A nullable variable without a default may be omitted at
+    // run time: each combination of those is its own statement (at most 2^MAX_OPTIONAL_ARGUMENTS).
+    const optional: string[] = [];
+    const args: StepArgument[] = [];
+    const fixedAbsent = new Set<number>();
+    fn.args.forEach((a, i) => {
+      const def = field.args.find((x) => x.name === a.graphqlName)!;
+      const given = node.arguments?.find((x) => x.name.value === a.graphqlName)?.value;
+      const sdlDefault = def.astNode?.defaultValue;
+      if (!given && !sdlDefault && a.hasDefault) {
+        fixedAbsent.add(i);
+        return;
+      }
+      const value: ValueNode = given ?? sdlDefault ?? { kind: Kind.NULL };
+      let bit: number | undefined;
+      if (value.kind === Kind.VARIABLE && !sdlDefault && a.hasDefault) {
+        const variable = variables.get(value.name.value);
+        if (variable && variable.type.kind !== Kind.NON_NULL_TYPE && !variable.defaultValue) bit = optional.push(value.name.value) - 1;
+      }
+      args.push({
+        node: value,
+        type: def.type,
+        encoding: a.encoding,
+        ...(bit !== undefined ? { bit } : {}),
+        ...(value.kind === Kind.VARIABLE && sdlDefault ? { fallback: sdlDefault } : {}),
+      });
+    });
+    if (optional.length > MAX_OPTIONAL_ARGUMENTS) {
+      diagnostics.push(diagnostic('FRAISE_TOO_MANY_VARIANTS',
+        `Mutation field "${key}" has ${optional.length} optional variables for parameters with defaults; at most ${MAX_OPTIONAL_ARGUMENTS} are compiled.`,
+        node, 'Make some variables non-null, or give them defaults in the operation.'));
+      continue;
+    }
+    const variantStatements: number[] = [];
+    for (let bits = 0; bits < 1 << optional.length; bits++) {
+      let at = 0;
+      const present = fn.args.map((_, i) => {
+        if (fixedAbsent.has(i)) return false;
+        const arg = args[at++]!;
+        return arg.bit === undefined || (bits & (1 << arg.bit)) !== 0;
+      });
+      const text = mutationFieldSql(ctx, fn, field.type, sets, present);
+      let index = statements.findIndex((s) => s.text === text);
+      if (index < 0) index = statements.push({ name: statementName(text), text }) - 1;
+      variantStatements.push(index);
+    }
     if (connections.length > 0) {
       // A connection's paging arguments are decoded by a query's prepare; a mutation's does not.
       diagnostics.push(diagnostic('FRAISE_UNSUPPORTED', `Mutation field "${key}" selects a Relay connection in its result; connections are supported in queries only.`,
         node, 'Select the relation as a list (with limit/offset), or query the connection after the mutation.'));
       connections.length = 0;
     }
-    let index = statements.findIndex((s) => s.text === text);
-    if (index < 0) index = statements.push({ name: statementName(text), text }) - 1;
-    // An omitted argument takes the field's default (as written in the SDL), else null.
-    const args = fn.args.map((a) => {
-      const def = field.args.find((x) => x.name === a.graphqlName)!;
-      const given = node.arguments?.find((x) => x.name.value === a.graphqlName)?.value;
-      const value: ValueNode = given ?? def.astNode?.defaultValue ?? { kind: Kind.NULL };
-      return { node: value, type: def.type, encoding: a.encoding };
-    });
-    steps.push({ key, statement: index, args });
+    steps.push({ key, statements: variantStatements, optional, args });
   }
   if (diagnostics.length > 0) return { diagnostics };
   const imports = new RuntimeImports();

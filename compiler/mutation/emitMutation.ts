@@ -16,7 +16,7 @@ import {
 } from 'graphql';
 import type { PlanContext } from '../plan/context.js';
 import { planSelection } from '../plan/planOperation.js';
-import { jsonKeyOf } from '../schema/model.js';
+import { isListOutput, jsonKeyOf } from '../schema/model.js';
 import { Emitter, emitObject } from '../sql/emitSql.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { RESPONSE_KEYS, type BoundFunction } from './bindFunctions.js';
@@ -29,14 +29,26 @@ export function mutationFieldSql(
   fn: BoundFunction,
   type: GraphQLOutputType,
   sets: readonly SelectionSetNode[],
+  /** Per argument of `fn`: false when it is left out of this call. */
+  present: readonly boolean[] = [],
 ): string {
   const e = new Emitter(new Map());
+  // Arguments left out (omitted, with a parameter DEFAULT) are not passed: the function's default holds.
   const args = fn.args
+    .filter((_, i) => present[i] !== false)
     .map((a, i) => `${a.parameter === null ? '' : `${quoteIdent(a.parameter)} => `}$${i + 1}::${a.sqlType}`)
     .join(', ');
   const call = `${fn.sqlName}(${args})`;
   if (fn.result.kind === 'jsonb') {
     return `SELECT (${project(ctx, e, type, sets, 'r.v')})::text\nFROM ${call} AS r(v)`;
+  }
+  if (fn.result.kind === 'row') {
+    // Each returned row is read like a view row (columns, or data keys), relations joined on it.
+    const named = getNamedType(type) as GraphQLObjectType;
+    const object = emitObject(e, planSelection(ctx, named, fn.result.row, sets), { data: `r."data"`, alias: 'r' });
+    if (isListOutput(type)) return `SELECT coalesce(json_agg(${object}), '[]'::json)::text\nFROM ${call} AS r`;
+    // A function returning one composite that found nothing returns a row of NULLs: read as null.
+    return `SELECT (${object})::text\nFROM ${call} AS r\nWHERE NOT (r IS NULL)\nLIMIT 1`;
   }
   const { columns, success, error } = fn.result;
   const col = (name: string): string => (columns.has(name) ? `to_jsonb(r.${quoteIdent(name)})` : 'NULL::jsonb');

@@ -26,10 +26,15 @@ export interface StepArgument {
   readonly node: ValueNode;
   readonly type: GraphQLInputType;
   readonly encoding: 'plain' | 'json';
+  /** Its variable may be omitted, which leaves the argument out of the call: its bit in `optional`. */
+  readonly bit?: number;
+  /** The SDL default the argument takes when its variable is omitted. */
+  readonly fallback?: ValueNode;
 }
 
 export type StepOut =
-  | { readonly key: string; readonly statement: number; readonly args: readonly StepArgument[] }
+  /** `statements[bits]`: the statement for the optional variables given (bit i: `optional[i]` given). */
+  | { readonly key: string; readonly statements: readonly number[]; readonly optional: readonly string[]; readonly args: readonly StepArgument[] }
   | { readonly key: string; readonly typename: string };
 
 class Generator {
@@ -166,10 +171,14 @@ export function mutationPrepareCode(
       continue;
     }
     const values = step.args.map((a) => {
-      const code = valueCode(a.node, a.type);
-      return a.encoding === 'json' ? `json(${code})` : `${code} ?? null`;
+      let code = valueCode(a.node, a.type);
+      if (a.fallback) code = `(${code} === undefined ? ${valueCode(a.fallback, a.type)} : ${code})`;
+      const value = a.encoding === 'json' ? `json(${code})` : `${code} ?? null`;
+      return a.bit === undefined ? value : `...(${varLocal(step.optional[a.bit]!)} !== undefined ? [${value}] : [])`;
     });
-    lines.push(`    { key: ${JSON.stringify(step.key)}, statement: statements[${step.statement}]!, values: [${values.join(', ')}] },`);
+    const bits = step.optional.map((v, i) => `(${varLocal(v)} !== undefined ? ${1 << i} : 0)`).join(' | ') || '0';
+    const statement = step.statements.length === 1 ? `statements[${step.statements[0]}]!` : `statements[${JSON.stringify(step.statements)}[${bits}]!]!`;
+    lines.push(`    { key: ${JSON.stringify(step.key)}, statement: ${statement}, values: [${values.join(', ')}] },`);
   }
   lines.push('  ],', '};');
 

@@ -69,7 +69,12 @@ export async function executeReference(opts: ReferenceOptions): Promise<Referenc
   const client = await opts.pool.connect();
   try {
     // One snapshot for the whole execution, and the same session settings the runtime would apply.
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // A mutation runs read-write and commits, as the runtime's does.
+    const operation = document.definitions.find(
+      (d) => d.kind === Kind.OPERATION_DEFINITION && (opts.operationName === undefined || d.name?.value === opts.operationName),
+    );
+    const mutation = operation?.kind === Kind.OPERATION_DEFINITION && operation.operation === 'mutation';
+    await client.query(mutation ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     for (const [key, value] of Object.entries(opts.settings ?? {})) {
       await client.query('SELECT set_config($1, $2, true)', [key, value]);
     }
@@ -83,6 +88,7 @@ export async function executeReference(opts: ReferenceOptions): Promise<Referenc
       fieldResolver: opts.refuse === undefined ? resolveField : refusing(opts.refuse),
       typeResolver: resolveType,
     });
+    if (mutation) await client.query(result.errors ? 'ROLLBACK' : 'COMMIT');
     const out: ReferenceResult = {};
     if (result.errors) out.errors = result.errors.map((e) => e.toJSON());
     // A JSON round trip gives plain objects (graphql-js builds null-prototype ones).
@@ -338,22 +344,7 @@ function loadView(ctx: Ctx, view: string): Promise<Row[]> {
       const name = view.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
       // The row as JSON too: views in FraiseQL's column style have no `data`; their fields read columns.
       const res = await ctx.client.query<Record<string, string | null>>({ text: `SELECT t.*, to_jsonb(t) AS "${ROW_JSON}" FROM ${name} t`, types: RAW_TEXT });
-      const fields = res.fields.filter((f) => f.name !== ROW_JSON);
-      const hasData = fields.some((f) => f.name === 'data' && f.dataTypeID === 3802);
-      return res.rows.map((r) => {
-        const json = JSON.parse(r[ROW_JSON]!) as Record<string, unknown>;
-        return {
-          columns: new Map(
-            fields.map((f): [string, Column] => {
-              const kind = OID_KINDS[f.dataTypeID] ?? 'text';
-              const raw = r[f.name] ?? null;
-              return [f.name, { kind, oid: f.dataTypeID, raw: kind === 'json' && raw !== null ? JSON.parse(raw) : raw }];
-            }),
-          ),
-          data: hasData ? (r.data == null ? null : JSON.parse(r.data)) : json,
-          json,
-        };
-      });
+      return toRows(res);
     })();
     ctx.views.set(view, rows);
   }
@@ -361,6 +352,26 @@ function loadView(ctx: Ctx, view: string): Promise<Row[]> {
 }
 
 const ROW_JSON = '__fraise_row_json';
+
+/** Rows read with their JSON (`SELECT t.*, to_jsonb(t) AS ROW_JSON`): columns as text, data or the row as JSON. */
+function toRows(res: pg.QueryResult<Record<string, string | null>>): Row[] {
+  const fields = res.fields.filter((f) => f.name !== ROW_JSON);
+  const hasData = fields.some((f) => f.name === 'data' && f.dataTypeID === 3802);
+  return res.rows.map((r) => {
+    const json = JSON.parse(r[ROW_JSON]!) as Record<string, unknown>;
+    return {
+      columns: new Map(
+        fields.map((f): [string, Column] => {
+          const kind = OID_KINDS[f.dataTypeID] ?? 'text';
+          const raw = r[f.name] ?? null;
+          return [f.name, { kind, oid: f.dataTypeID, raw: kind === 'json' && raw !== null ? JSON.parse(raw) : raw }];
+        }),
+      ),
+      data: hasData ? (r.data == null ? null : JSON.parse(r.data)) : json,
+      json,
+    };
+  });
+}
 
 function oracleError(message: string): GraphQLError {
   return new GraphQLError(message);
@@ -873,11 +884,12 @@ function project(type: GraphQLOutputType, value: unknown): unknown {
 }
 
 const resolveField: GraphQLFieldResolver<unknown, Ctx, Record<string, unknown>> = async (source, args, ctx, info) => {
-  if (info.operation.operation !== 'query') throw oracleError('the reference executor runs queries only');
   const field = info.parentType.getFields()[info.fieldName];
   if (!field) throw oracleError(`unknown field ${info.fieldName}`);
   const target = getNamedType(field.type);
   const isList = isListType(getNullableType(field.type));
+  if (info.parentType === info.schema.getMutationType()) return callFunction(ctx, field, args);
+  if (info.operation.operation === 'subscription') throw oracleError('the reference executor runs queries and mutations only');
 
   if (info.parentType === info.schema.getQueryType()) {
     // A root field's own @view serves its type from another view.
@@ -905,6 +917,46 @@ const resolveField: GraphQLFieldResolver<unknown, Ctx, Record<string, unknown>> 
   }
   return project(field.type, fieldValue(parent, field));
 };
+
+/**
+ * A mutation field: calls its @function with named arguments (a parameter named like the
+ * argument in snake_case, with or without `p_`; an omitted argument is left out so the function's
+ * DEFAULT holds), then reads what it returns: rows (SETOF a view or table, a table row, a
+ * composite) as view rows, or one jsonb value. Functions returning mutation_response are not
+ * modelled here. Views read earlier in the request are forgotten: the function changed them.
+ */
+async function callFunction(ctx: Ctx, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): Promise<unknown> {
+  const fn = directiveArgs(field.astNode, 'function')?.name;
+  if (!fn) throw oracleError(`mutation field "${field.name}" has no @function`);
+  const { rows: procs } = await ctx.client.query<{ names: string[] | null; retset: boolean; rettype: string }>(
+    `SELECT p.proargnames AS names, p.proretset AS retset, format_type(p.prorettype, NULL) AS rettype FROM pg_proc p WHERE p.oid = $1::regproc`,
+    [fn],
+  );
+  const proc = procs[0];
+  if (!proc) throw oracleError(`function ${fn} not found`);
+  const params: unknown[] = [];
+  const named: string[] = [];
+  for (const def of field.args) {
+    if (!Object.hasOwn(args, def.name)) continue;
+    const snake = snakeCase(def.name);
+    const param = (proc.names ?? []).find((n) => n === snake || n === `p_${snake}`);
+    if (!param) throw oracleError(`function ${fn} has no parameter for argument "${def.name}"`);
+    const value = args[def.name];
+    params.push(value !== null && typeof value === 'object' ? JSON.stringify(value) : value);
+    named.push(`"${param}" => $${params.length}`);
+  }
+  ctx.views.clear();
+  const call = `${fn}(${named.join(', ')})`;
+  if (proc.rettype === 'jsonb' || proc.rettype === 'json') {
+    const { rows } = await ctx.client.query<{ v: unknown }>(`SELECT ${call}::jsonb AS v`, params);
+    return project(field.type, rows[0]?.v ?? null);
+  }
+  const res = await ctx.client.query<Record<string, string | null>>({ text: `SELECT t.*, to_jsonb(t) AS "${ROW_JSON}" FROM ${call} t`, values: params, types: RAW_TEXT });
+  const rows = toRows(res);
+  // A single composite that found nothing is a row of NULLs: no object.
+  const objs = rows.filter((row) => [...row.columns.values()].some((c) => c.raw !== null)).map((row) => ({ row, value: row.data }));
+  return isListType(getNullableType(field.type)) ? objs : (objs[0] ?? null);
+}
 
 /** Abstract types (unions, interfaces) embedded in data name their member in `__typename`. */
 const resolveType: GraphQLTypeResolver<unknown, Ctx> = (source) => {
