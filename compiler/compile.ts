@@ -40,7 +40,8 @@ import { unboundedLists } from './risks/unboundedList.js';
 import { unindexedJsonFilters } from './risks/jsonFilterIndex.js';
 import { bindFunctions, type FunctionCatalog } from './mutation/bindFunctions.js';
 import { compileMutation } from './mutation/compileMutation.js';
-import { operationAuth, sensitiveVariables } from './auth/requirements.js';
+import { guardsOf, operationAuth, sensitiveVariables } from './auth/requirements.js';
+import type { PlanContext } from './plan/context.js';
 import { documentFigures, limitDiagnostics, type DocumentFigures, type DocumentLimits } from './limits/documentFigures.js';
 
 export interface CompileOptions {
@@ -178,7 +179,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
         });
         entry = { ts: module.ts, dts: module.dts, compiled: { name, id: sha256(body), body, type: 'mutation' }, warnings: [] };
       } else {
-        const result = compileOperation(schema, checked.catalog, validated.fragments, operation, options.maxPageSize);
+        const result = compileOperation(schema, checked.catalog, validated.fragments, operation, options.maxPageSize, auth ? guardsOf(auth) : undefined);
         if ('diagnostics' in result) {
           diagnostics.push(...result.diagnostics);
           continue;
@@ -250,6 +251,7 @@ function compileOperation(
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   operation: OperationDefinitionNode,
   maxPageSize: number | undefined,
+  guardOf?: PlanContext['guardOf'],
 ): CompiledOperationParts | { diagnostics: Diagnostic[] } {
   const { conditions, optionalFilters } = findConditions(operation, fragments, schema);
   if (conditions.length > MAX_CONDITIONS || optionalFilters.length > MAX_OPTIONAL_FILTERS) {
@@ -271,7 +273,7 @@ function compileOperation(
   let marksNulls = false;
   for (const assignment of assignments(conditions)) {
     const connections: ConnectionArgs[] = [];
-    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics, connections, ...(maxPageSize !== undefined ? { maxPageSize } : {}) }, operation);
+    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics, connections, ...(maxPageSize !== undefined ? { maxPageSize } : {}), ...(guardOf ? { guardOf } : {}) }, operation);
     const emitted = emitStatement(plan, optionalBits);
     shape ??= emitted.shape;
     marksNulls ||= emitted.marksNulls;

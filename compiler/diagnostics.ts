@@ -37,7 +37,9 @@ export class CompileFailure extends Error {
 export function locationOf(source: Source, offset: number): SourceLocation {
   const { line, column } = getLocation(source, offset);
   const lineText = source.body.split(/\r\n|[\n\r]/g)[line - 1] ?? '';
-  return { file: source.name, line, column, lineText };
+  // A document found inside a code file (a tagged template) is placed where it starts in the file.
+  const shift = line === 1 ? source.locationOffset.column - 1 : 0;
+  return { file: source.name, line: line + source.locationOffset.line - 1, column: column + shift, lineText: ' '.repeat(shift) + lineText };
 }
 
 export function nodeLocation(node: ASTNode | undefined | null): SourceLocation | undefined {

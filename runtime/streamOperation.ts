@@ -35,7 +35,11 @@ export interface StreamHooks {
    * yet, so e.g. an HTTP status can still be set). `executed` is false when no `data` is written.
    */
   readonly beforeErrorResponse?: (errors: readonly GraphQLResponseError[], executed: boolean) => void;
-  /** Aborts a wait for a connection (e.g. the server shuts down); the writable closing does too. */
+  /**
+   * Aborts a wait for a connection (e.g. the server shuts down). Without it the writable closing
+   * does; with it, it alone does, so it must also fire when the writable's reader leaves
+   * (createHandler's fires on the response's 'close').
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -75,19 +79,18 @@ export async function streamPrepared(
   context: ContextSettings | null = null,
 ): Promise<StreamReport> {
   let abort = (): void => {};
-  // Ends a wait for a connection when the reader leaves (or the caller's signal fires).
-  const waiting = new AbortController();
-  const onSignal = (): void => waiting.abort();
-  hooks.signal?.addEventListener('abort', onSignal, { once: true });
-  if (hooks.signal?.aborted) waiting.abort();
+  // Ends a wait for a connection when the reader leaves. A caller's signal already fires then
+  // (createHandler's on the response's 'close'), so it is used as it is: no second controller and
+  // listener per request.
+  const waiting = hooks.signal === undefined ? new AbortController() : undefined;
   const sink = new ResponseSink(writable, () => {
-    waiting.abort();
+    waiting?.abort();
     abort();
   });
   const counter = { rows: 0 };
   try {
     if (sink.gone) return { rows: 0, errors: [], complete: false };
-    const last = await withRetry(settings, op, prepared, context, sink, counter, waiting.signal, (stop) => {
+    const last = await withRetry(settings, op, prepared, context, sink, counter, hooks.signal ?? waiting!.signal, (stop) => {
       abort = stop;
     });
     if (last === undefined) return { rows: counter.rows, errors: [], complete: false };
@@ -111,7 +114,6 @@ export async function streamPrepared(
     if (sink.started) sink.fail(failure);
     throw failure;
   } finally {
-    hooks.signal?.removeEventListener('abort', onSignal);
     sink.dispose();
   }
 }

@@ -86,7 +86,9 @@ export async function serveChild(kind: ServerKind, databaseUrl: string, generate
   pool.on('error', () => {});
   let listener: http.RequestListener;
   if (kind === 'fraise') {
-    const handler = createHandler({ pool, operations: generated.operations });
+    // Waits for a connection as long as the other servers' pg.Pool does (their pools queue without a
+    // deadline): the default 1 s acquire timeout answers 503 under the 10k-row shape's load.
+    const handler = createHandler({ pool, operations: generated.operations, acquireTimeoutMs: 120_000, maxWaiting: 10_000 });
     listener = (req, res) => void handler(req, res);
   } else if (kind === 'floor') {
     listener = floorListener(pool, generated.operationsByName);

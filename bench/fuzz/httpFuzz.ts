@@ -154,10 +154,34 @@ function isHeaderValue(value: string): boolean {
   return /^[\t\x20-\x7e]*$/.test(value);
 }
 
+/**
+ * JSON text of a variable nested far deeper than JSON.stringify can print (1,000 to 20,000 levels
+ * of lists or input objects), built as text: such a variable once answered 500 (stack overflow).
+ */
+const deepVariableText = fc
+  .tuple(fc.integer({ min: 1_000, max: 20_000 }), fc.constantFrom<[string, string]>(['[', ']'], ['{"eq":', '}'], ['{"OR":[', ']}'], ['{"_not":', '}']), fc.constantFrom('1', '"a"', '{}', 'null'))
+  .map(([depth, [open, close], inner]) => `${open.repeat(depth)}${inner}${close.repeat(depth)}`);
+
+/** JSON text of a very long variable, within the default body limit: a string or a list of strings. */
+const longVariableText = fc
+  .tuple(fc.integer({ min: 10_000, max: 90_000 }), fc.boolean())
+  .map(([size, list]) => (list ? `[${Array.from({ length: Math.floor(size / 6) }, (_, i) => `"${(i % 1000).toString(36)}"`).join(',')}]` : JSON.stringify('x'.repeat(size))));
+
+/** A request for a known operation whose variables are deeply nested or very long. */
+function extremeVariablesBody(known: readonly KnownOperation[]): fc.Arbitrary<string> {
+  return fc.constantFrom(...known).chain((op) => {
+    const names = op.variables.length > 0 ? op.variables : ['x'];
+    return fc
+      .tuple(fc.subarray([...names], { minLength: 1 }), fc.oneof(deepVariableText, longVariableText))
+      .map(([chosen, value]) => `{"documentId":"sha256:${op.id}","variables":{${chosen.map((n) => `${JSON.stringify(n)}:${value}`).join(',')}}}`);
+  });
+}
+
 export function fuzzRequest(known: readonly KnownOperation[], route = '/graphql'): fc.Arbitrary<FuzzRequest> {
   const jsonText = graphqlBody(known).map((body) => JSON.stringify(body));
   const postBody = fc.oneof(
     { weight: 6, arbitrary: jsonText },
+    { weight: 1, arbitrary: extremeVariablesBody(known) },
     { weight: 1, arbitrary: hostileValue.map((v) => JSON.stringify(v) ?? 'null') },
     { weight: 1, arbitrary: jsonText.chain((text) => fc.nat({ max: text.length }).map((n) => text.slice(0, n))) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },

@@ -22,7 +22,7 @@ import {
   type SelectionSetNode,
   Kind,
 } from 'graphql';
-import type { AuthField, OperationAuth } from '../../runtime/http/auth/authorize.js';
+import { MAX_GRANT_BITS, type AuthField, type OperationAuth } from '../../runtime/http/auth/authorize.js';
 import type { Requirement } from '../../runtime/http/auth/scopes.js';
 import { collectFields } from '../plan/collectFields.js';
 
@@ -71,6 +71,20 @@ export function operationAuth(
   const fields = walk(root, [operation.selectionSet], true);
   if (requirements.length === 0) return undefined;
   return { requirements, fields };
+}
+
+/** Requirements past this index are not guarded in SQL (the grants are a bigint; the runtime still cuts). */
+const MAX_GUARD_BITS = MAX_GRANT_BITS;
+
+/** For the planner: the bit of a field's requirement in the operation's `auth` (compiler/sql: guarded). */
+export function guardsOf(auth: OperationAuth): (def: GraphQLField<unknown, unknown>) => number | undefined {
+  const keys = auth.requirements.map((r) => JSON.stringify(r));
+  return (def) => {
+    const requirement = requirementOf(def);
+    if (requirement === null) return undefined;
+    const index = keys.indexOf(JSON.stringify(requirement));
+    return index >= 0 && index < MAX_GUARD_BITS ? index : undefined;
+  };
 }
 
 function childSets(nodes: readonly FieldNode[]): SelectionSetNode[] {

@@ -1,6 +1,7 @@
 // --watch: compile, then recompile whenever a schema or operation file, the metadata snapshot or a
 // configuration file changes; write only the modules whose content changed and remove stale ones.
 // A failing compile prints its diagnostics and leaves the output folder as it was.
+import { CODE_FILE, GRAPHQL_FILE } from '../load/loadSources.js';
 import { type FSWatcher, watch } from 'node:fs';
 import path from 'node:path';
 import type { ProjectConfig } from '../config/types.js';
@@ -31,7 +32,6 @@ export interface WatchContext {
   readonly onBuild?: (event: BuildEvent) => void;
 }
 
-const GRAPHQL_FILE = /\.(graphql|graphqls|gql)$/;
 const DEBOUNCE_MS = 20;
 
 export async function watchProject(initial: ProjectConfig, ctx: WatchContext): Promise<number> {
@@ -107,7 +107,12 @@ export async function watchProject(initial: ProjectConfig, ctx: WatchContext): P
     const file = path.join(dir, name);
     if (config.configFiles.includes(file)) return 'config';
     if (config.metadata === file) return 'metadata';
-    return GRAPHQL_FILE.test(name) ? 'source' : undefined;
+    if (GRAPHQL_FILE.test(name)) return 'source';
+    // Code files may hold GraphQL templates; the output folder's own modules (and the temporary
+    // files they are written through) are not sources.
+    const out = config.out === undefined ? undefined : path.resolve(config.out);
+    if (out !== undefined && (file === out || file.startsWith(out + path.sep) || file.startsWith(`${out}.fraise-`))) return undefined;
+    return CODE_FILE.test(name) ? 'source' : undefined;
   };
   function updateWatchers(): void {
     const dirs = new Set<string>();

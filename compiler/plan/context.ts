@@ -1,5 +1,5 @@
 // State shared by the planning functions of one operation variant.
-import type { FragmentDefinitionNode, GraphQLSchema, VariableDefinitionNode } from 'graphql';
+import type { FragmentDefinitionNode, GraphQLField, GraphQLSchema, VariableDefinitionNode } from 'graphql';
 import type { Diagnostic } from '../diagnostics.js';
 import type { ViewCatalog } from '../metadata/checkSchema.js';
 import type { ConnectionArgs } from './ir.js';
@@ -14,6 +14,8 @@ export interface PlanContext {
   readonly diagnostics: Diagnostic[];
   /** Largest `limit` a list accepts (and the limit of lists that give none); unset: unbounded. */
   readonly maxPageSize?: number;
+  /** The bit of a field's @authenticated / @requiresScopes requirement (compiler/auth/requirements.ts). */
+  readonly guardOf?: (def: GraphQLField<unknown, unknown>) => number | undefined;
   /** The connections planned so far in this variant (their index numbers their decoded args). */
   readonly connections: ConnectionArgs[];
 }

@@ -195,6 +195,12 @@ export interface ListQuery {
 
 export interface ObjectSelection {
   readonly fields: readonly FieldPlan[];
+  /**
+   * Fields only some callers may read (@authenticated / @requiresScopes), by response key: the bit
+   * of the field's requirement in the request's grants. The SQL reads such a field only when the
+   * bit is set (see GRANTS_SETTING), so refused data never leaves PostgreSQL.
+   */
+  readonly guards?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -253,4 +259,6 @@ export type RootField =
 export interface OperationPlan {
   readonly name: string;
   readonly fields: readonly RootField[];
+  /** Guarded root fields, as ObjectSelection.guards. */
+  readonly guards?: ReadonlyMap<string, number>;
 }

@@ -27,6 +27,7 @@ import { INTROSPECTION_FIELDS, planIntrospection } from './introspection.js';
 export function planOperation(ctx: PlanContext, operation: OperationDefinitionNode): OperationPlan {
   const queryType = ctx.schema.getQueryType()!;
   const fields: RootField[] = [];
+  const guards = new Map<string, number>();
   for (const [key, nodes] of collectFields(ctx, queryType, [operation.selectionSet])) {
     const node = nodes[0]!;
     const name = node.name.value;
@@ -41,6 +42,8 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
     }
     const def = queryType.getFields()[name];
     if (!def) continue;
+    const guard = ctx.guardOf?.(def);
+    if (guard !== undefined) guards.set(key, guard);
     const connectionNode = connectionNodeOf(ctx.schema, def.type);
     if (connectionNode) {
       const view = viewOfRootField(ctx.catalog, name, connectionNode.name)!;
@@ -68,7 +71,7 @@ export function planOperation(ctx: PlanContext, operation: OperationDefinitionNo
       fields.push({ kind: 'RootLookup', key, view, keys, selection, wrappers: wrappersOf(def.type) });
     }
   }
-  return { name: operation.name?.value ?? '', fields };
+  return { name: operation.name?.value ?? '', fields, ...(guards.size > 0 ? { guards } : {}) };
 }
 
 function lookupParam(value: ValueNode, type: GraphQLInputType | undefined, sqlType: string): Param {
@@ -92,6 +95,7 @@ export function planSelection(
   sets: readonly SelectionSetNode[],
 ): ObjectSelection {
   const fields: FieldPlan[] = [];
+  const guards = new Map<string, number>();
   for (const [key, nodes] of collectFields(ctx, type, sets)) {
     const node = nodes[0]!;
     const name = node.name.value;
@@ -101,6 +105,8 @@ export function planSelection(
     }
     const def = type.getFields()[name];
     if (!def) continue;
+    const guard = ctx.guardOf?.(def);
+    if (guard !== undefined) guards.set(key, guard);
     const relation = relationOf(ctx.schema, def);
     const connectionNode = connectionNodeOf(ctx.schema, def.type);
     if (connectionNode && relation) {
@@ -143,5 +149,5 @@ export function planSelection(
       fields.push({ kind: 'RelationObject', key, view: target, join, selection, wrappers: wrappersOf(def.type) });
     }
   }
-  return { fields };
+  return { fields, ...(guards.size > 0 ? { guards } : {}) };
 }

@@ -20,6 +20,7 @@ import type {
   ScalarTarget,
 } from '../plan/ir.js';
 import type { ResultShape } from '../../runtime/types.js';
+import { GRANTS_SETTING } from '../../runtime/http/auth/authorize.js';
 import type { BoundView } from '../metadata/checkSchema.js';
 import { emitConnection, emitKeyset } from './emitConnection.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
@@ -146,7 +147,7 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
     text = `SELECT ${emitRowObject(e, only.selection, only.view, alias)}::text\nFROM ${only.view.sqlName} ${alias}\nWHERE ${conditions.join(' AND ')}`;
     shape = { kind: 'object', key: only.key };
   } else {
-    const parts = plan.fields.map((f) => `${quoteLiteral(f.key)}, ${emitRootExpression(e, f)}`);
+    const parts = plan.fields.map((f) => `${quoteLiteral(f.key)}, ${guarded(emitRootExpression(e, f), plan.guards?.get(f.key))}`);
     text = `SELECT json_build_object(${parts.join(',\n  ')})::text`;
     shape = { kind: 'data' };
   }
@@ -229,8 +230,20 @@ function emitRootExpression(e: Emitter, field: RootField): string {
   }
 }
 
+/**
+ * The request's grants: bit i set when the caller meets requirement i of the operation's `auth`
+ * (runtime/http/auth). Set with the request context, transaction-local; unset reads 0, so a
+ * guarded field is never read without the handler's verdict (runtime.execute reads it as null).
+ */
+const GRANTS = `coalesce(nullif(current_setting('${GRANTS_SETTING}', true), ''), '0')::bigint`;
+
+/** A guarded field's value: read only when its requirement's bit is granted, else NULL. */
+function guarded(expression: string, bit: number | undefined): string {
+  return bit === undefined ? expression : `CASE WHEN (${GRANTS} & ${2 ** bit}) <> 0 THEN ${expression} END`;
+}
+
 export function emitObject(e: Emitter, selection: ObjectSelection, source: ObjectSource): string {
-  const entries = selection.fields.map((f) => [f.key, FIELD_HANDLERS[f.kind](e, f as never, source)] as const);
+  const entries = selection.fields.map((f) => [f.key, guarded(FIELD_HANDLERS[f.kind](e, f as never, source), selection.guards?.get(f.key))] as const);
   if (entries.length <= MAX_KEYS_PER_BUILD) {
     return `json_build_object(${entries.map(([k, v]) => `${quoteLiteral(k)}, ${v}`).join(', ')})`;
   }

@@ -10,7 +10,7 @@ import { errorsBody } from '../frames.js';
 import type { RuntimeSettings } from '../settings.js';
 import { streamPrepared, writeResponse } from '../streamOperation.js';
 import type { AnyCompiledOperation, GraphQLResponseError } from '../types.js';
-import { applyVerdict, cutResponse, refusedData, refusedRootKeys } from './auth/authorize.js';
+import { applyVerdict, cutResponse, refusedData, refusedRootKeys, withGrants } from './auth/authorize.js';
 import { authOf, CollectingWritable, Gate, mergeContexts, newAuditState, type AuditState, type GateOptions } from './auth/gate.js';
 import { DocumentRegistry, type CompileDocument } from './documents.js';
 import { RequestFailure } from './httpErrors.js';
@@ -199,6 +199,7 @@ export function createHandler(options: HandlerOptions): GraphQLHandler {
       throw new FraiseError('INVALID_OPTIONS', `handler.close: deadlineMs must be a whole number of milliseconds, got ${deadlineMs}`);
     }
     const report = (closing ??= { completed: 0 });
+    gate.stop(); // the rolesQuery refresh (auth/gate.ts)
     let timer: NodeJS.Timeout | undefined;
     const expired = await Promise.race([
       idle().then(() => false),
@@ -278,7 +279,8 @@ async function serve(
   }
   const appContext = contextOf === undefined ? undefined : await contextOf(req);
   const merged = mergeContexts(appContext, caller.context);
-  const context = merged === undefined ? null : contextSettings(merged);
+  // With guarded fields, the grants go with the context: the SQL reads a guarded field only when granted.
+  const context = withGrants(merged === undefined ? null : contextSettings(merged), verdict);
   res.statusCode = 200;
   res.setHeader('content-type', `${mediaType}; charset=utf-8`);
   const cut = auth !== undefined && verdict !== null && !verdict.allowed ? { auth, verdict } : null;
@@ -357,7 +359,11 @@ class Exchange {
   complete = true;
   /** Aborted when the client leaves or the handler cancels the request (close's deadline). */
   readonly #controller = new AbortController();
-  readonly #onClose = (): void => this.#controller.abort();
+  // A response emits 'close' after it finished too: aborting then would dispatch an abort event on
+  // every request for nothing (bench:http: a visible share of a lookup's Node time).
+  readonly #onClose = (): void => {
+    if (!this.res.writableFinished) this.#controller.abort();
+  };
 
   constructor(
     readonly method: string,

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, type ConstDirectiveNode, type ObjectTypeDefinitionNode, type TypeNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandler, type CompiledOperation } from '../../runtime/index.js';
+import { createHandler, createRuntime, type CompiledOperation } from '../../runtime/index.js';
 import { listen, post, type Listening } from '../http/support.js';
 import { repoRoot } from '../support/compileFixture.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -171,6 +171,19 @@ describe('field-level authorization against the reference executor', () => {
     expect(pool.connects).toBe(before);
     // Whatever the caller may see, the operation has one statement (no statement per scope set).
     for (const [name] of QUERIES) expect(ops[name]!.statements, name).toHaveLength(1);
+  });
+
+  it('guarded fields are read in SQL only when granted: without the handler they are null (fail closed)', async () => {
+    const op = ops['UserEmails']!;
+    expect(op.statements[0]!.text).toContain("current_setting('fraise.grants', true)");
+    const runtime = createRuntime({ pool: db.pool });
+    const result = (await runtime.execute(op, {})) as { data: { users: { id: string; name: string; emailAddress: unknown; bio: unknown }[] } };
+    expect(result.data.users).toHaveLength(3);
+    for (const user of result.data.users) {
+      expect(typeof user.name).toBe('string');
+      expect(user.emailAddress).toBeNull();
+      expect(user.bio).toBeNull();
+    }
   });
 
   it('a refused nested field carries list indices in its path', async () => {

@@ -4,6 +4,7 @@
 // field is null with an UNAUTHENTICATED or FORBIDDEN error carrying its path (list indices
 // included), and a refused non-null field nulls its parent as the GraphQL specification's
 // non-null rules ask. The statement stays the same whatever the caller may see.
+import type { ContextSettings } from '../../context.js';
 import type { GraphQLResponseError } from '../../types.js';
 import { refusalOf, type Requirement } from './scopes.js';
 
@@ -28,6 +29,24 @@ export interface OperationAuth {
 }
 
 export type Refusal = 'UNAUTHENTICATED' | 'FORBIDDEN';
+
+/**
+ * The setting the SQL of a guarded field reads (compiler/sql/emitSql.ts `guarded`): bit i set when
+ * the caller meets requirement i. Transaction-local like the request context; unset reads 0.
+ */
+export const GRANTS_SETTING = 'fraise.grants';
+/** Requirements past this many are cut in the runtime only (the grants are a bigint in SQL). */
+export const MAX_GRANT_BITS = 52;
+
+/** The request's settings plus its grants (unchanged when the operation has no guarded field). */
+export function withGrants(settings: ContextSettings | null, verdict: Verdict | null): ContextSettings | null {
+  if (verdict === null) return settings;
+  let mask = 0;
+  verdict.refusals.forEach((refusal, bit) => {
+    if (refusal === null && bit < MAX_GRANT_BITS) mask += 2 ** bit;
+  });
+  return { names: [...(settings?.names ?? []), GRANTS_SETTING], values: [...(settings?.values ?? []), String(mask)] };
+}
 
 /** A caller as authorization sees it. */
 export interface Grants {

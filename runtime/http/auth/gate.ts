@@ -71,6 +71,11 @@ export class Gate {
     this.authenticator?.startRoles(pool);
   }
 
+  /** Stops the rolesQuery refresh (handler.close). */
+  stop(): void {
+    this.authenticator?.stop();
+  }
+
   /** Security headers, CSRF prevention, the caller and the rate limit. Throws RequestFailures. */
   async admit(req: HandlerRequest, setHeader: (name: string, value: string) => void, audit: AuditState): Promise<Caller> {
     setHeader('x-content-type-options', 'nosniff');
