@@ -6,6 +6,7 @@ import { SET_CONTEXT_SQL, type ContextSettings } from './context.js';
 import { FraiseError } from './errors.js';
 import { runMutation } from './executeMutation.js';
 import { PortalCursor } from './portalCursor.js';
+import { prepareOperation } from './prepare.js';
 import { databaseFailure, isStalePlan, rowCountError } from './responseErrors.js';
 import { isServerError } from './serverError.js';
 import { deallocate, openSession, sentStatement, type Session } from './session.js';
@@ -24,7 +25,7 @@ export async function executeOperation(
   variables: Readonly<Record<string, unknown>> | null | undefined,
   context: ContextSettings | null = null,
 ): Promise<ExecutionResult<unknown>> {
-  const prepared = op.prepare(variables);
+  const prepared = prepareOperation(op, variables);
   if (!prepared.ok) return { errors: prepared.errors };
   if ('steps' in prepared) return runMutation(settings, op, prepared.steps, context);
   let rows: (string | null)[];

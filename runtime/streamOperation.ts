@@ -1,3 +1,4 @@
+
 // runtime.stream: the response is written as it is read, rows copied as JSON text without parsing.
 // A list is read `batchSize` rows at a time and the next batch is fetched only once the writable
 // has drained. Failures before the first byte become a GraphQL error response; after it the
@@ -13,6 +14,7 @@ import { runMutation } from './executeMutation.js';
 import { closeWithErrors, errorsBody, framesFor, joinRows, rowText } from './frames.js';
 import { completeListRows, completeSingleRow, listNullData } from './nonNull.js';
 import { PortalCursor } from './portalCursor.js';
+import { prepareOperation } from './prepare.js';
 import { ResponseSink } from './responseSink.js';
 import { databaseFailure, isStalePlan, ResponseFailure, rowCountError } from './responseErrors.js';
 import { deallocate, openSession, sentStatement, type Session } from './session.js';
@@ -60,7 +62,7 @@ export async function streamOperation(
   writable: Writable,
   context: ContextSettings | null = null,
 ): Promise<void> {
-  const prepared = op.prepare(variables);
+  const prepared = prepareOperation(op, variables);
   if (!prepared.ok) return writeResponse(writable, errorsBody(prepared.errors, false));
   if ('steps' in prepared) {
     // A mutation's response is small and only complete once committed: written whole.

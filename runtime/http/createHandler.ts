@@ -7,6 +7,7 @@ import { settingsOf, type RuntimeOptions } from '../createRuntime.js';
 import { FraiseError } from '../errors.js';
 import { runMutation } from '../executeMutation.js';
 import { errorsBody } from '../frames.js';
+import { prepareOperation } from '../prepare.js';
 import type { RuntimeSettings } from '../settings.js';
 import { streamPrepared, writeResponse } from '../streamOperation.js';
 import type { AnyCompiledOperation, GraphQLResponseError } from '../types.js';
@@ -256,7 +257,7 @@ async function serve(
       headers: { allow: 'POST' },
     });
   }
-  const prepared = op.prepare(params.variables);
+  const prepared = prepareOperation(op, params.variables);
   if (!prepared.ok) {
     throw new RequestFailure('graphql', 400, 'BAD_USER_INPUT', prepared.errors[0]?.message ?? 'Invalid variables', {
       errors: prepared.errors,

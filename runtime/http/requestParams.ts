@@ -1,7 +1,7 @@
 // The GraphQL-over-HTTP request parameters, from the URL query (GET) or a JSON body (POST). Only
 // the shape is checked here; which document and operation they name is decided in documents.ts.
 import type { IncomingMessage } from 'node:http';
-import { badRequest, graphqlFailure, RequestFailure } from './httpErrors.js';
+import { badRequest, RequestFailure } from './httpErrors.js';
 import { isJsonContentType } from './mediaTypes.js';
 
 export interface RequestParams {
@@ -65,34 +65,8 @@ function paramsOf(raw: Record<string, unknown>, limits: ParamLimits): RequestPar
     if (count > limits.maxVariables) {
       throw badRequest(`Too many variables: ${count}, at most ${limits.maxVariables}`, 'TOO_MANY_VARIABLES');
     }
-    for (const [name, value] of Object.entries(variables)) {
-      if (nestedDeeperThan(value, MAX_VARIABLE_DEPTH)) {
-        throw graphqlFailure(400, 'BAD_USER_INPUT', `Variable "$${name}" is nested more than ${MAX_VARIABLE_DEPTH} levels deep (lists and input objects); no input type of this server needs that.`);
-      }
-    }
   }
   return { query, operationName, variables, extensions, documentId: ids[0] };
-}
-
-/**
- * How deep a variable's lists and objects may nest. Far beyond any input type a schema declares
- * (a where with AND/OR/NOT nested 40 deep), and low enough that no code walking a variable
- * recursively (coercion, error messages) can run out of stack: such a variable used to answer 500.
- */
-export const MAX_VARIABLE_DEPTH = 100;
-
-/** Whether `value` nests arrays/objects more than `limit` deep; iterative, so any depth is safe to ask. */
-export function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth + 1 > limit) return true;
-    for (const child of Array.isArray(current) ? current : Object.values(current)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-    }
-  }
-  return false;
 }
 
 function optionalString(raw: Record<string, unknown>, key: string): string | undefined {

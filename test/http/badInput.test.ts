@@ -3,7 +3,8 @@
 // a 500, and none of them reaches the database (the pool's checkouts are counted).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandler, type CompiledOperation } from '../../runtime/index.js';
+import { PassThrough } from 'node:stream';
+import { createHandler, createRuntime, type CompiledOperation } from '../../runtime/index.js';
 import { compileBlogFixture } from '../support/compileFixture.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { listen, post, type Listening, type Reply } from './support.js';
@@ -85,6 +86,22 @@ describe('deeply nested variables', () => {
     const reply = await send('UserById', `{"id":${nestedArrays(100_000)}}`);
     expect(reply.status).toBe(400);
     expect(codes(reply)).toHaveLength(1);
+  });
+});
+
+describe('deeply nested variables without HTTP (runtime.execute and runtime.stream)', () => {
+  it('get the same clear error, and reach no connection', async () => {
+    const runtime = createRuntime({ pool: db.pool });
+    const titles = JSON.parse(nestedArrays(10_000)) as unknown;
+    const error = { message: 'Variable "$titles" is nested more than 100 levels deep (lists and input objects); no input type of this server needs that.', extensions: { code: 'BAD_USER_INPUT' } };
+    const before = connects;
+    expect(await runtime.execute(ops['PostsByTitle']!, { titles })).toEqual({ errors: [error] });
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => void chunks.push(c));
+    await runtime.stream(ops['PostsByTitle']!, { titles }, out);
+    expect(JSON.parse(Buffer.concat(chunks).toString())).toEqual({ errors: [error] });
+    expect(connects).toBe(before);
   });
 });
 
