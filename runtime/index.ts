@@ -3,6 +3,7 @@
 export { createRuntime } from './createRuntime.js';
 export type { ExecuteOptions, RequestContext, Runtime, RuntimeOptions, Variables } from './createRuntime.js';
 export { FraiseError } from './errors.js';
+export { completeData, REMOVED } from './nonNull.js';
 export { MUTATION_ERROR_CODES } from './mutationErrors.js';
 export type { FraiseErrorCode } from './errors.js';
 export type {
@@ -14,6 +15,8 @@ export type {
   ExecutionResult,
   GraphQLResponseError,
   MutationStep,
+  NullField,
+  NullShape,
   ResultShape,
   VariablesOf,
 } from './types.js';
