@@ -23,7 +23,7 @@ import { useStatement } from './statementBound.js';
 import type { AnyCompiledOperation, CoercionResult, GraphQLResponseError } from './types.js';
 
 /** How long a batch in flight may still take after the reader left, before it is cancelled. */
-const CANCEL_GRACE_MS = 100;
+const CANCEL_GRACE_MS = 50;
 
 /** Single-row shapes fetch two rows: enough to tell "one" from "several" without reading on. */
 const SINGLE_ROW_OPTIONS = { batchSize: 2, singleBatch: true } as const;
