@@ -20,7 +20,7 @@ import type {
   ScalarTarget,
 } from '../plan/ir.js';
 import type { ResultShape } from '../../runtime/types.js';
-import { GRANTS_SETTING } from '../../runtime/http/auth/authorize.js';
+import { GRANTS_SETTING } from '@fraise/runtime';
 import type { BoundView } from '../metadata/checkSchema.js';
 import { emitConnection, emitKeyset } from './emitConnection.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
