@@ -30,6 +30,7 @@ import { expandPieces, hasOptionalParts } from './sql/template.js';
 import { prepareCode, type StatementOut, type TemplateOut, type VariantOut } from './emit/coercionCode.js';
 import { dataTs, inputDeclarationsTs, variablesTs } from './emit/typeScriptTypes.js';
 import { emitIndexModule, emitOperationModule } from './emit/emitModule.js';
+import { RuntimeImports } from './emit/runtimeImports.js';
 import { persistedQueryManifest } from './emit/manifest.js';
 import type { Naming, OutputKind } from './config/types.js';
 import { setSchemaOptions } from './schema/projectOptions.js';
@@ -174,7 +175,6 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
           optionalFilterCount: 0,
           // Input objects are spelled out inline in the variables type; no whole-variable shapes.
           inputDeclarations: '',
-          dynamic: false,
           ...guards,
         });
         entry = { ts: module.ts, dts: module.dts, compiled: { name, id: sha256(body), body, type: 'mutation' }, warnings: [] };
@@ -240,7 +240,7 @@ interface CompiledOperationParts {
   readonly templates: readonly TemplateOut[];
   readonly prepareHelpers: string;
   readonly prepareBody: string;
-  readonly dynamic: boolean;
+  readonly imports: RuntimeImports;
   readonly nulls: NullShape;
   readonly marksNulls: boolean;
 }
@@ -293,7 +293,8 @@ function compileOperation(
   }
   if (diagnostics.length > 0) return { diagnostics };
   const body = operationBody(operation, fragments);
-  const prepare = prepareCode({ schema, catalog, operation, fragments, conditions, optionalFilters, variants });
+  const imports = new RuntimeImports();
+  const prepare = prepareCode({ schema, imports, catalog, operation, fragments, conditions, optionalFilters, variants });
   return {
     id: sha256(body),
     body,
@@ -302,7 +303,7 @@ function compileOperation(
     templates,
     prepareHelpers: prepare.helpers,
     prepareBody: prepare.body,
-    dynamic: prepare.dynamic,
+    imports,
     nulls: nullShapeOf(schema, body, 'query'),
     marksNulls,
   };

@@ -4,9 +4,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { build } from 'esbuild';
 import type { CompileOutcome } from '../runtime/http/documents.js';
 import type { AnyCompiledOperation, GraphQLResponseError } from '../runtime/types.js';
 import { compileProject } from './compile.js';
+import { runtimeHelpersPlugin } from './runtimeHelpers.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { DatabaseMetadata } from './metadata/types.js';
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './limits/documentFigures.js';
@@ -56,8 +58,7 @@ export function createDocumentCompiler(
           : `Unknown operation named "${operationName}"`;
         return { ok: false, errors: [{ message, extensions: { code: 'OPERATION_NAME_MISMATCH' } }] };
       }
-      const code = result.files.get(`${name}.js`)!;
-      // The generated module only imports types, so it evaluates on its own.
+      const code = await bundleWithRuntime(result.files.get(`${name}.js`)!, dir);
       const module = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as {
         default: AnyCompiledOperation;
       };
@@ -66,6 +67,23 @@ export function createDocumentCompiler(
       await rm(dir, { recursive: true, force: true });
     }
   };
+}
+
+/**
+ * The module with the runtime helpers it imports bundled in: a module evaluated from a data: URL
+ * cannot resolve `@fraise/runtime` (see runtimeHelpers.ts).
+ */
+async function bundleWithRuntime(code: string, dir: string): Promise<string> {
+  const bundled = await build({
+    stdin: { contents: code, loader: 'js', resolveDir: dir },
+    plugins: [runtimeHelpersPlugin()],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+    logLevel: 'silent',
+  });
+  return bundled.outputFiles[0]!.text;
 }
 
 function errorOf(diagnostic: Diagnostic): GraphQLResponseError {

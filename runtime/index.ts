@@ -31,4 +31,8 @@ export type { RequestErrorCode } from './http/httpErrors.js';
 export type { TimeoutSetting } from './settings.js';
 export type { AuditEvent, AuditOutcome, AuthOptions, Claims, JwtOptions, PublicJwk, RateLimitOptions } from './http/auth/options.js';
 export type { AuthField, OperationAuth } from './http/auth/authorize.js';
+// Constants the compiler shares with the runtime (it imports them from this package, never by path).
+export { GRANTS_SETTING, MAX_GRANT_BITS } from './http/auth/authorize.js';
 export type { Requirement } from './http/auth/scopes.js';
+// The helpers generated modules import (coercion, whole-variable filters, paging, statement shapes).
+export * from './generated.js';

@@ -22,7 +22,7 @@ import {
   type SelectionSetNode,
   Kind,
 } from 'graphql';
-import { MAX_GRANT_BITS, type AuthField, type OperationAuth } from '../../runtime/http/auth/authorize.js';
+import { MAX_GRANT_BITS, type AuthField, type OperationAuth } from '@fraise/runtime';
 import type { Requirement } from '../../runtime/http/auth/scopes.js';
 import { collectFields } from '../plan/collectFields.js';
 

@@ -1,11 +1,12 @@
-// Loads the statements of a compiled output folder: imports its index.js (or, for a .ts-only
-// folder, index.ts bundled in memory by esbuild) and reads operationsByName.
+// Loads the statements of a compiled output folder: its index.js (or, for a .ts-only folder,
+// index.ts) bundled in memory by esbuild with the runtime's helpers, and reads operationsByName.
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { Diagnostic } from '../diagnostics.js';
+import { runtimeHelpersPlugin } from '../runtimeHelpers.js';
 
 export interface CompiledStatements {
   readonly name: string;
@@ -18,10 +19,10 @@ export async function loadCompiledOperations(out: string, shownAs = out): Promis
   const exists = (file: string): Promise<boolean> => stat(file).then(() => true, () => false);
   let module: { operationsByName?: Record<string, CompiledStatements> };
   try {
-    if (await exists(js)) {
-      module = (await import(pathToFileURL(js).href)) as typeof module;
-    } else if (await exists(ts)) {
-      const bundled = await build({ entryPoints: [ts], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent' });
+    const entry = (await exists(js)) ? js : (await exists(ts)) ? ts : undefined;
+    if (entry !== undefined) {
+      // Bundled with the runtime's helpers: the folder may sit where @fraise/runtime does not resolve.
+      const bundled = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent', plugins: [runtimeHelpersPlugin()] });
       const dir = await mkdtemp(path.join(os.tmpdir(), 'fraise-check-'));
       try {
         const file = path.join(dir, 'index.mjs');

@@ -3,8 +3,9 @@
 // careful indentation reads the same and is what `esbuild` then turns into JavaScript.)
 import type { OperationAuth } from '../../runtime/http/auth/authorize.js';
 import type { NullShape, ResultShape } from '../../runtime/types.js';
-import { EXPAND_SOURCE, expandPieces, type SqlPiece } from '../sql/template.js';
+import { expandPieces, type SqlPiece } from '../sql/template.js';
 import type { StatementOut, TemplateOut } from './coercionCode.js';
+import type { RuntimeImports } from './runtimeImports.js';
 
 export interface ModuleInput {
   readonly name: string;
@@ -25,8 +26,8 @@ export interface ModuleInput {
   readonly dataType: string;
   readonly prepareHelpers: string;
   readonly prepareBody: string;
-  /** The module builds dynamic parts from whole variables (shapes keyed by their text). */
-  readonly dynamic: boolean;
+  /** The runtime helpers its code uses (imported from @fraise/runtime). */
+  readonly imports: RuntimeImports;
   /** The response's non-null rules (runtime/nonNull.ts); left out when empty. */
   readonly nulls?: NullShape;
   /** Whether the SQL writes NULL_MARK for nulls in non-null positions. */
@@ -57,13 +58,14 @@ export function emitOperationModule(input: ModuleInput): EmittedModule {
   const statements = listed
     .map((st) => `  {\n    name: ${JSON.stringify(st.name)},\n    text: ${templateLiteral(st.text)},\n  },`)
     .join('\n');
+  const imports = input.imports;
   const templates =
     input.templates.length === 0
       ? ''
-      : `${TEMPLATE_HELPERS_HEAD}\nconst templates: readonly { readonly name: string; readonly pieces: readonly SqlPiece[] }[] = [\n${input.templates
+      : `${TEMPLATE_COMMENT}\nconst templates: readonly ${imports.type('StatementTemplate')}[] = [\n${input.templates
           .map((t) => `  { name: ${JSON.stringify(t.name)}, pieces: ${piecesCode(t.pieces, 1)} },`)
-          .join('\n')}\n];\n\n${EXPAND_SOURCE}\n\n${input.dynamic ? DYNAMIC_SHAPE_OF_SOURCE : SHAPE_OF_SOURCE}\n`;
-  const ts = `${header}import type { CompiledOperation, CompiledStatement, GraphQLResponseError } from '@fraise/runtime';
+          .join('\n')}\n];\nconst shapeOf = ${imports.use('shapeCache')}(templates);\n`;
+  const ts = `${header}${imports.declaration(['CompiledOperation', 'CompiledStatement'])}
 
 ${types}
 /** The operation as clients send it; its sha256 is the persisted-query id. */
@@ -134,68 +136,13 @@ function indent(text: string, spaces: number): string {
     .join('\n');
 }
 
-const TEMPLATE_HELPERS_HEAD = `
+const TEMPLATE_COMMENT = `
 /**
  * Statements with optional filters, as pieces: SQL text, { param } (an index into the operation's
- * values) and { when: bit, then } (a filter on an optional variable: left out, reading TRUE, when
- * the variable is omitted). Each shape is expanded once, cached, and prepared under its own name.
- */
-type SqlPiece =
-  | string
-  | { readonly param: number }
-  | { readonly when: number; readonly then: readonly SqlPiece[] }
-  | { readonly slot: number };`;
-
-const SHAPE_OF_SOURCE = `const shapes = new Map<string, { readonly statement: CompiledStatement; readonly params: readonly number[] }>();
-
-function shapeOf(template: number, present: number): { readonly statement: CompiledStatement; readonly params: readonly number[] } {
-  const key = template + ':' + present;
-  let shape = shapes.get(key);
-  if (!shape) {
-    const { name, pieces } = templates[template]!;
-    const { text, params } = expandPieces(pieces, present);
-    shape = { statement: { name: name + '_' + present.toString(16), text }, params };
-    shapes.set(key, shape);
-  }
-  return shape;
-}`;
-
-const DYNAMIC_SHAPE_OF_SOURCE = `/** Shapes seen recently, most recent last; bounded so that varied requests cannot grow it forever. */
-const shapes = new Map<string, { readonly statement: CompiledStatement; readonly params: readonly number[] }>();
-const MAX_SHAPES = 1000;
-
-function shapeOf(
-  template: number,
-  present: number,
-  fragments: readonly string[] = [],
-  offset = 0,
-): { readonly statement: CompiledStatement; readonly params: readonly number[] } {
-  const key = template + ':' + present + ':' + fragments.join('\\u0000');
-  let shape = shapes.get(key);
-  if (shape) {
-    shapes.delete(key);
-  } else {
-    const { name, pieces } = templates[template]!;
-    const { text, params } = expandPieces(pieces, present, fragments, offset);
-    const suffix = fragments.length > 0 ? '_' + shapeHash(key) : '';
-    shape = { statement: { name: name + '_' + present.toString(16) + suffix, text }, params };
-    if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value!);
-  }
-  shapes.set(key, shape);
-  return shape;
-}
-
-/** 64 bits of two FNV-1a style hashes: names the statement of a shape (a clash is detected, not served). */
-function shapeHash(text: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9747b28c;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-  }
-  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
-}`;
+ * values), { when: bit, then } (a filter on an optional variable: left out, reading TRUE, when the
+ * variable is omitted) and { slot } (a part built from a whole variable). Each shape is expanded
+ * once, cached, and prepared under its own name (runtime/statementShapes.ts).
+ */`;
 
 function piecesCode(pieces: readonly SqlPiece[], depth: number): string {
   const pad = '  '.repeat(depth);

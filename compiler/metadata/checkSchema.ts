@@ -274,7 +274,7 @@ function checkFilterArgument(
   }
   if (!ARGUMENT_OPERATORS.includes(spec.op) && !TEXT_SEARCH_OPERATORS.includes(spec.op)) {
     diagnostics.push(diagnostic('FRAISE_UNSUPPORTED_ARGUMENTS', `${where} names the unknown operator "${spec.op}".`, arg.astNode,
-      `Operators: ${[...ARGUMENT_OPERATORS, ...TEXT_SEARCH_OPERATORS].join(', ')}.`));
+      `Operators: ${[...new Set([...ARGUMENT_OPERATORS, ...TEXT_SEARCH_OPERATORS])].join(', ')}.`));
     return;
   }
   if ((spec.op === 'in' || spec.op === 'nin') !== listValued) {

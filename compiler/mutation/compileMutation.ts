@@ -20,6 +20,7 @@ import { mutationPrepareCode, type StepArgument, type StepOut } from './mutation
 
 /** Most nullable variables (for parameters with a DEFAULT) one mutation field may leave out at run time. */
 export const MAX_OPTIONAL_ARGUMENTS = 4;
+import { RuntimeImports } from '../emit/runtimeImports.js';
 import { dataTs } from '../emit/typeScriptTypes.js';
 import { mutationVariablesTs } from './mutationTypes.js';
 
@@ -29,6 +30,8 @@ export interface CompiledMutation {
   readonly prepareBody: string;
   readonly variablesType: string;
   readonly dataType: string;
+  /** The runtime helpers its prepare uses. */
+  readonly imports: RuntimeImports;
 }
 
 export function compileMutation(
@@ -120,8 +123,10 @@ export function compileMutation(
     steps.push({ key, statements: variantStatements, optional, args });
   }
   if (diagnostics.length > 0) return { diagnostics };
-  const prepare = mutationPrepareCode(schema, operation, steps);
+  const imports = new RuntimeImports();
+  const prepare = mutationPrepareCode(schema, operation, steps, imports);
   return {
+    imports,
     statements,
     prepareHelpers: prepare.helpers,
     prepareBody: prepare.body,

@@ -17,7 +17,9 @@ import {
   type OperationDefinitionNode,
   type ValueNode,
 } from 'graphql';
-import { SCALAR_COERCERS, varLocal } from '../emit/coercionCode.js';
+import { varLocal } from '../emit/names.js';
+import type { RuntimeHelper, RuntimeImports } from '../emit/runtimeImports.js';
+import { SCALAR_COERCERS } from '@fraise/runtime';
 import { snakeCase } from '../schema/model.js';
 
 export interface StepArgument {
@@ -36,30 +38,22 @@ export type StepOut =
   | { readonly key: string; readonly typename: string };
 
 class Generator {
-  readonly scalars = new Set<string>();
   readonly helpers = new Map<string, string>();
-  list = false;
 
-  constructor(readonly schema: GraphQLSchema) {}
+  constructor(readonly schema: GraphQLSchema, readonly imports: RuntimeImports) {}
 
   coercer(type: GraphQLInputType): string {
     if (isNonNullType(type)) return this.coercer(type.ofType);
-    if (isListType(type)) {
-      this.list = true;
-      return `((v: unknown) => coerceList(v, ${this.coercer(type.ofType)}))`;
-    }
+    if (isListType(type)) return `${this.imports.use('listOf')}(${this.coercer(type.ofType)})`;
     const named = type as GraphQLNamedType;
     if (isEnumType(named)) {
       const values = named.getValues().map((v) => v.name);
-      this.helpers.set(`coerce${named.name}`, `const coerce${named.name} = (v: unknown) => (typeof v === 'string' && ${JSON.stringify(values)}.includes(v) ? v : INVALID);`);
+      this.helpers.set(`coerce${named.name}`, `const coerce${named.name} = ${this.imports.use('enumCoercer')}(${JSON.stringify(values)});`);
       return `coerce${named.name}`;
     }
     if (isInputObjectType(named)) return this.inputObject(named);
-    if (SCALAR_COERCERS[named.name]) {
-      this.scalars.add(named.name);
-      return `coerce${named.name}`;
-    }
-    return `((v: unknown) => INVALID)`;
+    if (SCALAR_COERCERS[named.name]) return this.imports.use(`coerce${named.name}` as RuntimeHelper);
+    return this.imports.use('coerceNothing');
   }
 
   /** A function declaration (hoisted, so input types may refer to each other). */
@@ -141,9 +135,12 @@ export function mutationPrepareCode(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   steps: readonly StepOut[],
+  imports: RuntimeImports,
 ): { helpers: string; body: string } {
-  const g = new Generator(schema);
-  const lines: string[] = ['const input = variables ?? {};', 'const errors: GraphQLResponseError[] = [];'];
+  const g = new Generator(schema, imports);
+  // The code below names these runtime helpers.
+  for (const helper of ['INVALID', 'badInput', 'show'] as const) imports.use(helper);
+  const lines: string[] = ['const input = variables ?? {};', `const errors: ${imports.type('GraphQLResponseError')}[] = [];`];
   for (const def of operation.variableDefinitions ?? []) {
     const name = def.variable.name.value;
     const type = typeFromAST(schema, def.type) as GraphQLInputType;
@@ -186,23 +183,10 @@ export function mutationPrepareCode(
   lines.push('  ],', '};');
 
   const helpers = [
-    `const INVALID = Symbol('invalid');`,
     `let problem = '';`,
     `const fail = (why: string): typeof INVALID => { problem = why; return INVALID; };`,
-    `const badInput = (message: string): GraphQLResponseError => ({ message, extensions: { code: 'BAD_USER_INPUT' } });`,
-    `const show = (value: unknown): string => { try { return JSON.stringify(value) ?? String(value); } catch { return String(value); } };`,
     `/** JSON text for a jsonb parameter; an omitted value is SQL NULL. */`,
     `const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));`,
-    ...[...g.scalars].sort().map((s) => `const coerce${s} = ${SCALAR_COERCERS[s]!};`),
-    ...(g.list
-      ? [
-          `const coerceList = (v: unknown, item: (x: unknown) => unknown): unknown => {`,
-          `  const items = Array.isArray(v) ? v : [v];`,
-          `  const out = items.map((x) => (x === null ? null : item(x)));`,
-          `  return out.includes(INVALID) ? INVALID : out;`,
-          `};`,
-        ]
-      : []),
     ...[...g.helpers.values()],
   ];
   return { helpers: helpers.join('\n'), body: lines.join('\n') };

@@ -2,7 +2,8 @@
 // the SQL emitter walks with one handler per kind.
 import type { BoundView } from '../metadata/checkSchema.js';
 import type { GraphQLObjectType } from 'graphql';
-import type { OrderDirection, TextSearchOperator } from '../schema/prelude.js';
+import type { OrderDirection } from '../schema/prelude.js';
+import type { FilterOperator, OperandEncoding } from '@fraise/runtime';
 
 /**
  * A part of a statement that comes whole from a variable (`where: $where`, `orderBy: $order`, or
@@ -45,7 +46,7 @@ export type ValueSource =
  * non-negative Int, or as a LIKE pattern matching the value literally (wildcards escaped) inside,
  * at the start or at the end of the text.
  */
-export type ParamEncoding = 'plain' | 'json' | 'nonNegativeInt' | 'likeContains' | 'likeStartsWith' | 'likeEndsWith';
+export type ParamEncoding = OperandEncoding | 'nonNegativeInt';
 
 export interface Param {
   readonly source: ValueSource;
@@ -84,18 +85,6 @@ export type ScalarTarget =
   | { readonly kind: 'Column'; readonly column: string; readonly sqlType: string }
   | { readonly kind: 'JsonPath'; readonly root: JsonRoot; readonly path: readonly string[]; readonly sqlType: string };
 
-export type CompareOp =
-  | 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte'
-  /** LIKE / ILIKE (the pattern comes from like/ilike, or from contains, startswith, ... escaped). */
-  | 'like' | 'ilike'
-  /** POSIX regular expressions: ~, ~*, !~. */
-  | 'matches' | 'imatches' | 'not_matches';
-
-/** jsonb operators: ?, ?|, ?&, @>, <@. */
-export type JsonOp = 'has_key' | 'has_any_keys' | 'has_all_keys' | 'contains' | 'contained_by';
-
-export type LengthOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte';
-
 /** Correlates a subquery's rows (inner) with the enclosing row (outer). */
 export interface Join {
   readonly innerColumn: string;
@@ -106,20 +95,15 @@ export type Filter =
   | { readonly kind: 'And'; readonly items: readonly Filter[] }
   | { readonly kind: 'Or'; readonly items: readonly Filter[] }
   | { readonly kind: 'Not'; readonly item: Filter }
-  | { readonly kind: 'Compare'; readonly target: ScalarTarget; readonly op: CompareOp; readonly param: Param }
-  | { readonly kind: 'InList'; readonly target: ScalarTarget; readonly negated: boolean; readonly param: Param }
-  | { readonly kind: 'IsNull'; readonly target: ScalarTarget; readonly param: Param }
-  /** jsonb containment and key tests, on a JSON field or an array inside data. */
-  | { readonly kind: 'Json'; readonly target: ScalarTarget; readonly op: JsonOp; readonly param: Param }
-  /**
-   * Full-text search: a tsvector (or a text read with to_tsvector in `config`) matches the query
-   * the operator's function parses from the value (`websearch_to_tsquery('english', $1)`).
-   */
-  | { readonly kind: 'TextSearch'; readonly target: ScalarTarget; readonly op: TextSearchOperator; readonly config: string | null; readonly param: Param }
-  /** The length of an array inside data (not an array: no match). */
-  | { readonly kind: 'ArrayLength'; readonly target: ScalarTarget; readonly op: LengthOp; readonly param: Param }
-  /** An array inside data shares at least one element with the given array. */
-  | { readonly kind: 'ArrayOverlaps'; readonly target: ScalarTarget; readonly param: Param }
+  /** `target operator value`: one entry of the operator table (runtime/filters/operators.ts) gives its SQL. */
+  | {
+      readonly kind: 'Operator';
+      readonly operator: FilterOperator;
+      readonly target: ScalarTarget;
+      readonly param: Param;
+      /** The text search configuration of the field or argument (@textSearch), for full-text operators. */
+      readonly searchConfig?: string;
+    }
   /** Rows strictly after (or before) a connection cursor in the connection's order. */
   | { readonly kind: 'Keyset'; readonly terms: readonly KeyTerm[]; readonly index: number; readonly which: 'after' | 'before' }
   /** A whole `where: $variable`: SQL built at run time by a generated function (see dynamicWhere). */

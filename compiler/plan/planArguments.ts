@@ -21,10 +21,12 @@ import type { BoundView } from '../metadata/checkSchema.js';
 import { filterSpecOf, isListOutput, relationOf, textSearchConfigOf } from '../schema/model.js';
 import { LIST_CONTROL_ARGUMENTS } from './argumentDefaults.js';
 import { fieldSource, filterTarget, jsonLocation } from './fieldSource.js';
-import { ORDER_DIRECTIONS, TEXT_SEARCH_FUNCTIONS, TSVECTOR_SCALAR, filterInputName, type OrderDirection, type TextSearchOperator } from '../schema/prelude.js';
+import { ORDER_DIRECTIONS, TSVECTOR_SCALAR, filterInputName, type OrderDirection } from '../schema/prelude.js';
 import type { PlanContext } from './context.js';
 import { DATA_ROOT, type JsonRoot } from './ir.js';
-import type { CompareOp, DynamicSlot, Filter, Join, JsonOp, LengthOp, ListQuery, Ordering, OrderTerm, Param, ParamEncoding, ScalarTarget } from './ir.js';
+import type { DynamicSlot, Filter, Join, ListQuery, Ordering, OrderTerm, Param, ParamEncoding, ScalarTarget } from './ir.js';
+import { joinOf } from './join.js';
+import { MAX_REGEX_LENGTH, filterFieldType, filterOperator, operandEncoding, type FilterOperator } from '@fraise/runtime';
 import { sqlTypeOfScalar } from './sqlTypes.js';
 
 /** Where a filter or order term reads from: a view row, or an object embedded in a JSON value of it. */
@@ -36,20 +38,6 @@ export interface Scope {
   readonly root: JsonRoot;
   readonly path: readonly string[];
 }
-
-const COMPARE_OPS = new Set<string>(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'matches', 'imatches', 'not_matches']);
-/** contains / startswith / endswith and their case-insensitive forms: LIKE with an escaped value. */
-const LIKE_FORMS: Readonly<Record<string, { readonly op: CompareOp; readonly encoding: ParamEncoding }>> = {
-  contains: { op: 'like', encoding: 'likeContains' },
-  icontains: { op: 'ilike', encoding: 'likeContains' },
-  startswith: { op: 'like', encoding: 'likeStartsWith' },
-  istartswith: { op: 'ilike', encoding: 'likeStartsWith' },
-  endswith: { op: 'like', encoding: 'likeEndsWith' },
-  iendswith: { op: 'ilike', encoding: 'likeEndsWith' },
-};
-const JSON_OPS = new Set<string>(['has_key', 'has_any_keys', 'has_all_keys', 'contains', 'contained_by']);
-/** Longest regular expression accepted by matches / imatches / not_matches (their cost grows with it). */
-export const MAX_REGEX_LENGTH = 1000;
 
 export function planListQuery(
   ctx: PlanContext,
@@ -107,7 +95,11 @@ function planArgumentFilter(ctx: PlanContext, scope: Scope, def: GraphQLArgument
   const view = scope.view!;
   const sqlType = sqlTypeOfScalar(named);
   const target = argumentTarget(view, spec.column, sqlType);
-  const leaf = planScalarOperator(ctx, target, spec.op, node, def.type, target.sqlType, textSearchConfigOf(ctx.schema, def));
+  const config = textSearchConfigOf(ctx.schema, def);
+  // A full-text operator on a tsvector, or on a text the argument's @textSearch reads with to_tsvector.
+  const textSearch = target.sqlType === 'tsvector' || config !== null ? filterOperator('TSVector', spec.op) : undefined;
+  const operator = textSearch ?? filterOperator(filterFieldType(named.name, isEnumType(named)) ?? 'String', spec.op) ?? filterOperator('String', spec.op);
+  const leaf = operator ? planOperator(ctx, target, operator, node, def.type, config) : null;
   if (!leaf) return null;
   if (node.kind === Kind.VARIABLE && ctx.variables.get(node.name.value)?.type.kind !== Kind.NON_NULL_TYPE) {
     return { kind: 'Optional', variable: node.name.value, filter: leaf };
@@ -205,9 +197,7 @@ function planFieldFilter(ctx: PlanContext, scope: Scope, fieldName: string, valu
     }
     const innerScope: Scope = { type: named, view: target, root: DATA_ROOT, path: [] };
     const inner = planWhereValue(ctx, innerScope, value);
-    const join: Join = relation.localKey
-      ? { innerColumn: relation.references, outerColumn: relation.localKey }
-      : { innerColumn: relation.foreignKey!, outerColumn: relation.references };
+    const join: Join = joinOf(relation);
     return { kind: 'Exists', view: target, join, filter: inner ?? { kind: 'And', items: [] } };
   }
   const list = isListOutput(field.type);
@@ -223,12 +213,13 @@ function planFieldFilter(ctx: PlanContext, scope: Scope, fieldName: string, valu
   }
   if (value.kind !== Kind.OBJECT) return null;
   const items: Filter[] = [];
+  const fieldType = filterFieldType(named.name, isEnumType(named)) ?? 'enum';
   for (const opField of value.fields) {
     const op = opField.name.value;
-    const opType = filterOperandType(ctx, named.name, op, list);
-    const leaf = list
-      ? planListOperator(ctx, target, op, opField.value, opType, sqlTypeOfScalar(named))
-      : planScalarOperator(ctx, target, op, opField.value, opType, sqlTypeOfScalar(named), named.name === TSVECTOR_SCALAR ? textSearchConfigOf(ctx.schema, field) : null);
+    const operator = filterOperator(fieldType, op, list);
+    if (!operator) continue;
+    const config = named.name === TSVECTOR_SCALAR ? textSearchConfigOf(ctx.schema, field) : null;
+    const leaf = planOperator(ctx, target, operator, opField.value, filterOperandType(ctx, named.name, op, list), config);
     if (!leaf) continue;
     const source = opField.value.kind === Kind.VARIABLE ? opField.value.name.value : null;
     const optional = source !== null && isOptionalVariable(ctx, source);
@@ -238,71 +229,22 @@ function planFieldFilter(ctx: PlanContext, scope: Scope, fieldName: string, valu
   return items.length === 1 ? items[0]! : { kind: 'And', items };
 }
 
-function planScalarOperator(
+/** One operator of a literal filter: its value becomes a parameter bound as the table says. */
+function planOperator(
   ctx: PlanContext,
   target: ScalarTarget,
-  op: string,
+  operator: FilterOperator,
   node: ValueNode,
   opType: GraphQLInputType | undefined,
-  fieldSqlType: string,
   /** The text search configuration of the field or argument (@textSearch), for full-text operators. */
-  config: string | null = null,
+  searchConfig: string | null = null,
 ): Filter | null {
-  const like = LIKE_FORMS[op];
-  if (op in TEXT_SEARCH_FUNCTIONS && (fieldSqlType === 'tsvector' || config !== null)) {
-    const param = planOperand(ctx, node, op, 'text', 'plain', opType);
-    return param && { kind: 'TextSearch', target, op: op as TextSearchOperator, config, param };
-  }
-  if (fieldSqlType === 'jsonb' && JSON_OPS.has(op)) {
-    const paramType = op === 'has_key' ? 'text' : op === 'contains' || op === 'contained_by' ? 'jsonb' : 'text[]';
-    const param = planOperand(ctx, node, op, paramType, paramType === 'jsonb' ? 'json' : 'plain', opType);
-    return param && { kind: 'Json', target, op: op as JsonOp, param };
-  }
-  if (op === 'isnull') {
-    const param = planOperand(ctx, node, op, 'boolean', 'plain', opType);
-    return param && { kind: 'IsNull', target, param };
-  }
-  if (op === 'in' || op === 'nin') {
-    const param = planOperand(ctx, node, op, `${target.sqlType}[]`, target.sqlType === 'jsonb' ? 'json' : 'plain', opType);
-    return param && { kind: 'InList', target, negated: op === 'nin', param };
-  }
-  if (like) {
-    const param = planOperand(ctx, node, op, 'text', like.encoding, opType);
-    return param && { kind: 'Compare', target, op: like.op, param };
-  }
-  if (COMPARE_OPS.has(op)) {
-    const textual = op === 'like' || op === 'ilike' || op.endsWith('matches');
-    if (op.endsWith('matches')) checkRegexLiteral(ctx, node);
-    const paramType = textual ? 'text' : target.sqlType;
-    const operand = planOperand(ctx, node, op, paramType, paramType === 'jsonb' ? 'json' : 'plain', opType);
-    const param = operand && op.endsWith('matches') ? { ...operand, regex: true } : operand;
-    return param && { kind: 'Compare', target, op: op as CompareOp, param };
-  }
-  return null;
-}
-
-function planListOperator(
-  ctx: PlanContext,
-  target: ScalarTarget,
-  op: string,
-  node: ValueNode,
-  opType: GraphQLInputType | undefined,
-  elementSqlType: string,
-): Filter | null {
-  if (op === 'isnull') {
-    const param = planOperand(ctx, node, op, 'boolean', 'plain', opType);
-    return param && { kind: 'IsNull', target, param };
-  }
-  if (op.startsWith('len_')) {
-    const param = planOperand(ctx, node, op, 'integer', 'plain', opType);
-    return param && { kind: 'ArrayLength', target, op: op.slice(4) as LengthOp, param };
-  }
-  const param = planOperand(ctx, node, op, 'jsonb', 'json', opType);
-  if (!param) return null;
-  void elementSqlType; // elements compare as JSON values (see docs/filters.md)
-  if (op === 'overlaps') return { kind: 'ArrayOverlaps', target, param };
-  if (op === 'contains' || op === 'contained_by') return { kind: 'Json', target, op, param };
-  return null;
+  if (operator.regex) checkRegexLiteral(ctx, node);
+  const bindType = operator.bindAs(target.sqlType);
+  const operand = planOperand(ctx, node, operator, bindType, operandEncoding(operator, bindType), opType);
+  if (!operand) return null;
+  const param = operator.regex ? { ...operand, regex: true } : operand;
+  return { kind: 'Operator', operator, target, param, ...(searchConfig === null ? {} : { searchConfig }) };
 }
 
 function checkRegexLiteral(ctx: PlanContext, node: ValueNode): void {
@@ -322,7 +264,7 @@ function filterOperandType(ctx: PlanContext, typeName: string, op: string, list:
 function planOperand(
   ctx: PlanContext,
   node: ValueNode,
-  op: string,
+  operator: FilterOperator,
   paramType: string,
   encoding: ParamEncoding,
   type: GraphQLInputType | undefined,
@@ -331,9 +273,9 @@ function planOperand(
     return { source: { kind: 'Variable', name: node.name.value }, sqlType: paramType, encoding };
   }
   if (node.kind === Kind.NULL) {
-    if (op !== 'isnull') {
+    if (operator.nullValue === 'refused') {
       ctx.diagnostics.push(
-        diagnostic('FRAISE_NULL_OPERAND', `Operator "${op}" cannot compare with null.`, node,
+        diagnostic('FRAISE_NULL_OPERAND', `Operator "${operator.name}" cannot compare with null.`, node,
           'Use { isnull: true } to match missing values.'),
       );
     }
@@ -394,9 +336,7 @@ function planOrderObject(ctx: PlanContext, scope: Scope, node: ObjectValueNode):
         ctx.diagnostics.push(diagnostic('FRAISE_UNSUPPORTED', `Ordering through relation "${def.name}" inside an embedded object is not supported.`, field.value));
         continue;
       }
-      const join: Join = relation.localKey
-        ? { innerColumn: relation.references, outerColumn: relation.localKey }
-        : { innerColumn: relation.foreignKey!, outerColumn: relation.references };
+      const join: Join = joinOf(relation);
       for (const inner of planOrderObject(ctx, { type: named, view: target, root: DATA_ROOT, path: [] }, field.value)) {
         if (inner.target.kind === 'Related') {
           ctx.diagnostics.push(diagnostic('FRAISE_UNSUPPORTED', 'Ordering through two relations is not supported.', field.value));

@@ -19,6 +19,7 @@ import { fieldSource } from './fieldSource.js';
 import { planConnectionQuery, planConnectionSelection } from './planConnection.js';
 import { collectFields } from './collectFields.js';
 import type { PlanContext } from './context.js';
+import { joinOf } from './join.js';
 import type { FieldPlan, Join, ObjectSelection, OperationPlan, Param, RootField } from './ir.js';
 import { planListQuery } from './planArguments.js';
 import { wrappersOf } from './nullShape.js';
@@ -138,9 +139,7 @@ export function planSelection(
       );
       continue;
     }
-    const join: Join = relation.localKey
-      ? { innerColumn: relation.references, outerColumn: relation.localKey }
-      : { innerColumn: relation.foreignKey!, outerColumn: relation.references };
+    const join: Join = joinOf(relation);
     const selection = planSelection(ctx, named, target, mergedSets(nodes));
     if (isListOutput(def.type)) {
       const query = planListQuery(ctx, named, target, node.arguments ?? [], def.args);

@@ -7,17 +7,8 @@ import {
   type ObjectTypeDefinitionNode,
   type TypeNode,
 } from 'graphql';
-import {
-  ENUM_OPERATORS,
-  EXTRA_SCALARS,
-  LIST_OPERATORS,
-  ORDER_DIRECTIONS,
-  SCALAR_OPERATORS,
-  TSVECTOR_OPERATORS,
-  TSVECTOR_SCALAR,
-  filterInputName,
-  operatorValueType,
-} from './prelude.js';
+import { EXTRA_SCALARS, ORDER_DIRECTIONS, TSVECTOR_SCALAR, filterInputName } from './prelude.js';
+import { FILTER_SCALARS, filterOperators, operandTypeName, type FilterFieldType } from '@fraise/runtime';
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 const BUILT_IN_SCALARS = ['String', 'ID', 'Int', 'Float', 'Boolean'];
@@ -42,16 +33,15 @@ export function generateInputsSdl(definitions: readonly DefinitionNode[]): strin
 
   for (const scalar of EXTRA_SCALARS) add(scalar, `scalar ${scalar}`);
   add('OrderDirection', `enum OrderDirection { ${ORDER_DIRECTIONS.join(' ')} }`);
-  for (const scalar of Object.keys(SCALAR_OPERATORS)) {
-    add(filterInputName(scalar), filterInput(scalar, SCALAR_OPERATORS[scalar]!));
-  }
-  for (const enumName of enums) add(filterInputName(enumName), filterInput(enumName, ENUM_OPERATORS));
+  // The operator table (runtime/filters/operators.ts) gives each filter input its fields.
+  for (const scalar of FILTER_SCALARS) add(filterInputName(scalar), filterInput(scalar, scalar));
+  for (const enumName of enums) add(filterInputName(enumName), filterInput(enumName, 'enum'));
   // TSVector only when the schema uses it, so other schemas print as before.
   const usesTsvector = objects.some((o) => (o.fields ?? []).some((f) => unwrap(f.type).named === TSVECTOR_SCALAR));
   if (usesTsvector) {
     scalarKinds.add(TSVECTOR_SCALAR);
     add(TSVECTOR_SCALAR, `"A PostgreSQL tsvector: filtered with full-text operators (matches, plain_query, phrase_query, websearch_query)." scalar ${TSVECTOR_SCALAR}`);
-    add(filterInputName(TSVECTOR_SCALAR), filterInput(TSVECTOR_SCALAR, TSVECTOR_OPERATORS));
+    add(filterInputName(TSVECTOR_SCALAR), filterInput(TSVECTOR_SCALAR, 'TSVector'));
   }
 
   const listFilters = new Map<string, string>();
@@ -71,7 +61,7 @@ export function generateInputsSdl(definitions: readonly DefinitionNode[]): strin
       } else if (list && !isRelation && (scalarKinds.has(named) || enumKinds.has(named))) {
         // An array of scalars inside data: FraiseQL's array operators.
         const listFilter = filterInputName(named, true);
-        if (!listFilters.has(listFilter)) listFilters.set(listFilter, listFilterInput(named));
+        if (!listFilters.has(listFilter)) listFilters.set(listFilter, filterInput(named, enumKinds.has(named) ? 'enum' : (named as FilterFieldType), true));
         whereFields.push(`${fieldName}: ${listFilter}`);
       } else if (objectNames.has(named) && (isRelation || !list)) {
         whereFields.push(`${fieldName}: ${named}Where`);
@@ -103,14 +93,9 @@ export function generateInputsSdl(definitions: readonly DefinitionNode[]): strin
   return parts.join('\n');
 }
 
-function filterInput(typeName: string, operators: readonly string[]): string {
-  const fields = operators.map((op) => `${op}: ${operatorValueType(op, typeName)}`);
-  return `input ${filterInputName(typeName)} { ${fields.join(' ')} }`;
-}
-
-function listFilterInput(typeName: string): string {
-  const fields = LIST_OPERATORS.map((op) => `${op}: ${operatorValueType(op, typeName, true)}`);
-  return `input ${filterInputName(typeName, true)} { ${fields.join(' ')} }`;
+function filterInput(typeName: string, type: FilterFieldType, list = false): string {
+  const fields = filterOperators(type, list).map((op) => `${op.name}: ${operandTypeName(op, typeName)}`);
+  return `input ${filterInputName(typeName, list)} { ${fields.join(' ')} }`;
 }
 
 export function unwrap(type: TypeNode): { named: string; list: boolean } {

@@ -1,5 +1,6 @@
 // The SDL the compiler adds to every schema: its directives, the extra scalars, and the filter
 // inputs for each scalar. Users may reference all of these without defining them.
+import { filterOperators } from '@fraise/runtime';
 export const DIRECTIVES_SDL = `
 "The type (or, on a root field, that field) is backed by this PostgreSQL view or table: one column per field, or a data jsonb column, or both."
 directive @view(name: String!) on OBJECT | FIELD_DEFINITION
@@ -25,49 +26,16 @@ directive @sensitive on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION | VARIABLE_
 
 export const EXTRA_SCALARS = ['DateTime', 'Date', 'UUID', 'JSON'] as const;
 
-const ORDERED = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'isnull'];
-/** FraiseQL's string operators (v1 names); `like`/`ilike` take a pattern, the others a plain value. */
-export const TEXT_OPERATORS = [
-  'contains', 'icontains', 'startswith', 'istartswith', 'endswith', 'iendswith',
-  'like', 'ilike', 'matches', 'imatches', 'not_matches',
-] as const;
-
-/** Operators per scalar, in the order they appear in the generated input types. */
-export const SCALAR_OPERATORS: Readonly<Record<string, readonly string[]>> = {
-  String: [...ORDERED, ...TEXT_OPERATORS],
-  ID: [...ORDERED, ...TEXT_OPERATORS],
-  Int: ORDERED,
-  Float: ORDERED,
-  DateTime: ORDERED,
-  Date: ORDERED,
-  UUID: ORDERED,
-  Boolean: ['eq', 'neq', 'in', 'nin', 'isnull'],
-  JSON: ['eq', 'neq', 'isnull', 'has_key', 'has_any_keys', 'has_all_keys', 'contains', 'contained_by'],
-};
-
-/** Operators a field argument may name in `@filter(op:)` (equality when none is named). */
-export const ARGUMENT_OPERATORS: readonly string[] = [...ORDERED.filter((op) => op !== 'isnull'), ...TEXT_OPERATORS];
-
-/** Full-text operators (FraiseQL's names) and the PostgreSQL function that parses each query. */
-export const TEXT_SEARCH_FUNCTIONS = {
-  matches: 'to_tsquery',
-  plain_query: 'plainto_tsquery',
-  phrase_query: 'phraseto_tsquery',
-  websearch_query: 'websearch_to_tsquery',
-} as const;
-export type TextSearchOperator = keyof typeof TEXT_SEARCH_FUNCTIONS;
-export const TEXT_SEARCH_OPERATORS: readonly string[] = Object.keys(TEXT_SEARCH_FUNCTIONS);
+/**
+ * Operators a field argument may name in `@filter(op:)` (equality when none is named): the text
+ * filter's, without isnull, and the full-text ones (on a tsvector, or with @textSearch). All come
+ * from the operator table (runtime/filters/operators.ts).
+ */
+export const ARGUMENT_OPERATORS: readonly string[] = filterOperators('String').map((o) => o.name).filter((name) => name !== 'isnull');
+export const TEXT_SEARCH_OPERATORS: readonly string[] = filterOperators('TSVector').map((o) => o.name).filter((name) => name !== 'isnull');
 
 /** A tsvector column (`search: TSVector`): only the full-text operators and isnull; never ordered. */
 export const TSVECTOR_SCALAR = 'TSVector';
-export const TSVECTOR_OPERATORS: readonly string[] = [...TEXT_SEARCH_OPERATORS, 'isnull'];
-
-export const ENUM_OPERATORS: readonly string[] = ['eq', 'neq', 'in', 'nin', 'isnull'];
-
-/** Operators on an array of scalars inside `data` (`tags: [String!]!`), FraiseQL's names. */
-export const LIST_OPERATORS: readonly string[] = [
-  'contains', 'contained_by', 'overlaps', 'len_eq', 'len_neq', 'len_gt', 'len_gte', 'len_lt', 'len_lte', 'isnull',
-];
 
 export const ORDER_DIRECTIONS = [
   'ASC',
@@ -78,19 +46,6 @@ export const ORDER_DIRECTIONS = [
   'DESC_NULLS_LAST',
 ] as const;
 export type OrderDirection = (typeof ORDER_DIRECTIONS)[number];
-
-/** The input type of one operator's value for a field of type `typeName` (`list`: an array field). */
-export function operatorValueType(op: string, typeName: string, list = false): string {
-  if (op === 'isnull') return 'Boolean';
-  if (typeName === TSVECTOR_SCALAR) return 'String';
-  if (list) return op.startsWith('len_') ? 'Int' : `[${typeName}!]`;
-  if (op === 'in' || op === 'nin') return `[${typeName}!]`;
-  if (op === 'has_key') return 'String';
-  if (op === 'has_any_keys' || op === 'has_all_keys') return '[String!]';
-  if (typeName === 'JSON') return 'JSON';
-  if ((TEXT_OPERATORS as readonly string[]).includes(op)) return 'String';
-  return typeName;
-}
 
 export function filterInputName(typeName: string, list = false): string {
   return `${typeName}${list ? 'List' : ''}Filter`;

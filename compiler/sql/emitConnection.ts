@@ -3,7 +3,8 @@
 // cursor. Shares the emitter of emitSql.ts.
 import type { ConnectionQuery, ConnectionSelection, KeyTerm, ObjectSelection } from '../plan/ir.js';
 import type { OrderDirection } from '../schema/prelude.js';
-import { type Emitter, ORDER_SQL, emitFilter, emitObject, emitTarget, rowSource } from './emitSql.js';
+import { ORDER_SQL } from '@fraise/runtime';
+import { type Emitter, emitFilter, emitObject, emitTarget, rowSource } from './emitSql.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
 
 /** Each direction read backwards, nulls placement mirrored (PostgreSQL: ASC = NULLS LAST). */
@@ -41,7 +42,7 @@ export function emitConnection(
   const order = (): string =>
     query.terms
       .flatMap((term, i) => [
-        `(CASE WHEN NOT ${computed('back', 'boolean')} THEN ${keys[i]} END) ${ORDER_SQL[term.direction]}`,
+        `(CASE WHEN NOT ${computed('back', 'boolean')} THEN ${keys[i]} END) ${ORDER_SQL.get(term.direction)!}`,
         `(CASE WHEN ${computed('back', 'boolean')} THEN ${keys[i]} END) ${REVERSED_SQL[term.direction]}`,
       ])
       .join(', ');

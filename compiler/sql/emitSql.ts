@@ -2,7 +2,6 @@
 // `{ text, params }`. The response JSON is built inside PostgreSQL with json_build_object, which
 // keeps keys in selection order (jsonb would sort them). Every value is a numbered parameter.
 import { jsonRootOfColumn } from '../plan/fieldSource.js';
-import { TEXT_SEARCH_FUNCTIONS } from '../schema/prelude.js';
 import type {
   DynamicSlot,
   FieldPlan,
@@ -20,10 +19,13 @@ import type {
   ScalarTarget,
 } from '../plan/ir.js';
 import type { ResultShape } from '../../runtime/types.js';
-import { GRANTS_SETTING } from '../../runtime/http/auth/authorize.js';
+import { GRANTS_SETTING } from '@fraise/runtime';
 import type { BoundView } from '../metadata/checkSchema.js';
 import { emitConnection, emitKeyset } from './emitConnection.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
+import type { FilterTarget } from '@fraise/runtime';
+import { columnTarget, jsonColumn, pathTarget, rootTarget } from '@fraise/runtime';
+import { ORDER_SQL } from '@fraise/runtime';
 import { markOptional, markParam, markSlot, toPieces, type SqlPiece } from './template.js';
 
 export interface EmittedStatement {
@@ -320,21 +322,13 @@ function emitFromWhere(e: Emitter, viewSql: string, alias: string, conditions: r
 
 function emitOrderTerm(e: Emitter, term: OrderTerm, alias: string): string {
   const t = term.target;
-  if (t.kind !== 'Related') return `${emitTarget(t, alias)} ${ORDER_SQL[term.direction]}`;
+  if (t.kind !== 'Related') return `${emitTarget(t, alias)} ${ORDER_SQL.get(term.direction)!}`;
   // The single related row's value, as a scalar subquery (a missing row orders as NULL).
   const inner = e.alias('t');
   const join = `${inner}.${quoteIdent(t.join.innerColumn)} = ${alias}.${quoteIdent(t.join.outerColumn)}`;
-  return `(SELECT ${emitTarget(t.target, inner)} FROM ${t.view.sqlName} ${inner} WHERE ${join}) ${ORDER_SQL[term.direction]}`;
+  return `(SELECT ${emitTarget(t.target, inner)} FROM ${t.view.sqlName} ${inner} WHERE ${join}) ${ORDER_SQL.get(term.direction)!}`;
 }
 
-export const ORDER_SQL = {
-  ASC: 'ASC',
-  DESC: 'DESC',
-  ASC_NULLS_FIRST: 'ASC NULLS FIRST',
-  ASC_NULLS_LAST: 'ASC NULLS LAST',
-  DESC_NULLS_FIRST: 'DESC NULLS FIRST',
-  DESC_NULLS_LAST: 'DESC NULLS LAST',
-} as const;
 
 /**
  * A value of `data` (jsonb) as it is; in a non-null position a missing key or JSON null reads as
@@ -369,8 +363,7 @@ function jsonPath(data: string, path: readonly string[]): string {
 
 /** A column of the row as jsonb: jsonb as it is, json cast, an array through to_jsonb. */
 export function emitJsonRoot(root: JsonRoot, alias: string): string {
-  const column = `${alias}.${quoteIdent(root.column)}`;
-  return root.as === 'jsonb' ? column : root.as === 'json' ? `${column}::jsonb` : `to_jsonb(${column})`;
+  return jsonColumn({ data: '', alias }, quoteIdent(root.column), root.as);
 }
 
 /** The jsonb value of an embedded object or list: a key of the object in scope, or a column. */
@@ -379,74 +372,38 @@ function sourceJson(source: FieldSource, s: ObjectSource): string {
   return emitJsonRoot(jsonRootOfColumn(source.column, source.sqlType), s.alias!);
 }
 
-/** A typed scalar of the row; JSON paths end in ->> (text) and are cast to the field's type. */
-export function emitTarget(target: ScalarTarget, alias: string, asText = false): string {
-  if (target.kind === 'Column') return `${alias}.${quoteIdent(target.column)}`;
+/** The SQL of a scalar of the row (see runtime/filters/targets.ts, which whole-variable filters share). */
+export function targetSql(target: ScalarTarget, alias: string): FilterTarget {
+  if (target.kind === 'Column') return columnTarget(`${alias}.${quoteIdent(target.column)}`, target.sqlType);
   const root = emitJsonRoot(target.root, alias);
-  if (target.path.length === 0) {
-    // The root itself (an array column, a jsonb column): its jsonb, or its text.
-    if (target.sqlType === 'jsonb' && !asText) return `NULLIF(${root}, 'null'::jsonb)`;
-    const text = `(${root} #>> '{}')`;
-    return target.sqlType === 'text' || asText ? text : `${text}::${target.sqlType}`;
-  }
+  // The root itself (an array column, a jsonb column): its jsonb, or its text.
+  if (target.path.length === 0) return rootTarget(root, target.sqlType);
   const parents = target.path.slice(0, -1);
-  const last = quoteLiteral(target.path[target.path.length - 1]!);
-  const base = jsonPath(root, parents);
-  // A JSON null reads as SQL NULL, as a missing key does (so it never matches neq or nin).
-  if (target.sqlType === 'jsonb' && !asText) return `NULLIF(${base}->${last}, 'null'::jsonb)`;
-  const text = `(${base}->>${last})`;
-  return target.sqlType === 'text' || asText ? text : `${text}::${target.sqlType}`;
+  return pathTarget(jsonPath(root, parents), quoteLiteral(target.path[target.path.length - 1]!), target.sqlType);
+}
+
+/** A typed scalar of the row; JSON paths end in ->> (text) and are cast to the field's type. */
+export function emitTarget(target: ScalarTarget, alias: string): string {
+  return targetSql(target, alias).typed;
 }
 
 type FilterHandler<K extends FilterKind> = (e: Emitter, filter: Extract<Filter, { kind: K }>, alias: string) => string;
-
-export const COMPARE_SQL = {
-  eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=',
-  like: 'LIKE', ilike: 'ILIKE', matches: '~', imatches: '~*', not_matches: '!~',
-} as const;
-export const JSON_SQL = { has_key: '?', has_any_keys: '?|', has_all_keys: '?&', contains: '@>', contained_by: '<@' } as const;
-const LENGTH_SQL = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
-
-/** Text operators (LIKE, regular expressions) read a non-text column as its text. */
-const TEXTUAL_OPS = new Set(['like', 'ilike', 'matches', 'imatches', 'not_matches']);
 
 const FILTER_HANDLERS: { readonly [K in FilterKind]: FilterHandler<K> } = {
   And: (e, f, a) => (f.items.length === 0 ? 'TRUE' : `(${f.items.map((i) => emitFilter(e, i, a)).join(' AND ')})`),
   Or: (e, f, a) => (f.items.length === 0 ? 'FALSE' : `(${f.items.map((i) => emitFilter(e, i, a)).join(' OR ')})`),
   Not: (e, f, a) => `NOT (${emitFilter(e, f.item, a)})`,
-  Compare: (e, f, a) => {
-    const textual = TEXTUAL_OPS.has(f.op);
-    const target = textual && f.target.kind === 'Column' && f.target.sqlType !== 'text'
-      ? `${emitTarget(f.target, a)}::text`
-      : emitTarget(f.target, a, textual);
-    return `${target} ${COMPARE_SQL[f.op]} ${e.param(f.param)}`;
-  },
-  Json: (e, f, a) => `${emitTarget(f.target, a)} ${JSON_SQL[f.op]} ${e.param(f.param)}`,
-  TextSearch: (e, f, a) => {
-    const config = f.config === null ? '' : `${quoteLiteral(f.config)}::regconfig, `;
-    const target = emitTarget(f.target, a);
-    const vector = f.target.sqlType === 'tsvector' ? target : `to_tsvector(${config}${target})`;
-    return `${vector} @@ ${TEXT_SEARCH_FUNCTIONS[f.op]}(${config}${e.param(f.param)})`;
-  },
-  ArrayLength: (e, f, a) => {
-    const array = emitTarget(f.target, a);
-    return `(CASE WHEN jsonb_typeof(${array}) = 'array' THEN jsonb_array_length(${array}) END) ${LENGTH_SQL[f.op]} ${e.param(f.param)}`;
-  },
-  ArrayOverlaps: (e, f, a) => {
-    const array = emitTarget(f.target, a);
-    const el = e.alias('e');
-    return `(CASE WHEN jsonb_typeof(${array}) = 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${e.param(f.param)}) ${el}(v) WHERE ${array} @> jsonb_build_array(${el}.v)) END)`;
-  },
+  Operator: (e, f, a) =>
+    f.operator.sql(f.searchConfig === undefined ? targetSql(f.target, a) : { ...targetSql(f.target, a), searchConfig: quoteLiteral(f.searchConfig) }, {
+      known: f.param.source.kind === 'Const',
+      value: f.param.source.kind === 'Const' ? f.param.source.value : undefined,
+      param: () => e.param(f.param),
+      alias: () => e.alias('e'),
+    }),
   Keyset: (e, f, a) => emitKeyset(e, f.terms, f.index, f.which, a),
   Dynamic: (e, f, a) => {
     const data = jsonPath(emitJsonRoot(f.slot.root, a), f.slot.path);
     return e.slot({ slot: f.slot, alias: f.slot.view ? a : null, data, tieBreak: null });
-  },
-  InList: (e, f, a) => `${emitTarget(f.target, a)} ${f.negated ? '<> ALL' : '= ANY'}(${e.param(f.param)})`,
-  IsNull: (e, f, a) => {
-    const target = emitTarget(f.target, a, true);
-    if (f.param.source.kind === 'Const') return `${target} IS ${f.param.source.value ? '' : 'NOT '}NULL`;
-    return `(${target} IS NULL) = ${e.param(f.param)}`;
   },
   Exists: (e, f, a) => {
     const inner = e.alias('t');

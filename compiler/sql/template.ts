@@ -1,12 +1,8 @@
 // A statement as pieces: SQL text, bind parameters (by index into the operation's parameter
 // list), and optional filters that read TRUE when their variable is omitted. Parameters are
 // numbered $1, $2, ... in the order they appear once the optional parts are decided.
-export type SqlPiece =
-  | string
-  | { readonly param: number }
-  | { readonly when: number; readonly then: readonly SqlPiece[] }
-  /** SQL built at run time from a whole variable (a where, an orderBy list); see dynamicCode.ts. */
-  | { readonly slot: number };
+import type { SqlPiece } from '@fraise/runtime';
+export { expandPieces, type SqlPiece } from '@fraise/runtime';
 
 // In-band markers let the string-building emitter mark pieces; they never occur in SQL we write
 // (identifiers and literals come from the schema and are checked for control characters).
@@ -69,44 +65,3 @@ export function hasOptionalParts(pieces: readonly SqlPiece[]): boolean {
   return pieces.some((p) => typeof p !== 'string' && ('when' in p || 'slot' in p));
 }
 
-/** The statement for one assignment of the optional bits: its text and parameter order. */
-/**
- * The statement for one assignment of the optional bits and one set of dynamic fragments: its text
- * and parameter order. Static parameters are numbered after the `offset` parameters of the fragments.
- */
-export function expandPieces(pieces: readonly SqlPiece[], bits: number, fragments: readonly string[] = [], offset = 0): { text: string; params: number[] } {
-  let text = '';
-  const params: number[] = [];
-  const walk = (list: readonly SqlPiece[]): void => {
-    for (const piece of list) {
-      if (typeof piece === 'string') text += piece;
-      else if ('param' in piece) {
-        params.push(piece.param);
-        text += '$' + (offset + params.length);
-      } else if ('slot' in piece) text += fragments[piece.slot] ?? 'TRUE';
-      else if (bits & (1 << piece.when)) walk(piece.then);
-      else text += 'TRUE';
-    }
-  };
-  walk(pieces);
-  return { text, params };
-}
-
-/** The same expansion as generated code, for modules whose statements have optional parts. */
-export const EXPAND_SOURCE = `function expandPieces(pieces: readonly SqlPiece[], bits: number, fragments: readonly string[] = [], offset = 0): { text: string; params: number[] } {
-  let text = '';
-  const params: number[] = [];
-  const walk = (list: readonly SqlPiece[]): void => {
-    for (const piece of list) {
-      if (typeof piece === 'string') text += piece;
-      else if ('param' in piece) {
-        params.push(piece.param);
-        text += '$' + (offset + params.length);
-      } else if ('slot' in piece) text += fragments[piece.slot] ?? 'TRUE';
-      else if (bits & (1 << piece.when)) walk(piece.then);
-      else text += 'TRUE';
-    }
-  };
-  walk(pieces);
-  return { text, params };
-}`;

@@ -1,6 +1,8 @@
 // The generated output, as a person reviews it: modules snapshotted whole (their SQL, types,
 // variable checks), the manifest's ids are the sha256 of the bodies, and output is deterministic.
 import { createHash } from 'node:crypto';
+import path from 'node:path';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileProject } from '../../compiler/index.js';
 import { compileBlogFixture, repoRoot, type GeneratedFixture } from '../support/compileFixture.js';
@@ -20,6 +22,33 @@ describe('generated modules', () => {
       await expect(fixture.files.get(file)).toMatchFileSnapshot(`./__modules__/${file}.snap`);
     });
   }
+
+  // What the snapshots above protect: a module holds only its operation's SQL, variable plan and
+  // tables, and imports every helper from the runtime, where it is typed and tested.
+  it('holds no helper source: every helper is imported from @fraise/runtime', () => {
+    const modules = [...fixture.files].filter(([name]) => name.endsWith('.ts') && !name.endsWith('.d.ts') && name !== 'index.ts');
+    expect(modules.length).toBeGreaterThan(20);
+    for (const [name, text] of modules) {
+      expect(text.match(/^import .*$/gm), name).toEqual([expect.stringMatching(/^import \{ .+ \} from '@fraise\/runtime';$/)]);
+      expect(text, name).not.toMatch(/\bfunction\b|Symbol\(|=>\s*\{|\bclass\b/);
+    }
+  });
+
+  it('type-checks every generated module under strict settings', () => {
+    const files = [...fixture.files.keys()].filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts')).map((n) => path.join(fixture.outDir, n));
+    const program = ts.createProgram(files, {
+      strict: true,
+      noEmit: true,
+      noUncheckedIndexedAccess: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      types: ['node'],
+      skipLibCheck: true,
+    });
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? path.basename(d.file.fileName) : '?'}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    expect(errors).toEqual([]);
+  });
 
   it('writes an Apollo persisted-query manifest whose ids hash the bodies', () => {
     const manifest = JSON.parse(fixture.files.get('persisted-queries.json')!) as {

@@ -1,0 +1,174 @@
+// The runtime helpers generated modules import: each tested alone, with expected values written
+// out by hand.
+import { describe, expect, it } from 'vitest';
+import { INVALID, coerceDateTime, coerceID, coerceInt, coerceList, coerceUUID, enumCoercer, isUuid, show } from '../../../runtime/coerce.js';
+import { likeContains, likeEndsWith, likeStartsWith } from '../../../runtime/filters/likePattern.js';
+import { newBuilder } from '../../../runtime/filters/builder.js';
+import { encodeOperand, filterField, filterInput } from '../../../runtime/filters/fieldFilter.js';
+import { columnTarget, pathTarget } from '../../../runtime/filters/targets.js';
+import { Lru } from '../../../runtime/lru.js';
+import { decodeCursor, paging } from '../../../runtime/paging.js';
+import { expandPieces, shapeCache, type SqlPiece } from '../../../runtime/statementShapes.js';
+import { checkVariables, type VariablePlan } from '../../../runtime/variables.js';
+
+const base64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64');
+
+describe('coercion', () => {
+  it('has one strict UUID check', () => {
+    expect(isUuid('0b4e7a3c-9f1d-4c2a-8e6b-5d3f2a1c0e9f')).toBe(true);
+    expect(isUuid('0B4E7A3C-9F1D-4C2A-8E6B-5D3F2A1C0E9F')).toBe(true);
+    expect(isUuid('-'.repeat(36))).toBe(false);
+    expect(isUuid('0b4e7a3c9f1d4c2a8e6b5d3f2a1c0e9f0000')).toBe(false);
+    expect(isUuid(' 0b4e7a3c-9f1d-4c2a-8e6b-5d3f2a1c0e9f')).toBe(false);
+    expect(coerceUUID('nope')).toBe(INVALID);
+  });
+
+  it('checks scalars, lists and enums as GraphQL input coercion does', () => {
+    expect(coerceInt(2147483647)).toBe(2147483647);
+    expect(coerceInt(2147483648)).toBe(INVALID);
+    expect(coerceInt(1.5)).toBe(INVALID);
+    expect(coerceID(7)).toBe('7');
+    expect(coerceDateTime('2024-01-02T03:04:05Z')).toBe('2024-01-02T03:04:05Z');
+    expect(coerceDateTime('2024-13-02T03:04:05Z')).toBe(INVALID);
+    expect(coerceList(3, coerceInt)).toEqual([3]);
+    expect(coerceList([1, null], coerceInt)).toEqual([1, null]);
+    expect(coerceList([1, null], coerceInt, false)).toBe(INVALID);
+    const color = enumCoercer(['RED', 'GREEN']);
+    expect(color('RED')).toBe('RED');
+    expect(color('red')).toBe(INVALID);
+    expect(color('constructor')).toBe(INVALID);
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    expect(show(cyclic)).toBe('[object Object]');
+  });
+
+  it('escapes LIKE wildcards so the value matches literally', () => {
+    expect(likeContains('100%_\\')).toBe('%100\\%\\_\\\\%');
+    expect(likeStartsWith('a_')).toBe('a\\_%');
+    expect(likeEndsWith('%')).toBe('%\\%');
+    expect(likeContains(5)).toBe(5);
+  });
+});
+
+describe('whole-variable field filters', () => {
+  const views = pathTarget('t."data"', "'views'", 'integer');
+  const ints = filterInput('Int', 'Int', coerceInt);
+
+  it('builds the SQL of each operator with bind parameters, ANDed', () => {
+    const b = newBuilder();
+    expect(filterField({ gte: 3, in: [1, 2], isnull: false }, 'where.views', views, ints, b)).toBe(
+      `((t."data"->>'views')::integer >= $1::integer AND (t."data"->>'views')::integer = ANY($2::integer[]) AND (t."data"->>'views') IS NOT NULL)`,
+    );
+    expect(b.params).toEqual([3, [1, 2]]);
+    expect(b.errors).toEqual([]);
+  });
+
+  it('reports a bad value, a null operator, an unknown operator and a non-UUID by path', () => {
+    const b = newBuilder();
+    filterField({ eq: 'x', lt: null, near: 3, isnull: null }, 'where.views', views, ints, b);
+    const id = filterInput('ID', 'ID', coerceID);
+    filterField({ eq: 'not-a-uuid' }, 'f', columnTarget('t."id"', 'uuid'), id, b);
+    expect(b.errors.map((e) => e.message)).toEqual([
+      'Variable "$where" got invalid value "x" at "where.views.eq"; expected type "Int".',
+      'Variable "$where" got invalid value null at "where.views.lt"; operator "lt" cannot be null; omit it to leave it out, or use isnull.',
+      'Variable "$where" got invalid value 3 at "where.views.near"; "near" is not an operator of IntFilter.',
+      'Variable "$f" got invalid value "not-a-uuid" at "f.eq"; it is compared with a uuid column, so it must be a UUID.',
+    ]);
+    expect(b.params).toEqual([]);
+  });
+
+  it('escapes LIKE values, bounds regular expressions and binds JSON as text', () => {
+    const b = newBuilder();
+    const text = filterInput('String', 'String', (v) => (typeof v === 'string' ? v : INVALID));
+    const title = pathTarget('t."data"', "'title'", 'text');
+    expect(filterField({ icontains: '5%' }, 'w', title, text, b)).toBe(`(t."data"->>'title') ILIKE $1::text`);
+    filterField({ matches: 'x'.repeat(1001) }, 'w', title, text, b);
+    expect(b.params).toEqual(['%5\\%%']);
+    expect(b.errors.map((e) => e.message)).toEqual(['Variable "$w" got invalid value "..." at "w.matches"; a regular expression may have at most 1000 characters.']);
+    expect(encodeOperand('json', [1, { a: 2 }], 'jsonb')).toBe('[1,{"a":2}]');
+    expect(encodeOperand('json', [1, { a: 2 }], 'jsonb[]')).toEqual(['1', '{"a":2}']);
+  });
+});
+
+describe('variables', () => {
+  const plans: VariablePlan[] = [
+    { name: 'id', type: 'ID!', coerce: coerceID, required: true, uuid: true, text: true },
+    { name: 'limit', type: 'Int', coerce: coerceInt, default: 10, max: 50, nonNegative: true },
+    { name: 'title', type: 'String', coerce: (v) => (typeof v === 'string' ? v : INVALID), nullRefused: true, text: true },
+  ];
+
+  it('applies defaults and gives the coerced values', () => {
+    expect(checkVariables({ id: '0b4e7a3c-9f1d-4c2a-8e6b-5d3f2a1c0e9f' }, plans)).toEqual({
+      ok: true,
+      values: { id: '0b4e7a3c-9f1d-4c2a-8e6b-5d3f2a1c0e9f', limit: 10, title: undefined },
+    });
+  });
+
+  it('reports every problem, in declaration order', () => {
+    const result = checkVariables({ limit: 51, title: null }, plans);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors.map((e) => e.message)).toEqual([
+      'Variable "$id" of required type "ID!" was not provided.',
+      'Variable "$limit" is larger than the maximum page size, 50.',
+      'Variable "$title" is null, but it is the value of a filter operator; omit it to leave the filter out, or use isnull.',
+    ]);
+    const more = checkVariables({ id: 'x\u0000', limit: -1, constructor: 1 }, plans);
+    expect(!more.ok && more.errors.map((e) => e.message)).toEqual([
+      'Variable "$id" got invalid value "x\\u0000"; it is compared with a uuid column, so it must be a UUID.',
+      'Variable "$id" contains the NUL character (U+0000), which PostgreSQL text cannot hold.',
+      'Variable "$limit" must not be negative.',
+    ]);
+  });
+});
+
+describe('paging', () => {
+  it('decodes cursors of the key types, strictly', () => {
+    const id = '0b4e7a3c-9f1d-4c2a-8e6b-5d3f2a1c0e9f';
+    expect(decodeCursor(base64([3, id]), ['integer', 'uuid'])).toEqual([3, id]);
+    expect(decodeCursor(base64([3, '-'.repeat(36)]), ['integer', 'uuid'])).toBeNull();
+    expect(decodeCursor(base64([3]), ['integer', 'uuid'])).toBeNull();
+    expect(decodeCursor('not base64!', ['integer'])).toBeNull();
+  });
+
+  it('gives the page size, the rows to fetch and the direction, or what is wrong', () => {
+    const names = ['first', 'last', 'after', 'before'] as const;
+    expect(paging(2, null, null, null, ['uuid'], names, 10)).toEqual({ size: 2, fetch: 3, back: false, after: null, before: null });
+    expect(paging(null, null, null, null, ['uuid'], names, 10)).toEqual({ size: 10, fetch: 11, back: false, after: null, before: null });
+    expect(paging(1, 1, null, null, ['uuid'], names, null)).toBe('Give "first" or "last", not both.');
+    expect(paging(11, null, null, null, ['uuid'], names, 10)).toBe('"first" is larger than the maximum page size, 10.');
+    expect(paging(null, 2, 'x', null, ['uuid'], names, null)).toBe('"after" is not a cursor of this connection.');
+  });
+});
+
+describe('statement shapes', () => {
+  const pieces: SqlPiece[] = ['SELECT 1 WHERE ', { when: 0, then: ['a = ', { param: 0 }] }, ' AND ', { slot: 0 }, ' LIMIT ', { param: 1 }];
+
+  it('expands optional parts and fragments, numbering parameters after the fragments', () => {
+    expect(expandPieces(pieces, 1, ['b = $1'], 1)).toEqual({ text: 'SELECT 1 WHERE a = $2 AND b = $1 LIMIT $3', params: [0, 1] });
+    expect(expandPieces(pieces, 0)).toEqual({ text: 'SELECT 1 WHERE TRUE AND TRUE LIMIT $1', params: [1] });
+  });
+
+  it('names and caches each shape, bounded', () => {
+    const shapeOf = shapeCache([{ name: 'fraise_t', pieces }], 2);
+    const a = shapeOf(0, 1);
+    expect(a.statement.name).toBe('fraise_t_1');
+    expect(shapeOf(0, 1)).toBe(a);
+    const withFragment = shapeOf(0, 0, ['b = $1'], 1);
+    expect(withFragment.statement.name).toMatch(/^fraise_t_0_[0-9a-f]{16}$/);
+    expect(shapeOf(0, 0, ['b = $1'], 1)).toBe(withFragment);
+    shapeOf(0, 0); // a third shape evicts the least recently used (0:1)
+    expect(shapeOf(0, 1)).not.toBe(a);
+  });
+});
+
+describe('Lru', () => {
+  it('evicts the least recently used entry beyond its maximum', () => {
+    const lru = new Lru<string, number>(2);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    expect(lru.get('a')).toBe(1);
+    expect(lru.set('c', 3)).toEqual([['b', 2]]);
+    expect([...lru.keys()]).toEqual(['a', 'c']);
+    expect(() => new Lru(0)).toThrow(RangeError);
+  });
+});
