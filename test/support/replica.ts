@@ -8,7 +8,8 @@ import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, unprivilegedUser } from './pgbouncer.js';
+import { freePort } from '../../scripts/lib/embeddedPostgres.js';
+import { unprivilegedUser } from './pgbouncer.js';
 
 export const POSTGRES_15_INSTALL = 'apt-get install -y postgresql-15';
 export const FIXTURE_DATABASE = 'fraise_blog';
