@@ -4,12 +4,12 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../../runtime/index.js';
 import { blogDir, compileBlogFixture, type GeneratedFixture } from '../support/compileFixture.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { executeReference } from '../support/referenceExecutor.js';
+import { collect } from '../runtime/writables.js';
 
 interface Case {
   readonly name: string;
@@ -34,17 +34,6 @@ beforeAll(async () => {
   document = (await Promise.all(files.map((f) => readFile(path.join(opsDir, f), 'utf8')))).join('\n');
 });
 afterAll(() => db?.drop());
-
-function collect(): { writable: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const writable = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(Buffer.from(chunk));
-      callback();
-    },
-  });
-  return { writable, text: () => Buffer.concat(chunks).toString('utf8') };
-}
 
 describe('blog fixture operations', () => {
   it('covers every operation with at least one case', async () => {

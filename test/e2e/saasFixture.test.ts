@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../../runtime/index.js';
 import { compileProjectTo, repoRoot, type GeneratedFixture } from '../support/compileFixture.js';
 import { SAAS_TEMPLATE_DATABASE, createTestDatabase, type TestDatabase } from '../support/db.js';
 import { executeReference } from '../support/referenceExecutor.js';
+import { collect } from '../runtime/writables.js';
 
 interface Case {
   readonly name: string;
@@ -38,17 +38,6 @@ beforeAll(async () => {
   document = text.replace(/query PostsPage[\s\S]*?\n}\n/, '');
 });
 afterAll(() => db?.drop());
-
-function collect(): { writable: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const writable = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(Buffer.from(chunk));
-      callback();
-    },
-  });
-  return { writable, text: () => Buffer.concat(chunks).toString('utf8') };
-}
 
 const reference = (operationName: string, variables: Record<string, unknown>, doc = document) =>
   executeReference({ pool: db.pool, schemaSdl, document: doc, operationName, variables });

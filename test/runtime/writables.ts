@@ -74,3 +74,18 @@ export function countRows(text: string): number {
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Keeps every chunk as bytes and decodes them once at the end, so a multi-byte character split
+ * across two writes comes out whole (the fixtures' unicode rows).
+ */
+export function collect(): { writable: Writable; text: () => string } {
+  const chunks: Buffer[] = [];
+  const writable = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(Buffer.from(chunk));
+      callback();
+    },
+  });
+  return { writable, text: () => Buffer.concat(chunks).toString('utf8') };
+}
