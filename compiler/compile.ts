@@ -17,7 +17,7 @@ import { loadGraphQLFiles } from './load/loadSources.js';
 import { buildFraiseSchema } from './schema/buildSchema.js';
 import { checkSchema, type ViewCatalog } from './metadata/checkSchema.js';
 import { loadMetadata } from './metadata/loadMetadata.js';
-import { loadViewParser } from './metadata/viewColumns.js';
+import { loadViewParser } from './metadata/viewAst.js';
 import type { DatabaseMetadata } from './metadata/types.js';
 import { validateOperations } from './validate/validateOperations.js';
 import { MAX_CONDITIONS, MAX_OPTIONAL_FILTERS, assignments, findConditions } from './plan/conditions.js';
