@@ -1,6 +1,6 @@
 // The one least-recently-used cache of the runtime (a Map keeps insertion order: the first key is
-// the least recently used once every hit re-inserts its key). Statement shapes, compiled documents
-// and each connection's prepared statements are bounded with it.
+// the least recently used once every hit re-inserts its key). Statement shapes, documents compiled
+// at run time and verified tokens are bounded with it.
 export class Lru<K, V> {
   readonly #entries = new Map<K, V>();
 
@@ -19,6 +19,11 @@ export class Lru<K, V> {
     this.#entries.delete(key);
     this.#entries.set(key, value);
     return value;
+  }
+
+  /** The value of `key`, leaving the order as it is. */
+  peek(key: K): V | undefined {
+    return this.#entries.get(key);
   }
 
   has(key: K): boolean {
