@@ -8,6 +8,7 @@ export { MUTATION_ERROR_CODES } from './mutationErrors.js';
 export type { FraiseErrorCode } from './errors.js';
 export type {
   AnyCompiledOperation,
+  AuthField,
   CoercionResult,
   CompiledOperation,
   CompiledStatement,
@@ -17,6 +18,8 @@ export type {
   MutationStep,
   NullField,
   NullShape,
+  OperationAuth,
+  Requirement,
   ResultShape,
   VariablesOf,
 } from './types.js';
@@ -31,9 +34,7 @@ export type { PersistedDocument } from './http/manifests.js';
 export type { RequestErrorCode } from './http/httpErrors.js';
 export type { TimeoutSetting } from './settings.js';
 export type { AuditEvent, AuditOutcome, AuthOptions, Claims, JwtOptions, PublicJwk, RateLimitOptions } from './http/auth/options.js';
-export type { AuthField, OperationAuth } from './http/auth/authorize.js';
 // Constants the compiler shares with the runtime (it imports them from this package, never by path).
 export { GRANTS_SETTING, MAX_GRANT_BITS } from './http/auth/authorize.js';
-export type { Requirement } from './http/auth/scopes.js';
 // The helpers generated modules import (coercion, whole-variable filters, paging, statement shapes).
 export * from './generated.js';
