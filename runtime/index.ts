@@ -24,6 +24,7 @@ export type {
   VariablesOf,
 } from './types.js';
 export { createHandler } from './http/createHandler.js';
+export { answerServerRefusals, handleClientError } from './http/serverRefusals.js';
 export type { CloseOptions, CloseReport, ErrorContext, GraphQLHandler, HandlerOptions, OperationEvent } from './http/createHandler.js';
 export { AcquireRefused, acquireClient, poolLoad } from './acquire.js';
 export type { Acquired, AcquireLimits, PoolLoad, RefusalReason } from './acquire.js';
