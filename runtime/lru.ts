@@ -1,6 +1,6 @@
 // The one least-recently-used cache of the runtime (a Map keeps insertion order: the first key is
-// the least recently used once every hit re-inserts its key). Statement shapes, compiled documents
-// and each connection's prepared statements are bounded with it.
+// the least recently used once every hit re-inserts its key). Statement shapes, documents compiled
+// at run time, verified tokens and each connection's prepared statements are bounded with it.
 export class Lru<K, V> {
   readonly #entries = new Map<K, V>();
   #max: number;
@@ -37,6 +37,11 @@ export class Lru<K, V> {
     if (!this.#entries.delete(key)) return false;
     this.#entries.set(key, value as V);
     return true;
+  }
+
+  /** The value of `key`, leaving the order as it is. */
+  peek(key: K): V | undefined {
+    return this.#entries.get(key);
   }
 
   has(key: K): boolean {

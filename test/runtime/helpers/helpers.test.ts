@@ -187,4 +187,14 @@ describe('Lru', () => {
       lru.max = 0;
     }).toThrow(RangeError);
   });
+
+  it('peeks without making the entry the most recently used', () => {
+    const lru = new Lru<string, number>(2);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    expect(lru.peek('a')).toBe(1);
+    expect(lru.peek('z')).toBeUndefined();
+    expect(lru.set('c', 3)).toEqual([['a', 1]]);
+    expect([...lru.keys()]).toEqual(['b', 'c']);
+  });
 });
