@@ -235,6 +235,22 @@ describe('Lru', () => {
     expect(() => new Lru(0)).toThrow(RangeError);
   });
 
+  it('touches a key without its value, and takes a new maximum at the next set', () => {
+    const lru = new Lru<string, number>(3);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    lru.set('c', 3);
+    expect([lru.touch('a'), lru.touch('z')]).toEqual([true, false]);
+    expect([...lru.keys()]).toEqual(['b', 'c', 'a']);
+    lru.max = 2;
+    expect(lru.set('d', 4)).toEqual([['b', 2], ['c', 3]]);
+    expect([...lru.keys()]).toEqual(['a', 'd']);
+    expect(lru.get('a')).toBe(1);
+    expect(() => {
+      lru.max = 0;
+    }).toThrow(RangeError);
+  });
+
   it('peeks without making the entry the most recently used', () => {
     const lru = new Lru<string, number>(2);
     lru.set('a', 1);
