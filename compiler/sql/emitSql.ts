@@ -53,12 +53,12 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
     // for the file:line:column of errors reported against the statement.
     const alias = e.alias('t');
     const sub = e.alias('s');
-    const object = emitRowObject(e, only.selection, only.view, alias);
+    const object = emitRowObject(e, only.selection, only.view, alias, true);
     statement = sql`SELECT coalesce(json_agg(${sub}.j), '[]'::json)::text FROM (SELECT ${object} AS j\n${emitFromWhere(e, only.view, alias, [], only.query, '\n')}) ${sub}`;
     shape = { kind: 'object', key: only.key };
   } else if (only?.kind === 'RootList') {
     const alias = e.alias('t');
-    statement = sql`SELECT ${emitRowObject(e, only.selection, only.view, alias)}::text\n${emitFromWhere(e, only.view, alias, [], only.query, '\n')}`;
+    statement = sql`SELECT ${emitRowObject(e, only.selection, only.view, alias, only.query.limit !== null)}::text\n${emitFromWhere(e, only.view, alias, [], only.query, '\n')}`;
     shape = { kind: 'list', key: only.key };
   } else if (only?.kind === 'RootLookup') {
     const alias = e.alias('t');
@@ -122,12 +122,23 @@ function emitKeysFirstList(e: Emitter, view: BoundView, selection: ObjectSelecti
  * every reference, so an object reading it N times would build it N times. Reading it once through
  * a fenced subquery (OFFSET 0 keeps the planner from pulling it up) builds it once per row:
  * 6x faster for 100 rows of the bench's v_post with ten fields (23.4 ms -> 3.6 ms).
+ *
+ * `limited`: the row is one of a list with a LIMIT. PostgreSQL computes a select-list expression
+ * after the sort and the LIMIT (for the returned rows only) when it counts it "expensive", more than
+ * 10 cpu_operator_cost (planner.c, make_sort_input_target), else for every row before the sort.
+ * An object reading `data` inline, or through one fenced level, is about that cost, so whether
+ * `data` was built for the 4 returned comments of a post or for all 114 turned on details (which
+ * fields carry null marks). One more scalar-subquery level puts it above the threshold: the bench's
+ * 50 posts x `comments(orderBy: createdAt, limit: 4) { id body }` took 47 ms of backend CPU with
+ * the object inline, 21 ms with it built after the LIMIT.
  */
-function emitRowObject(e: Emitter, selection: ObjectSelection, view: BoundView, alias: SqlText): Sql {
+function emitRowObject(e: Emitter, selection: ObjectSelection, view: BoundView, alias: SqlText, limited = false): Sql {
   const dataReads = selection.fields.filter((f) => (f.kind === 'Value' || f.kind === 'EmbeddedObject' || f.kind === 'EmbeddedList') && f.source.kind === 'Key');
-  if (!view.isView || dataReads.length < 2) return emitObject(e, selection, rowSource(alias));
+  const fenced = view.isView && (limited ? dataReads.length > 0 : dataReads.length > 1);
+  if (!fenced) return emitObject(e, selection, rowSource(alias));
   const r = e.alias('r');
-  return sql`(SELECT ${emitObject(e, selection, { data: sql`${r}.d`, alias })} FROM (SELECT ${column(alias, 'data')} AS d OFFSET 0) ${r})`;
+  const object = sql`(SELECT ${emitObject(e, selection, { data: sql`${r}.d`, alias })} FROM (SELECT ${column(alias, 'data')} AS d OFFSET 0) ${r})`;
+  return limited ? sql`(SELECT ${object})` : object;
 }
 
 function emitRootExpression(e: Emitter, field: RootField): Sql {
@@ -187,8 +198,11 @@ const correlate = (inner: string, s: ObjectSource, outer: string): { inner: stri
 
 const FIELD_HANDLERS: { readonly [K in FieldPlanKind]: FieldHandler<K> } = {
   Typename: (_e, f) => literal(f.typeName, 'text'),
-  Value: (e, f, s) =>
-    f.source.kind === 'Column' ? emitColumnValue(e, column(s.alias!, f.source.column), f.wrappers) : emitValue(e, jsonPath(s.data, [f.source.key]), f.wrappers),
+  Value: (e, f, s) => {
+    // A source proven never null needs no mark for the field itself (its list's items still may).
+    const wrappers = f.source.neverNull ? f.wrappers.replace(/^!/, '') : f.wrappers;
+    return f.source.kind === 'Column' ? emitColumnValue(e, column(s.alias!, f.source.column), wrappers) : emitValue(e, jsonPath(s.data, [f.source.key]), wrappers);
+  },
   EmbeddedObject: (e, f, s) => {
     const value = sourceJson(f.source, s);
     return sql`CASE WHEN jsonb_typeof(${value}) = 'object' THEN ${emitObject(e, f.selection, { data: value, alias: null })}${e.elseMark(f.wrappers)} END`;
@@ -225,7 +239,7 @@ function emitListSubquery(
   const alias = e.alias('t');
   const sub = e.alias('s');
   const conditions = correlation ? [sql`${column(alias, correlation.inner)} = ${correlation.outer}`] : [];
-  const object = emitRowObject(e, selection, view, alias);
+  const object = emitRowObject(e, selection, view, alias, query.limit !== null);
   return sql`(SELECT coalesce(json_agg(${sub}.j), '[]'::json) FROM (SELECT ${object} AS j ${emitFromWhere(e, view, alias, conditions, query, ' ')}) ${sub})`;
 }
 
