@@ -7,6 +7,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { acquireClient, AcquireRefused, type Acquired } from './acquire.js';
 import type { ContextSettings } from './context.js';
+import { linkProber } from './linkProbe.js';
 import { watchLink } from './linkWatchdog.js';
 import { ConnectionFailure } from './responseErrors.js';
 import type { RuntimeSettings, TimeoutSetting } from './settings.js';
@@ -116,7 +117,7 @@ async function checkout(
   let lostListener: (error: Error) => void = () => {};
   const onError = (error: Error): void => lostListener(error);
   client.on('error', onError);
-  const watchdog = watchLink(client, statementTimeoutMs);
+  const watchdog = watchLink(client, statementTimeoutMs, settings.linkCheckMs > 0 ? linkProber(pool, settings.linkCheckMs) : undefined);
   return {
     client,
     pool,
