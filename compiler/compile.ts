@@ -1,10 +1,12 @@
 // The pipeline: load -> schema -> metadata check -> validate -> plan -> SQL -> code, one stage a function.
 // Returns the output files as data (nothing touches disk here) or the diagnostics.
+import { sha256 } from '@fraise/runtime';
 import { transform } from 'esbuild';
 import { Kind, print, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { guardsOf, operationAuth, sensitiveVariables } from './auth/requirements.js';
 import { type CachedOperation, type CompileCache, createCompileCache, metadataKey } from './compileCache.js';
 import { compileQuery } from './compileQuery.js';
+import { badMaxPageSize, isMaxPageSize } from './config/pageSize.js';
 import type { Naming, OutputKind } from './config/types.js';
 import type { Diagnostic } from './diagnostics.js';
 import { emitIndexModule, emitOperationModule } from './emit/emitModule.js';
@@ -19,7 +21,7 @@ import type { DatabaseMetadata } from './metadata/types.js';
 import { loadViewParser } from './metadata/viewColumns.js';
 import { bindFunctions, type FunctionCatalog } from './mutation/bindFunctions.js';
 import { compileMutation } from './mutation/compileMutation.js';
-import { printBody, sha256, sourceAliases, statementName } from './operationIdentity.js';
+import { printBody, sourceAliases, statementName } from './operationIdentity.js';
 import { nullShapeOf } from './plan/nullShape.js';
 import { listFields } from './risks/listFields.js';
 import { unindexedJsonFilters } from './risks/jsonFilterIndex.js';
@@ -103,10 +105,8 @@ async function loadProjectSources(options: CompileOptions, cache: CompileCache):
 }
 
 function optionDiagnostics(options: CompileOptions): Diagnostic[] {
-  if (options.maxPageSize !== undefined && (!Number.isSafeInteger(options.maxPageSize) || options.maxPageSize < 1)) {
-    return [{ code: 'FRAISE_BAD_OPTION', message: `maxPageSize must be a positive integer, got ${options.maxPageSize}.`, hint: 'Pass a whole number of rows, at least 1.' }];
-  }
-  return [];
+  if (options.maxPageSize === undefined || isMaxPageSize(options.maxPageSize)) return [];
+  return [{ code: 'FRAISE_BAD_OPTION', ...badMaxPageSize('maxPageSize', options.maxPageSize, 'maxPageSize: 100') }];
 }
 
 /** Everything an operation is compiled against, once its schema, metadata and documents check out. */

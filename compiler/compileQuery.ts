@@ -1,12 +1,13 @@
 // One query, from its operation to the parts of its module: the @include/@skip variants planned
 // and turned into statements (or templates, for optional filters), and the prepare code that picks
 // one per request. (Mutations: mutation/compileMutation.ts.)
+import { sha256 } from '@fraise/runtime';
 import type { FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { type Diagnostic, diagnostic } from './diagnostics.js';
 import { prepareCode, type StatementOut, type TemplateOut, type VariantOut } from './emit/coercionCode.js';
 import { RuntimeImports } from './emit/runtimeImports.js';
 import type { ViewCatalog } from './metadata/checkSchema.js';
-import { sha256, statementName } from './operationIdentity.js';
+import { statementName } from './operationIdentity.js';
 import { MAX_CONDITIONS, MAX_OPTIONAL_FILTERS, assignments, findConditions, type RuntimeConditions } from './plan/conditions.js';
 import type { PlanContext } from './plan/context.js';
 import type { ConnectionArgs } from './plan/ir.js';

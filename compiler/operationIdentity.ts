@@ -1,7 +1,7 @@
 // What identifies an operation and its statements: the body clients send (the operation and its
 // fragments, printed), its sha256 id and the ids of the texts it was written as, and statement
 // names derived from their SQL.
-import { createHash } from 'node:crypto';
+import { sha256 } from '@fraise/runtime';
 import { Kind, parse, print, visit, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { usedFragments } from './validate/fragmentWalk.js';
 
@@ -38,10 +38,6 @@ export function operationBody(operation: OperationDefinitionNode, fragments: Rea
 
 export function printBody(operation: OperationDefinitionNode, fragmentNames: readonly string[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): string {
   return [print(operation), ...fragmentNames.map((n) => print(fragments.get(n)!))].join('\n\n');
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Stable, derived from the SQL: the same text always prepares under the same name. */

@@ -36,5 +36,6 @@ export type { TimeoutSetting } from './settings.js';
 export type { AuditEvent, AuditOutcome, AuthOptions, Claims, JwtOptions, PublicJwk, RateLimitOptions } from './http/auth/options.js';
 // Constants the compiler shares with the runtime (it imports them from this package, never by path).
 export { GRANTS_SETTING, MAX_GRANT_BITS } from './http/auth/authorize.js';
+export { sha256 } from './sha256.js';
 // The helpers generated modules import (coercion, whole-variable filters, paging, statement shapes).
 export * from './generated.js';

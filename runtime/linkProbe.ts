@@ -17,6 +17,7 @@
 // server reachable and says nothing about the link: alive.
 import pg from 'pg';
 import type { Pool } from 'pg';
+import { backendPid, socketOf } from './pgInternals.js';
 import { isServerError } from './serverError.js';
 
 export type LinkVerdict = { readonly lost: false } | { readonly lost: true; readonly reason: string };
@@ -29,16 +30,6 @@ export interface LinkProber {
 }
 
 const ALIVE: LinkVerdict = { lost: false };
-
-/** pg's Client as the probe uses it (processID: the key PostgreSQL sent in BackendKeyData). */
-interface ProbeClient {
-  readonly processID: number | null;
-  connect(): Promise<void>;
-  query(config: { text: string; values: unknown[] }): Promise<{ rows: ProbeRow[] }>;
-  end(): Promise<void>;
-  on(event: 'error', listener: () => void): unknown;
-  readonly connection?: { readonly stream?: { destroy(): void } };
-}
 
 interface BackendRow {
   readonly pid: number;
@@ -108,7 +99,7 @@ class PoolProber implements LinkProber {
   async #probe(pids: readonly number[]): Promise<(pid: number) => LinkVerdict> {
     const ms = this.silenceMs;
     // The pool's own settings (host, TLS, credentials), as for a CancelRequest (cancel.ts).
-    const client = new pg.Client({ ...this.pool.options, connectionTimeoutMillis: ms, query_timeout: ms, keepAlive: false }) as unknown as ProbeClient;
+    const client = new pg.Client({ ...this.pool.options, connectionTimeoutMillis: ms, query_timeout: ms, keepAlive: false });
     client.on('error', () => {});
     const unreachable = (error: unknown): ((pid: number) => LinkVerdict) => {
       if (isServerError(error)) return () => ALIVE;
@@ -118,18 +109,18 @@ class PoolProber implements LinkProber {
     try {
       await client.connect();
     } catch (error) {
-      client.connection?.stream?.destroy();
+      socketOf(client)?.destroy();
       return unreachable(error);
     }
     try {
-      const { rows } = await client.query({ text: PROBE_SQL, values: [pids] });
+      const { rows } = await client.query<ProbeRow>({ text: PROBE_SQL, values: [pids] });
       const row = rows[0]!;
       // Behind a pooler the ids are the pooler's: only reachability is known.
-      if (client.processID !== row.self) return () => ALIVE;
+      if (backendPid(client) !== row.self) return () => ALIVE;
       const byPid = new Map((row.backends ?? []).map((backend) => [backend.pid, backend]));
       return (pid) => (pid < 0 ? ALIVE : verdictOf(byPid.get(pid), ms));
     } catch (error) {
-      client.connection?.stream?.destroy();
+      socketOf(client)?.destroy();
       return unreachable(error);
     } finally {
       client.end().catch(() => {});

@@ -15,6 +15,7 @@
 import type { Socket } from 'node:net';
 import type { PoolClient } from 'pg';
 import type { LinkProber } from './linkProbe.js';
+import { backendPid, socketOf } from './pgInternals.js';
 
 /** How long past statement_timeout PostgreSQL may stay silent (its cancel and reply travelling). */
 export const LINK_GRACE_MS = 1000;
@@ -27,13 +28,6 @@ export interface LinkWatchdog {
 
 const IDLE: LinkWatchdog = { waitingWhen: () => {}, stop: () => {} };
 const ALWAYS = (): boolean => true;
-
-/** The parts of pg's Client the watchdog reads (@types/pg omits them). */
-interface ClientInternals {
-  readonly connection?: { readonly stream?: Socket };
-  /** The backend's process id, from BackendKeyData. */
-  readonly processID?: number | null;
-}
 
 /** The watchdog state of one connection, kept for its life. */
 class Link implements LinkWatchdog {
@@ -48,7 +42,7 @@ class Link implements LinkWatchdog {
 
   constructor(
     private readonly socket: Socket,
-    private readonly client: ClientInternals,
+    private readonly client: PoolClient,
   ) {
     socket.on('timeout', () => this.#onSilence());
   }
@@ -89,7 +83,7 @@ class Link implements LinkWatchdog {
     this.checking = true;
     const generation = this.generation;
     const bytes = socket.bytesRead + socket.bytesWritten;
-    void prober.check(this.client.processID ?? undefined).then((verdict) => {
+    void prober.check(backendPid(this.client)).then((verdict) => {
       this.checking = false;
       if (socket.destroyed || generation !== this.generation) return;
       // Bytes moved while the probe ran: the link works after all (and the timer restarted).
@@ -112,11 +106,10 @@ const links = new WeakMap<Socket, Link>();
 export function watchLink(client: PoolClient, statementTimeoutMs: number | undefined, prober: LinkProber | undefined): LinkWatchdog {
   const deadlineMs = statementTimeoutMs === undefined || statementTimeoutMs === 0 ? undefined : statementTimeoutMs + LINK_GRACE_MS;
   if (deadlineMs === undefined && prober === undefined) return IDLE;
-  const internals = client as unknown as ClientInternals;
-  const socket = internals.connection?.stream;
-  if (socket === undefined || typeof socket.setTimeout !== 'function') return IDLE;
+  const socket = socketOf(client);
+  if (socket === undefined) return IDLE; // a custom stream that cannot time out
   let link = links.get(socket);
-  if (link === undefined) links.set(socket, (link = new Link(socket, internals)));
+  if (link === undefined) links.set(socket, (link = new Link(socket, client)));
   link.hold(deadlineMs, prober);
   return link;
 }
