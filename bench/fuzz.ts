@@ -7,10 +7,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createHandler } from '@fraise/runtime';
+import { answerServerRefusals, createHandler } from '@fraise/runtime';
 import { compileFixture } from './compileFixture.js';
 import { startBenchDatabase } from './database.js';
-import { operationsOf, runFuzz } from './fuzz/httpFuzz.js';
+import { FUZZ_SERVER_OPTIONS, operationsOf, runFuzz } from './fuzz/httpFuzz.js';
 import { log } from './log.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -19,12 +19,13 @@ const SEED = Number(process.env['FUZZ_SEED'] ?? 20_261_202);
 
 const db = await startBenchDatabase(repoRoot, 'small');
 const pool = new pg.Pool({ connectionString: db.url, max: 10 });
-const server = http.createServer();
+const server = http.createServer(FUZZ_SERVER_OPTIONS);
 try {
   const { operations } = await compileFixture(repoRoot, db.url);
   const serverErrors: unknown[] = [];
   const handler = createHandler({ pool, operations: Object.values(operations), onError: (error) => void serverErrors.push(error) });
   server.on('request', (req, res) => void handler(req, res));
+  answerServerRefusals(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   log(`fuzzing ${url} with ${CASES} cases (seed ${SEED})`);

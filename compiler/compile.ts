@@ -1,49 +1,36 @@
-// The pipeline: load -> schema -> metadata check -> validate -> plan -> SQL -> code.
+// The pipeline: load -> schema -> metadata check -> validate -> plan -> SQL -> code, one stage a function.
 // Returns the output files as data (nothing touches disk here) or the diagnostics.
-import { printServedSchema } from './schema/printServedSchema.js';
-import { createHash } from 'node:crypto';
-import {
-  Kind,
-  parse,
-  print,
-  visit,
-  type FragmentDefinitionNode,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { sha256 } from '@fraise/runtime';
 import { transform } from 'esbuild';
-import { type Diagnostic, diagnostic } from './diagnostics.js';
-import { loadGraphQLFiles } from './load/loadSources.js';
-import { buildFraiseSchema } from './schema/buildSchema.js';
+import { Kind, print, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { guardsOf, operationAuth, sensitiveVariables } from './auth/requirements.js';
+import { type CachedOperation, type CompileCache, createCompileCache, metadataKey } from './compileCache.js';
+import { compileQuery } from './compileQuery.js';
+import { badMaxPageSize, isMaxPageSize } from './config/pageSize.js';
+import type { Naming, OutputKind } from './config/types.js';
+import type { Diagnostic } from './diagnostics.js';
+import { emitIndexModule, emitOperationModule } from './emit/emitModule.js';
+import { persistedQueryManifest } from './emit/manifest.js';
+import { dataTs, inputDeclarationsTs, variablesTs } from './emit/typeScriptTypes.js';
+import { documentFigures, limitDiagnostics, type DocumentFigures, type DocumentLimits } from './limits/documentFigures.js';
+import { loadGraphQLFiles, type LoadedFile } from './load/loadSources.js';
 import { checkSchema, type ViewCatalog } from './metadata/checkSchema.js';
 import { loadMetadata } from './metadata/loadMetadata.js';
-import { loadViewParser } from './metadata/viewColumns.js';
+import { indexMetadata, type MetadataIndex } from './metadata/resolve.js';
 import type { DatabaseMetadata } from './metadata/types.js';
-import { validateOperations } from './validate/validateOperations.js';
-import { MAX_CONDITIONS, MAX_OPTIONAL_FILTERS, assignments, findConditions } from './plan/conditions.js';
-import { planOperation } from './plan/planOperation.js';
-import { nullShapeOf } from './plan/nullShape.js';
-import type { NullShape } from '../runtime/types.js';
-import type { ConnectionArgs } from './plan/ir.js';
-import { emitStatement, type EmittedStatement } from './sql/emitSql.js';
-import { expandPieces, hasOptionalParts } from './sql/template.js';
-import { prepareCode, type StatementOut, type TemplateOut, type VariantOut } from './emit/coercionCode.js';
-import { dataTs, inputDeclarationsTs, variablesTs } from './emit/typeScriptTypes.js';
-import { emitIndexModule, emitOperationModule } from './emit/emitModule.js';
-import { RuntimeImports } from './emit/runtimeImports.js';
-import { persistedQueryManifest } from './emit/manifest.js';
-import type { Naming, OutputKind } from './config/types.js';
-import { setSchemaOptions } from './schema/projectOptions.js';
-import { type CachedOperation, type CompileCache, createCompileCache, metadataKey } from './compileCache.js';
-import { indexMetadata } from './metadata/resolve.js';
-import { listFields } from './risks/listFields.js';
-import { unboundedLists } from './risks/unboundedList.js';
-import { unindexedJsonFilters } from './risks/jsonFilterIndex.js';
+import { loadViewParser } from './metadata/viewAst.js';
 import { bindFunctions, type FunctionCatalog } from './mutation/bindFunctions.js';
 import { compileMutation } from './mutation/compileMutation.js';
-import { guardsOf, operationAuth, sensitiveVariables } from './auth/requirements.js';
-import type { PlanContext } from './plan/context.js';
-import { documentFigures, limitDiagnostics, type DocumentFigures, type DocumentLimits } from './limits/documentFigures.js';
+import { printBody, sourceAliases, statementName } from './operationIdentity.js';
+import { nullShapeOf } from './plan/nullShape.js';
+import { listFields } from './risks/listFields.js';
+import { unindexedJsonFilters } from './risks/jsonFilterIndex.js';
+import { unboundedLists } from './risks/unboundedList.js';
+import { buildFraiseSchema } from './schema/buildSchema.js';
+import { printServedSchema } from './schema/printServedSchema.js';
+import { setSchemaOptions } from './schema/projectOptions.js';
+import { usedFragments } from './validate/fragmentWalk.js';
+import { validateOperations, type ValidatedOperations } from './validate/validateOperations.js';
 
 export interface CompileOptions {
   readonly schema: readonly string[];
@@ -87,44 +74,75 @@ export type CompileResult =
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 export async function compileProject(options: CompileOptions): Promise<CompileResult> {
-  const cwd = options.cwd ?? process.cwd();
   const cache = options.cache ?? createCompileCache();
+  const sources = await loadProjectSources(options, cache);
+  if ('diagnostics' in sources) return { ok: false, diagnostics: sources.diagnostics };
+  const badOptions = optionDiagnostics(options);
+  if (badOptions.length > 0) return { ok: false, diagnostics: badOptions };
+  const project = await checkProject(options, sources, cache);
+  if ('diagnostics' in project) return { ok: false, diagnostics: project.diagnostics };
+  const compiled = compileOperations(project, options, cache);
+  if (compiled.diagnostics.length > 0) return { ok: false, diagnostics: dedupe(compiled.diagnostics) };
+  const operations = compiled.entries.map((e) => e.compiled).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // code-point order: the same on every machine
+  const files = await outputFiles(project.schema, compiled.entries, operations, options.output ?? 'both', cache);
+  return { ok: true, files, operations: operations.map((c) => c.name), warnings: compiled.entries.flatMap((e) => e.warnings), figures: compiled.figures };
+}
+
+interface ProjectSources {
+  readonly schemaFiles: readonly LoadedFile[];
+  readonly operationFiles: readonly LoadedFile[];
+}
+
+/** Stage load: the schema and operation files, parsed (reusing the cache's documents). */
+async function loadProjectSources(options: CompileOptions, cache: CompileCache): Promise<ProjectSources | { diagnostics: readonly Diagnostic[] }> {
+  const cwd = options.cwd ?? process.cwd();
   const schemaFiles = await loadGraphQLFiles(options.schema, 'schema', cwd, cache.parsed);
   const operationFiles = await loadGraphQLFiles(options.operations, 'operations', cwd, cache.parsed);
   const current = new Set([...schemaFiles.files, ...operationFiles.files].map((f) => f.document));
   cache.parsed = new Map([...cache.parsed].filter(([, document]) => current.has(document)));
-  const loadErrors = [...schemaFiles.diagnostics, ...operationFiles.diagnostics];
-  if (loadErrors.length > 0) return { ok: false, diagnostics: loadErrors };
+  const diagnostics = [...schemaFiles.diagnostics, ...operationFiles.diagnostics];
+  return diagnostics.length > 0 ? { diagnostics } : { schemaFiles: schemaFiles.files, operationFiles: operationFiles.files };
+}
 
-  if (options.maxPageSize !== undefined && (!Number.isSafeInteger(options.maxPageSize) || options.maxPageSize < 1)) {
-    return {
-      ok: false,
-      diagnostics: [
-        { code: 'FRAISE_BAD_OPTION', message: `maxPageSize must be a positive integer, got ${options.maxPageSize}.`, hint: 'Pass a whole number of rows, at least 1.' },
-      ],
-    };
-  }
-  const built = buildFraiseSchema(schemaFiles.files);
-  if (!built.schema) return { ok: false, diagnostics: built.diagnostics };
+function optionDiagnostics(options: CompileOptions): Diagnostic[] {
+  if (options.maxPageSize === undefined || isMaxPageSize(options.maxPageSize)) return [];
+  return [{ code: 'FRAISE_BAD_OPTION', ...badMaxPageSize('maxPageSize', options.maxPageSize, 'maxPageSize: 100') }];
+}
+
+/** Everything an operation is compiled against, once its schema, metadata and documents check out. */
+interface CheckedProject {
+  readonly schema: GraphQLSchema;
+  readonly catalog: ViewCatalog;
+  readonly functions: FunctionCatalog;
+  readonly resolved: MetadataIndex;
+  readonly validated: ValidatedOperations;
+  /** The file each operation was read from. */
+  readonly sourceFiles: ReadonlyMap<OperationDefinitionNode, string>;
+  /** What every operation's cache key shares: schema, metadata and options. */
+  readonly contextKey: string;
+}
+
+/** Stages schema, validate and metadata: every error found before any operation is planned. */
+async function checkProject(options: CompileOptions, sources: ProjectSources, cache: CompileCache): Promise<CheckedProject | { diagnostics: readonly Diagnostic[] }> {
+  const built = buildFraiseSchema(sources.schemaFiles);
+  if (!built.schema) return { diagnostics: built.diagnostics };
   const schema = built.schema;
   setSchemaOptions(schema, { ...(options.naming ? { naming: options.naming } : {}), ...(options.scalars ? { scalars: options.scalars } : {}) });
 
-  const schemaKey = JSON.stringify(schemaFiles.files.map((f) => [f.name, f.document.loc?.source.body ?? print(f.document)]));
-  const validated = validateOperations(schema, operationFiles.files, { schemaKey, results: cache.validation }, { introspection: options.introspection ?? true });
+  const schemaKey = JSON.stringify(sources.schemaFiles.map((f) => [f.name, f.document.loc?.source.body ?? print(f.document)]));
+  const validated = validateOperations(schema, sources.operationFiles, { schemaKey, results: cache.validation }, { introspection: options.introspection ?? true });
   const metadata = options.metadata ?? (await loadMetadata({ databaseUrl: options.databaseUrl }));
-  if ('diagnostics' in metadata) return { ok: false, diagnostics: [...validated.diagnostics, ...metadata.diagnostics] };
+  if ('diagnostics' in metadata) return { diagnostics: [...validated.diagnostics, ...metadata.diagnostics] };
   await loadViewParser();
   const checked = checkSchema(schema, metadata);
   const bound = schema.getMutationType() ? bindFunctions(schema, metadata) : { functions: new Map() as FunctionCatalog, diagnostics: [] };
   const early = [...checked.diagnostics, ...bound.diagnostics, ...validated.diagnostics];
-  if (early.length > 0) return { ok: false, diagnostics: early };
+  if (early.length > 0) return { diagnostics: early };
 
-  const sourceNames = new Map<OperationDefinitionNode, string>();
-  for (const file of operationFiles.files) {
-    for (const def of file.document.definitions) if (def.kind === Kind.OPERATION_DEFINITION) sourceNames.set(def, file.name);
+  const sourceFiles = new Map<OperationDefinitionNode, string>();
+  for (const file of sources.operationFiles) {
+    for (const def of file.document.definitions) if (def.kind === Kind.OPERATION_DEFINITION) sourceFiles.set(def, file.name);
   }
-
-  const used = new Map<string, CachedOperation>();
   const contextKey = JSON.stringify([
     schemaKey,
     metadataKey(metadata),
@@ -134,13 +152,24 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     options.maxPageSize ?? null,
     options.introspection ?? true,
   ]);
-  const resolved = indexMetadata(metadata);
-  const files = new Map<string, string>();
+  return { schema, catalog: checked.catalog, functions: bound.functions, resolved: indexMetadata(metadata), validated, sourceFiles, contextKey };
+}
+
+interface CompiledOperations {
+  /** In the order the operations were read. */
+  readonly entries: readonly CachedOperation[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly figures: Readonly<Record<string, DocumentFigures>>;
+}
+
+/** Stages plan, SQL and code, per operation; an operation unchanged since the cache's compile is reused. */
+function compileOperations(project: CheckedProject, options: CompileOptions, cache: CompileCache): CompiledOperations {
+  const { schema, validated } = project;
+  const used = new Map<string, CachedOperation>();
   const diagnostics: Diagnostic[] = [];
-  const compiled: { name: string; id: string; body: string; type: 'query' | 'mutation' }[] = [];
+  const entries: CachedOperation[] = [];
   const figures: Record<string, DocumentFigures> = {};
   for (const operation of validated.operations) {
-    const sourceFile = sourceNames.get(operation) ?? '?';
     const sized = documentFigures(schema, validated.fragments, operation, options.maxPageSize);
     if (operation.name) figures[operation.name.value] = sized;
     if (options.documentLimits) {
@@ -150,70 +179,91 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
         continue;
       }
     }
-    const key = sha256(`${contextKey}\n${sourceFile}\n${definitionsText(operation, validated.fragments)}`);
-    let entry = cache.operations.get(key);
-    if (!entry) {
-      const name = validated.names.get(operation)!;
-      const auth = operationAuth(schema, validated.fragments, operation);
-      const guards = { ...(auth ? { auth } : {}), sensitiveVariables: sensitiveVariables(schema, operation) };
-      if (operation.operation === 'mutation') {
-        const result = compileMutation(schema, checked.catalog, bound.functions, validated.fragments, operation, statementName, options.maxPageSize);
-        if ('diagnostics' in result) {
-          diagnostics.push(...result.diagnostics);
-          continue;
-        }
-        const body = operationBody(operation, validated.fragments);
-        const module = emitOperationModule({
-          ...result,
-          name,
-          kind: 'mutation',
-          id: sha256(body),
-          body,
-          sourceFile,
-          shape: { kind: 'data' },
-          templates: [],
-          optionalFilterCount: 0,
-          // Input objects are spelled out inline in the variables type; no whole-variable shapes.
-          inputDeclarations: '',
-          ...guards,
-        });
-        entry = { ts: module.ts, dts: module.dts, compiled: { name, id: sha256(body), body, type: 'mutation' }, warnings: [] };
-      } else {
-        const result = compileOperation(schema, checked.catalog, validated.fragments, operation, options.maxPageSize, auth ? guardsOf(auth) : undefined);
-        if ('diagnostics' in result) {
-          diagnostics.push(...result.diagnostics);
-          continue;
-        }
-        const module = emitOperationModule({
-          ...result,
-          name,
-          kind: 'query',
-          aliases: sourceAliases(operation, result.id),
-          sourceFile,
-          optionalFilterCount: findConditions(operation, validated.fragments, schema).optionalFilters.length,
-          variablesType: variablesTs(schema, operation),
-          inputDeclarations: inputDeclarationsTs(schema, operation),
-          dataType: dataTs(schema, operation, validated.fragments),
-          ...guards,
-        });
-        const lists = listFields(schema, resolved, validated.fragments, operation);
-        const warnings = [...unboundedLists(lists, options.maxPageSize), ...unindexedJsonFilters(schema, resolved, lists)];
-        entry = { ts: module.ts, dts: module.dts, compiled: { name, id: result.id, body: result.body, type: 'query' }, warnings };
-      }
+    const sourceFile = project.sourceFiles.get(operation) ?? '?';
+    const fragmentNames = usedFragments(operation, validated.fragments);
+    const key = sha256(`${project.contextKey}\n${sourceFile}\n${definitionsText(operation, fragmentNames, validated.fragments)}`);
+    const entry = cache.operations.get(key) ?? compileEntry(project, operation, sourceFile, fragmentNames, options.maxPageSize);
+    if ('diagnostics' in entry) {
+      diagnostics.push(...entry.diagnostics);
+      continue;
     }
     used.set(key, entry);
-    files.set(`${entry.compiled.name}.ts`, entry.ts);
-    files.set(`${entry.compiled.name}.d.ts`, entry.dts);
-    compiled.push(entry.compiled);
+    entries.push(entry);
   }
   cache.operations = used;
-  if (diagnostics.length > 0) return { ok: false, diagnostics: dedupe(diagnostics) };
+  return { entries, diagnostics, figures };
+}
 
-  compiled.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // code-point order: the same on every machine
-  const index = emitIndexModule(compiled.map((c) => c.name));
+/** One operation's module (and what the manifest and warnings say of it). */
+function compileEntry(
+  project: CheckedProject,
+  operation: OperationDefinitionNode,
+  sourceFile: string,
+  fragmentNames: readonly string[],
+  maxPageSize: number | undefined,
+): CachedOperation | { diagnostics: Diagnostic[] } {
+  const { schema, validated } = project;
+  const name = validated.names.get(operation)!;
+  const body = printBody(operation, fragmentNames, validated.fragments);
+  const id = sha256(body);
+  const auth = operationAuth(schema, validated.fragments, operation);
+  const guards = { ...(auth ? { auth } : {}), sensitiveVariables: sensitiveVariables(schema, operation) };
+  if (operation.operation === 'mutation') {
+    const result = compileMutation(schema, project.catalog, project.functions, validated.fragments, operation, statementName, maxPageSize);
+    if ('diagnostics' in result) return result;
+    const module = emitOperationModule({
+      ...result,
+      name,
+      kind: 'mutation',
+      id,
+      body,
+      sourceFile,
+      shape: { kind: 'data' },
+      templates: [],
+      optionalFilterCount: 0,
+      // Input objects are spelled out inline in the variables type; no whole-variable shapes.
+      inputDeclarations: '',
+      ...guards,
+    });
+    return { ts: module.ts, dts: module.dts, compiled: { name, id, body, type: 'mutation' }, warnings: [] };
+  }
+  const result = compileQuery(schema, project.catalog, validated.fragments, operation, maxPageSize, auth ? guardsOf(auth) : undefined);
+  if ('diagnostics' in result) return result;
+  const module = emitOperationModule({
+    ...result,
+    name,
+    kind: 'query',
+    id,
+    body,
+    aliases: sourceAliases(operation, id),
+    sourceFile,
+    variablesType: variablesTs(schema, operation),
+    inputDeclarations: inputDeclarationsTs(schema, operation),
+    dataType: dataTs(schema, operation, validated.fragments),
+    nulls: nullShapeOf(schema, body, 'query'),
+    ...guards,
+  });
+  const lists = listFields(schema, project.resolved, validated.fragments, operation);
+  const warnings = [...unboundedLists(lists, maxPageSize), ...unindexedJsonFilters(schema, project.resolved, lists)];
+  return { ts: module.ts, dts: module.dts, compiled: { name, id, body, type: 'query' }, warnings };
+}
+
+/** Stage output: the modules, the index, their JavaScript, the manifest and the served schema, in path order. */
+async function outputFiles(
+  schema: GraphQLSchema,
+  entries: readonly CachedOperation[],
+  operations: readonly CachedOperation['compiled'][],
+  output: OutputKind,
+  cache: CompileCache,
+): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const entry of entries) {
+    files.set(`${entry.compiled.name}.ts`, entry.ts);
+    files.set(`${entry.compiled.name}.d.ts`, entry.dts);
+  }
+  const index = emitIndexModule(operations.map((c) => c.name));
   files.set('index.ts', index.ts);
   files.set('index.d.ts', index.dts);
-  const output = options.output ?? 'both';
   const javascript = new Map<string, string>();
   await Promise.all(
     [...files].map(async ([path, text]) => {
@@ -227,162 +277,16 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     }),
   );
   cache.javascript = javascript;
-  files.set('persisted-queries.json', persistedQueryManifest(compiled));
+  files.set('persisted-queries.json', persistedQueryManifest(operations));
   files.set('schema.graphql', printServedSchema(schema));
-  return { ok: true, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), operations: compiled.map((c) => c.name), warnings: [...used.values()].flatMap((e) => e.warnings), figures };
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-interface CompiledOperationParts {
-  readonly id: string;
-  readonly body: string;
-  readonly shape: EmittedStatement['shape'];
-  readonly statements: readonly StatementOut[];
-  readonly templates: readonly TemplateOut[];
-  readonly prepareHelpers: string;
-  readonly prepareBody: string;
-  readonly imports: RuntimeImports;
-  readonly nulls: NullShape;
-  readonly marksNulls: boolean;
-}
-
-function compileOperation(
-  schema: GraphQLSchema,
-  catalog: ViewCatalog,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  operation: OperationDefinitionNode,
-  maxPageSize: number | undefined,
-  guardOf?: PlanContext['guardOf'],
-): CompiledOperationParts | { diagnostics: Diagnostic[] } {
-  const { conditions, optionalFilters } = findConditions(operation, fragments, schema);
-  if (conditions.length > MAX_CONDITIONS || optionalFilters.length > MAX_OPTIONAL_FILTERS) {
-    return {
-      diagnostics: [
-        diagnostic('FRAISE_TOO_MANY_VARIANTS',
-          `Operation "${operation.name?.value ?? '(anonymous)'}" has ${conditions.length} @include/@skip variables and ${optionalFilters.length} optional filter variables; at most ${MAX_CONDITIONS} and ${MAX_OPTIONAL_FILTERS} are compiled.`,
-          operation, 'Use literals for some @include/@skip conditions, or split the operation.'),
-      ],
-    };
-  }
-  const variables = new Map((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v]));
-  const optionalBits = new Map(optionalFilters.map((o, i) => [o.variable, i]));
-  const diagnostics: Diagnostic[] = [];
-  const statements: StatementOut[] = [];
-  const templates: TemplateOut[] = [];
-  const variants: VariantOut[] = [];
-  let shape: EmittedStatement['shape'] | undefined;
-  let marksNulls = false;
-  for (const assignment of assignments(conditions)) {
-    const connections: ConnectionArgs[] = [];
-    const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics, connections, ...(maxPageSize !== undefined ? { maxPageSize } : {}), ...(guardOf ? { guardOf } : {}) }, operation);
-    const emitted = emitStatement(plan, optionalBits);
-    shape ??= emitted.shape;
-    marksNulls ||= emitted.marksNulls;
-    if (hasOptionalParts(emitted.pieces)) {
-      const key = JSON.stringify(emitted.pieces);
-      let index = templates.findIndex((t) => JSON.stringify(t.pieces) === key);
-      const fallbacks = emitted.slots.map((s) => s.tieBreak ?? 'TRUE');
-      if (index < 0) index = templates.push({ name: `fraise_${sha256(key).slice(0, 16)}`, pieces: emitted.pieces, fallbacks }) - 1;
-      variants.push({ kind: 'template', index, params: emitted.params, slots: emitted.slots, connections });
-    } else {
-      // Parameters are numbered in the order they appear in the text, so lay the values out so.
-      const { text, params: order } = expandPieces(emitted.pieces, 0);
-      let index = statements.findIndex((s) => s.text === text);
-      if (index < 0) index = statements.push({ name: statementName(text), text }) - 1;
-      variants.push({ kind: 'statement', index, params: order.map((i) => emitted.params[i]!), slots: [], connections });
-    }
-  }
-  if (diagnostics.length > 0) return { diagnostics };
-  const body = operationBody(operation, fragments);
-  const imports = new RuntimeImports();
-  const prepare = prepareCode({ schema, imports, catalog, operation, fragments, conditions, optionalFilters, variants });
-  return {
-    id: sha256(body),
-    body,
-    shape: shape!,
-    statements,
-    templates,
-    prepareHelpers: prepare.helpers,
-    prepareBody: prepare.body,
-    imports,
-    nulls: nullShapeOf(schema, body, 'query'),
-    marksNulls,
-  };
-}
-
-/**
- * Ids of the operation as written, when it differs from the printed body: the operation's own text
- * (when it uses no fragment) and its file's whole text (when the file holds only it and fragments),
- * each trimmed. A client that sends the document as written is then served as a persisted one.
- */
-function sourceAliases(operation: OperationDefinitionNode, id: string): string[] {
-  const loc = operation.loc;
-  if (!loc) return [];
-  const texts: string[] = [];
-  let spreads = false;
-  visit(operation, { FragmentSpread: () => void (spreads = true) });
-  if (!spreads) texts.push(loc.source.body.slice(loc.start, loc.end));
-  const file = loc.source.body;
-  if (operationCount(file) === 1) texts.push(file.trim());
-  return [...new Set(texts.map(sha256))].filter((alias) => alias !== id);
-}
-
-/** How many operations a source text defines (0 when it does not parse). */
-function operationCount(text: string): number {
-  try {
-    return parse(text, { noLocation: true }).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
-  } catch {
-    return 0;
-  }
-}
-
-/** The source text of the operation and of every fragment it uses: a cheap cache key. */
-function definitionsText(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): string {
+/** The source text of the operation and of the fragments it uses: a cheap cache key. */
+function definitionsText(operation: OperationDefinitionNode, fragmentNames: readonly string[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): string {
   const text = (node: OperationDefinitionNode | FragmentDefinitionNode): string =>
     node.loc ? node.loc.source.body.slice(node.loc.start, node.loc.end) : print(node);
-  const used = new Set<string>();
-  const collect = (node: OperationDefinitionNode | FragmentDefinitionNode): void => {
-    visit(node, {
-      FragmentSpread(spread) {
-        const fragment = fragments.get(spread.name.value);
-        if (!fragment || used.has(spread.name.value)) return;
-        used.add(spread.name.value);
-        collect(fragment);
-      },
-    });
-  };
-  collect(operation);
-  return [text(operation), ...[...used].sort().map((n) => text(fragments.get(n)!))].join('\n\n');
-}
-
-/** The operation and every fragment it uses (sorted by name), as clients send it. */
-export function operationBody(
-  operation: OperationDefinitionNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-): string {
-  const used = new Set<string>();
-  const collect = (node: OperationDefinitionNode | FragmentDefinitionNode): void => {
-    visit(node, {
-      FragmentSpread(spread) {
-        const name = spread.name.value;
-        if (used.has(name)) return;
-        used.add(name);
-        const fragment = fragments.get(name);
-        if (fragment) collect(fragment);
-      },
-    });
-  };
-  collect(operation);
-  const parts = [print(operation), ...[...used].sort().map((n) => print(fragments.get(n)!))];
-  return parts.join('\n\n');
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** Stable, derived from the SQL: the same text always prepares under the same name. */
-export function statementName(text: string): string {
-  return `fraise_${sha256(text).slice(0, 24)}`;
+  return [text(operation), ...fragmentNames.map((n) => text(fragments.get(n)!))].join('\n\n');
 }
 
 function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {

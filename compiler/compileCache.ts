@@ -1,7 +1,7 @@
 // Reuse between compiles of one process (watch mode): an operation whose body, source file,
 // schema, metadata and options are unchanged is not planned or emitted again, and a module whose
 // text is unchanged is not transpiled again. Entries not used by the latest compile are dropped.
-import { createHash } from 'node:crypto';
+import { sha256 } from '@fraise/runtime';
 import type { DocumentNode } from 'graphql';
 import type { Diagnostic } from './diagnostics.js';
 import type { DatabaseMetadata } from './metadata/types.js';
@@ -32,8 +32,4 @@ export function metadataKey(metadata: DatabaseMetadata): string {
   let key = metadataKeys.get(metadata);
   if (key === undefined) metadataKeys.set(metadata, (key = sha256(JSON.stringify(metadata))));
   return key;
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

@@ -1,7 +1,8 @@
 // The catalogue of diagnostic codes: stable names (tools match on them), what each means, and the
 // hint shown when the place that reported it had nothing more specific to say. docs/cli.md lists
 // the same codes; a test keeps the two, the compiler's sources and the fixtures in step.
-import type { Severity } from './diagnostics.js';
+/** Absent on a Diagnostic means error: a warning never fails a compile. */
+export type Severity = 'error' | 'warning';
 
 export interface CodeInfo {
   readonly severity: Severity;

@@ -2,7 +2,7 @@
 // first, so one run reports everything that is wrong, each with file:line:column and a caret.
 import type { ASTNode, GraphQLError, Source } from 'graphql';
 import { getLocation } from 'graphql';
-import { defaultHint } from './diagnosticCodes.js';
+import { defaultHint, type Severity } from './diagnosticCodes.js';
 
 export interface SourceLocation {
   readonly file: string;
@@ -11,8 +11,6 @@ export interface SourceLocation {
   /** The text of the source line, for the caret display. */
   readonly lineText: string;
 }
-
-export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
   /** Stable code, e.g. FRAISE_UNKNOWN_VIEW (the catalogue is in docs/cli.md). */

@@ -1,5 +1,6 @@
 // The compiler's programmatic API (the CLI is a thin wrapper over it).
-export { compileProject, operationBody, statementName } from './compile.js';
+export { compileProject } from './compile.js';
+export { operationBody, statementName } from './operationIdentity.js';
 export type { CompileOptions, CompileResult } from './compile.js';
 export { CompileFailure, formatDiagnostic } from './diagnostics.js';
 export type { Diagnostic, SourceLocation } from './diagnostics.js';

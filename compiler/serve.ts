@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createHandler, loadPersistedDocuments, type AnyCompiledOperation, type CloseOptions, type CloseReport } from '@fraise/runtime';
+import { answerServerRefusals, createHandler, loadPersistedDocuments, type AnyCompiledOperation, type CloseOptions, type CloseReport } from '@fraise/runtime';
 import { healthRoutes, type HealthState } from './serveHealth.js';
 import { isWorker, leaveCluster, reportListening, runPrimary, workerCount } from './serveWorkers.js';
 import { readServeConfig, type ServeConfig } from './serveConfig.js';
@@ -105,7 +105,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     onError: (error, context) => log(`error ${context.operationName ?? '-'}: ${error instanceof Error ? error.message : String(error)}`),
   });
   const route = options.path ?? '/graphql';
-  const server = http.createServer((req, res) => {
+  // node:http's own 400 for an HTTP/1.1 request without Host has an empty body: the check is made
+  // here instead, with a JSON error like every other refusal (answerServerRefusals below).
+  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
+    if (req.headers.host === undefined && req.httpVersion === '1.1') {
+      const body = JSON.stringify({ errors: [{ message: 'An HTTP/1.1 request must carry a Host header', extensions: { code: 'BAD_REQUEST' } }] });
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
+      return;
+    }
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (pathname !== route && probes(pathname, req, res)) return;
     if (pathname !== route) {
@@ -115,6 +122,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     void handler(req, res);
   });
+  // What node:http refuses before the listener runs (headers over 16 KB, a malformed request line,
+  // headers that never arrive, an unmet Expect, CONNECT) gets a JSON error, not an empty body.
+  answerServerRefusals(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4000, options.host ?? '127.0.0.1', resolve);

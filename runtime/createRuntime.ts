@@ -6,6 +6,7 @@ import { DEFAULT_ACQUIRE_TIMEOUT_MS, DEFAULT_MAX_WAITING } from './acquire.js';
 import { contextSettings, type RequestContext } from './context.js';
 import { FraiseError } from './errors.js';
 import { executeOperation } from './executeOperation.js';
+import { checkPgInternals } from './pgInternals.js';
 import type { RuntimeSettings, TimeoutSetting } from './settings.js';
 import { readPoolSettings, type ReadPoolOptions } from './readPool.js';
 import { streamOperation } from './streamOperation.js';
@@ -118,6 +119,7 @@ export function settingsOf(options: RuntimeOptions, caller = 'createRuntime'): R
   if (typeof pool !== 'object' || pool === null || !('connect' in pool) || !('query' in pool)) {
     throw new FraiseError('INVALID_OPTIONS', `${caller} needs a pg Pool as \`pool\``);
   }
+  checkPgInternals();
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new FraiseError('INVALID_OPTIONS', `batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}`);

@@ -20,7 +20,9 @@ export type FraiseErrorCode =
   /** A persisted-document manifest that is not in a supported format, or names operations not compiled. */
   | 'INVALID_MANIFEST'
   /** A feature of the specification this runtime does not implement yet. */
-  | 'NOT_SUPPORTED';
+  | 'NOT_SUPPORTED'
+  /** The installed pg lacks an internal the runtime drives (pgInternals.ts); says pg's version and the supported range. */
+  | 'UNSUPPORTED_PG';
 
 export class FraiseError extends Error {
   override readonly name = 'FraiseError';

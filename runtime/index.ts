@@ -8,6 +8,7 @@ export { MUTATION_ERROR_CODES } from './mutationErrors.js';
 export type { FraiseErrorCode } from './errors.js';
 export type {
   AnyCompiledOperation,
+  AuthField,
   CoercionResult,
   CompiledOperation,
   CompiledStatement,
@@ -17,10 +18,13 @@ export type {
   MutationStep,
   NullField,
   NullShape,
+  OperationAuth,
+  Requirement,
   ResultShape,
   VariablesOf,
 } from './types.js';
 export { createHandler } from './http/createHandler.js';
+export { answerServerRefusals, handleClientError } from './http/serverRefusals.js';
 export type { CloseOptions, CloseReport, ErrorContext, GraphQLHandler, HandlerOptions, OperationEvent } from './http/createHandler.js';
 export { AcquireRefused, acquireClient, poolLoad } from './acquire.js';
 export type { Acquired, AcquireLimits, PoolLoad, RefusalReason } from './acquire.js';
@@ -30,9 +34,8 @@ export type { PersistedDocument } from './http/manifests.js';
 export type { RequestErrorCode } from './http/httpErrors.js';
 export type { TimeoutSetting } from './settings.js';
 export type { AuditEvent, AuditOutcome, AuthOptions, Claims, JwtOptions, PublicJwk, RateLimitOptions } from './http/auth/options.js';
-export type { AuthField, OperationAuth } from './http/auth/authorize.js';
 // Constants the compiler shares with the runtime (it imports them from this package, never by path).
 export { GRANTS_SETTING, MAX_GRANT_BITS } from './http/auth/authorize.js';
-export type { Requirement } from './http/auth/scopes.js';
+export { sha256 } from './sha256.js';
 // The helpers generated modules import (coercion, whole-variable filters, paging, statement shapes).
 export * from './generated.js';

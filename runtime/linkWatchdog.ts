@@ -5,8 +5,8 @@
 // that long plus LINK_GRACE_MS while we wait for PostgreSQL; then it is destroyed, the request gets
 // DATABASE_UNAVAILABLE and the pool drops the connection. Silence while we wait for the HTTP
 // client (a slow reader between two batches) does not count.
-import type { Socket } from 'node:net';
 import type { PoolClient } from 'pg';
+import { socketOf } from './pgInternals.js';
 
 /** How long past statement_timeout PostgreSQL may stay silent (its cancel and reply travelling). */
 export const LINK_GRACE_MS = 1000;
@@ -21,8 +21,8 @@ const IDLE: LinkWatchdog = { waitingWhen: () => {}, stop: () => {} };
 
 export function watchLink(client: PoolClient, statementTimeoutMs: number | undefined): LinkWatchdog {
   if (statementTimeoutMs === undefined || statementTimeoutMs === 0) return IDLE;
-  const socket = (client as unknown as { connection?: { stream?: Socket } }).connection?.stream;
-  if (socket === undefined || typeof socket.setTimeout !== 'function') return IDLE;
+  const socket = socketOf(client);
+  if (socket === undefined) return IDLE; // a custom stream that cannot time out
   let waiting: () => boolean = () => true;
   const onSilence = (): void => {
     if (waiting()) socket.destroy(new Error(`PostgreSQL sent nothing for ${statementTimeoutMs + LINK_GRACE_MS} ms: the connection is taken as lost`));

@@ -17,33 +17,11 @@
 // After an ErrorResponse the backend skips everything up to the next Sync, so an error is
 // answered with a Sync (unless one is already sent) and the client is usable again once its
 // ReadyForQuery arrives.
-import pg from 'pg';
 import type { Connection } from 'pg';
 import { FraiseError } from './errors.js';
+import { noteParseSent, preparedText, prepareValue, wireOf, type BindValue, type WireConnection } from './pgInternals.js';
 import { isServerError } from './serverError.js';
 import type { CompiledStatement } from './types.js';
-
-/** The part of pg's internal Connection this cursor drives (@types/pg does not describe it). */
-interface WireConnection {
-  readonly stream: { cork?(): void; uncork?(): void };
-  /** Set by pg's Client on ParseComplete from the active query's `name` and `text`. */
-  readonly parsedStatements: Record<string, string | undefined>;
-  /** Parses sent but not yet confirmed; pg's Client clears the entry on ParseComplete or error. */
-  readonly submittedNamedStatements: Record<string, string | undefined>;
-  parse(message: { name: string; text: string }): void;
-  bind(message: { portal: string; statement: string; values: readonly BindValue[] }): void;
-  execute(message: { portal: string; rows: number }): void;
-  close(message: { type: 'P'; name: string }): void;
-  flush(): void;
-  sync(): void;
-  once(event: 'readyForQuery', listener: () => void): unknown;
-}
-
-type BindValue = string | Buffer | null | undefined;
-
-// pg's own parameter serialisation (Dates, arrays, Buffers, objects as JSON), the one pool.query
-// applies, so execute and stream bind identical text. pg exports it as `utils`; @types/pg omits it.
-const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknown): BindValue } }).utils;
 
 export interface RowBatch {
   /** Each row's first column: JSON text, or null for SQL NULL. */
@@ -188,7 +166,7 @@ export class PortalCursor {
   // ---- called by pg's Client ----
 
   submit(connection: Connection): Error | null {
-    const wire = connection as unknown as WireConnection;
+    const wire = wireOf(connection);
     this.#connection = wire;
     // Returning an error makes the Client hand it to handleError without touching the wire.
     if (this.#stopRequested) {
@@ -196,7 +174,7 @@ export class PortalCursor {
       this.#deliverBatch({ rows: [], more: false });
       return new FraiseError('CURSOR_CLOSED', 'The cursor was stopped before it started');
     }
-    const previous = wire.parsedStatements[this.name] ?? wire.submittedNamedStatements[this.name];
+    const previous = preparedText(connection, this.name);
     if (previous !== undefined && previous !== this.text) {
       return new FraiseError('STATEMENT_CONFLICT', `Statement "${this.name}" was prepared with a different text`);
     }
@@ -210,7 +188,7 @@ export class PortalCursor {
       const unnamed = this.name === '';
       if (previous === undefined && !unnamed) {
         wire.parse({ name: this.name, text: this.text });
-        wire.submittedNamedStatements[this.name] = this.text;
+        noteParseSent(connection, this.name, this.text);
       }
       if (this.#preamble) {
         wire.parse({ name: '', text: this.#preamble.text });

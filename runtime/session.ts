@@ -9,6 +9,7 @@ import { acquireClient, AcquireRefused, type Acquired } from './acquire.js';
 import type { ContextSettings } from './context.js';
 import type { CancelSignal } from './cancelSignal.js';
 import { watchLink, type LinkWatchdog } from './linkWatchdog.js';
+import { forgetPrepared } from './pgInternals.js';
 import { ConnectionFailure } from './responseErrors.js';
 import type { ReadPoolSettings, RuntimeSettings, TimeoutSetting } from './settings.js';
 import type { AnyCompiledOperation, CompiledStatement } from './types.js';
@@ -191,11 +192,6 @@ function applyTimeouts(client: PoolClient, statement: number | undefined, lock: 
   });
 }
 
-/** The part of pg's internal Connection that records which statements it prepared. */
-interface PreparedStatements {
-  readonly parsedStatements: Record<string, string | undefined>;
-}
-
 /**
  * Forgets the prepared statement `name` on this connection (server and pg's record of it), so that
  * the next use parses and plans it afresh: after a view changed the columns a plan returns,
@@ -203,6 +199,5 @@ interface PreparedStatements {
  */
 export async function deallocate(client: PoolClient, name: string): Promise<void> {
   await client.query(`DEALLOCATE "${name.replace(/"/g, '""')}"`);
-  const connection = (client as unknown as { connection: PreparedStatements }).connection;
-  delete connection.parsedStatements[name];
+  forgetPrepared(client, name);
 }

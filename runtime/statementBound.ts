@@ -1,35 +1,36 @@
 // Bounds the named prepared statements of each connection. Whole-variable filters give one
 // statement per shape, so a connection could otherwise collect statements without end: each pg
-// client keeps its names in least-recently-used order, and before a new name is used on a full
-// connection the oldest is DEALLOCATEd (and forgotten by pg, which would otherwise skip the Parse).
+// client keeps its names in least-recently-used order (lru.ts), and before a new name is used on a
+// full connection the oldest is DEALLOCATEd (and forgotten by pg, which would otherwise skip the Parse).
 import type { PoolClient } from 'pg';
+import { Lru } from './lru.js';
+import { forgetPrepared, isPrepared } from './pgInternals.js';
 
-/** The part of pg's internal Connection that records what this connection has parsed. */
-interface ParsedStatements {
-  readonly parsedStatements: Record<string, string | undefined>;
-}
+const recent = new WeakMap<PoolClient, Lru<string, true>>();
 
-const recent = new WeakMap<object, Map<string, true>>();
-
-/** Marks `name` as used on the client, evicting the least recently used statements beyond `max`. */
-export async function useStatement(client: PoolClient, name: string, max: number): Promise<void> {
+/**
+ * Marks `name` as used on the client, evicting the least recently used statements beyond `max`.
+ * A name already used on the client (every request but a connection's first of a statement) is
+ * settled at once, without a promise: callers `await` the result either way.
+ */
+export function useStatement(client: PoolClient, name: string, max: number): Promise<void> | undefined {
   let names = recent.get(client);
-  if (!names) {
-    names = new Map();
+  if (names === undefined) {
+    names = new Lru(max);
     recent.set(client, names);
   }
-  if (names.delete(name)) {
-    names.set(name, true);
-    return;
-  }
-  const connection = (client as unknown as { connection: ParsedStatements }).connection;
-  while (names.size >= max) {
-    const oldest = names.keys().next().value!;
-    names.delete(oldest);
+  if (names.touch(name)) return undefined;
+  // Two runtimes may share a pool with different bounds: the caller's holds.
+  names.max = max;
+  const evicted = names.set(name, true);
+  return evicted.length === 0 ? undefined : deallocateEvicted(client, evicted);
+}
+
+async function deallocateEvicted(client: PoolClient, evicted: readonly [string, true][]): Promise<void> {
+  for (const [oldest] of evicted) {
     // A statement whose Parse failed was never prepared; there is nothing to deallocate.
-    if (connection.parsedStatements[oldest] === undefined) continue;
+    if (!isPrepared(client, oldest)) continue;
     await client.query(`DEALLOCATE "${oldest.replace(/"/g, '""')}"`);
-    delete connection.parsedStatements[oldest];
+    forgetPrepared(client, oldest);
   }
-  names.set(name, true);
 }

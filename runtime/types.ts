@@ -1,6 +1,5 @@
 // The contract between generated modules and the runtime. Generated code only imports these
 // types, so a module compiled by one version of the compiler stays readable by a person.
-import type { OperationAuth } from './http/auth/authorize.js';
 
 /** A GraphQL error as it appears in a response (graphql-js's formatted shape). */
 export interface GraphQLResponseError {
@@ -113,4 +112,32 @@ export type DataOf<TOp> = TOp extends CompiledOperation<infer _V, infer D> ? D :
 export interface ExecutionResult<TData> {
   readonly data?: TData | null;
   readonly errors?: readonly GraphQLResponseError[];
+}
+
+// What CompiledOperation.auth holds; runtime/http/auth/authorize.ts judges a caller against it.
+/** What one field (or type) requires, as the compiler records it (see CompiledOperation.auth). */
+export interface Requirement {
+  readonly authenticated: boolean;
+  /** Every entry must hold: an entry is a @requiresScopes argument (outer any-of, inner all-of). */
+  readonly scopes: readonly (readonly (readonly string[])[])[];
+}
+
+/** A field on the way to a guarded field, or a guarded field itself (root fields are all listed). */
+export interface AuthField {
+  /** The response key (alias or name). */
+  readonly key: string;
+  /** Index in OperationAuth.requirements, when the field itself is guarded. */
+  readonly requirement?: number;
+  readonly nonNull: boolean;
+  /** Set when the field is a list (of objects, when `fields` is set). */
+  readonly list?: { readonly nonNullItems: boolean };
+  /** Fields below with requirements. */
+  readonly fields?: readonly AuthField[];
+}
+
+export interface OperationAuth {
+  /** The distinct requirements of the operation's fields. */
+  readonly requirements: readonly Requirement[];
+  /** The root fields, each with the guarded fields below it. */
+  readonly fields: readonly AuthField[];
 }

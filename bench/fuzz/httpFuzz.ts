@@ -4,6 +4,7 @@
 // stack trace. Shared by test/http/fuzz.test.ts (10,000 cases) and bench/fuzz.ts (100,000).
 import http from 'node:http';
 import fc from 'fast-check';
+import { oversizedRequest, rawRequest, sendRaw, type RawBytes } from './rawHttpFuzz.js';
 
 export interface FuzzRequest {
   readonly method: string;
@@ -11,6 +12,8 @@ export interface FuzzRequest {
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | undefined;
+  /** When set, the whole request as bytes, written on a socket as is (rawHttpFuzz.ts). */
+  readonly raw?: RawBytes;
 }
 
 export interface KnownOperation {
@@ -20,8 +23,18 @@ export interface KnownOperation {
   readonly variables: readonly string[];
 }
 
-/** Statuses a request to the handler may get (no 5xx: hostile input is the client's error). */
-export const ALLOWED_STATUSES = new Set([200, 400, 404, 405, 406, 413, 415]);
+/**
+ * Statuses a request may get (no 5xx: hostile input is the client's error): the handler's, and
+ * node:http's own refusals answered by answerServerRefusals (408 request not received within
+ * requestTimeout, 417 unmet Expect, 431 head over 16 KB).
+ */
+export const ALLOWED_STATUSES = new Set([200, 400, 404, 405, 406, 408, 413, 415, 417, 431]);
+
+/**
+ * The fuzzed server's node:http timeouts: a request that never completes (see rawHttpFuzz.ts)
+ * gets its 408 within about 5.5 s, before the client's 10 s patience runs out.
+ */
+export const FUZZ_SERVER_OPTIONS = { requestTimeout: 5000, headersTimeout: 5000, connectionsCheckingInterval: 500 } as const;
 
 /** What must never reach a client: PostgreSQL's words, SQL, stack traces, file paths. */
 const LEAKS: readonly RegExp[] = [
@@ -218,7 +231,14 @@ export function fuzzRequest(known: readonly KnownOperation[], route = '/graphql'
     headers: fc.constant({ 'content-type': 'application/json' }),
     body: jsonText,
   });
-  return fc.oneof({ weight: 6, arbitrary: post }, { weight: 3, arbitrary: get }, { weight: 1, arbitrary: other });
+  const raw = rawRequest(known, route).map((bytes): FuzzRequest => ({ method: 'RAW', path: '', headers: {}, body: undefined, raw: bytes }));
+  return fc.oneof(
+    { weight: 12, arbitrary: post },
+    { weight: 6, arbitrary: get },
+    { weight: 2, arbitrary: other },
+    { weight: 2, arbitrary: raw },
+    { weight: 1, arbitrary: oversizedRequest(known, route) },
+  );
 }
 
 export interface FuzzAnswer {
@@ -266,6 +286,18 @@ export function send(base: URL, request: FuzzRequest, agent: http.Agent): Promis
   });
 }
 
+/** A request as reported in a failure: long paths, headers and bodies cut to 500 characters. */
+function shortened(request: FuzzRequest): FuzzRequest {
+  const cut = (text: string): string => (text.length > 500 ? `${text.slice(0, 500)}... (${text.length} characters)` : text);
+  return {
+    method: request.method,
+    path: cut(request.path),
+    headers: Object.fromEntries(Object.entries(request.headers).slice(0, 20).map(([k, v]) => [k, cut(v)])),
+    body: request.body === undefined ? undefined : cut(request.body),
+    ...(request.raw === undefined ? {} : { raw: { bytes: cut(request.raw.bytes), truncated: request.raw.truncated } }),
+  };
+}
+
 export interface FuzzResult {
   readonly cases: number;
   readonly statuses: Readonly<Record<number, number>>;
@@ -297,7 +329,7 @@ export async function runFuzz(url: string, known: readonly KnownOperation[], cas
             let reason: string | null;
             let answer: FuzzAnswer | undefined;
             try {
-              answer = await send(base, request, agent);
+              answer = request.raw === undefined ? await send(base, request, agent) : await sendRaw(base, request.raw);
               statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
               reason = checkAnswer(answer);
             } catch (error) {
@@ -305,7 +337,7 @@ export async function runFuzz(url: string, known: readonly KnownOperation[], cas
             }
             if (reason !== null) {
               failureCount++;
-              if (failures.length < 20) failures.push({ reason, request, ...(answer ? { answer: { status: answer.status, body: answer.body.slice(0, 500) } } : {}) });
+              if (failures.length < 20) failures.push({ reason, request: shortened(request), ...(answer ? { answer: { status: answer.status, body: answer.body.slice(0, 500) } } : {}) });
             }
           }
         }),

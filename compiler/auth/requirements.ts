@@ -22,8 +22,7 @@ import {
   type SelectionSetNode,
   Kind,
 } from 'graphql';
-import { MAX_GRANT_BITS, type AuthField, type OperationAuth } from '@fraise/runtime';
-import type { Requirement } from '../../runtime/http/auth/scopes.js';
+import { MAX_GRANT_BITS, type AuthField, type OperationAuth, type Requirement } from '@fraise/runtime';
 import { collectFields } from '../plan/collectFields.js';
 
 /** The operation's requirements, or undefined when none of its fields has any. */

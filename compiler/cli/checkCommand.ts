@@ -8,10 +8,9 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Diagnostic, SourceLocation } from '../diagnostics.js';
 import { parseCommand } from './args.js';
-import { displayPath } from './compileCommand.js';
 import { loadCompiledOperations, type CompiledStatements } from './loadCompiled.js';
 import { CONFIG_OPTIONS, projectConfig } from './projectSetup.js';
-import { type OutputFormat, printDiagnostics, printJson, type Streams } from './report.js';
+import { displayPath, type OutputFormat, printDiagnostics, printJson, type Streams } from './report.js';
 
 export const CHECK_USAGE = `Usage: fraise-compile check [--config <file>] --database-url <url> [--out <dir>] [--format text|json]
 

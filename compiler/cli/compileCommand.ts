@@ -1,17 +1,12 @@
 // `fraise-compile [--config F] --schema G --operations G --out DIR [--database-url URL | --metadata F]`:
 // compiles once (or, with --watch, on every change) and writes the output folder atomically.
-import path from 'node:path';
-import { compileProject, type CompileResult } from '../compile.js';
-import type { DocumentFigures } from '../limits/documentFigures.js';
-import type { ProjectConfig } from '../config/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { writeOutputFolder } from '../emit/writeOutput.js';
 import { loadMetadata } from '../metadata/loadMetadata.js';
-import type { DatabaseMetadata } from '../metadata/types.js';
-import type { CompileCache } from '../compileCache.js';
 import { parseCommand, type ParsedValues } from './args.js';
+import { compileWith, reportFailure, reportSuccess } from './compileRun.js';
 import { CONFIG_OPTIONS, projectConfig } from './projectSetup.js';
-import { countText, type OutputFormat, printDiagnostics, printJson, type Streams } from './report.js';
+import type { OutputFormat, Streams } from './report.js';
 import { type WatchContext, watchProject } from './watch.js';
 
 export const COMPILE_USAGE = `Usage: fraise-compile [--config <file>] --schema <glob> --operations <glob> --out <dir>
@@ -85,82 +80,10 @@ export async function compileCommand(
   return 0;
 }
 
-export function compileWith(config: ProjectConfig, metadata: DatabaseMetadata, cwd: string, cache?: CompileCache): Promise<CompileResult> {
-  return compileProject({
-    ...(cache ? { cache } : {}),
-    schema: config.schema,
-    operations: config.operations,
-    cwd,
-    metadata,
-    naming: config.naming,
-    scalars: config.scalars,
-    output: config.output,
-    ...(config.maxPageSize !== undefined ? { maxPageSize: config.maxPageSize } : {}),
-    introspection: config.introspection,
-  });
-}
-
-export function reportFailure(io: Streams, format: OutputFormat, diagnostics: readonly Diagnostic[]): number {
-  if (format === 'json') printJson(io, false, diagnostics);
-  else {
-    printDiagnostics(io, diagnostics);
-    io.stderr.write(`fraise-compile: ${countText(diagnostics)}; nothing was written.\n`);
-  }
-  return 1;
-}
-
-export function reportSuccess(
-  io: Streams,
-  format: OutputFormat,
-  config: ProjectConfig,
-  result: Extract<CompileResult, { ok: true }>,
-  cwd: string,
-  ms: number,
-  written: readonly string[] | undefined,
-  /** --report: the figures of each operation (a table, or `figures` in the JSON). */
-  report = false,
-): void {
-  const out = displayPath(config.out!, cwd);
-  const warnings = result.warnings.filter((w) => !config.ignoreWarnings.includes(w.code));
-  if (format === 'json') {
-    printJson(io, true, warnings, { out, operations: result.operations, ms, ...(written ? { written } : {}), ...(report ? { figures: jsonFigures(result.figures) } : {}) });
-    return;
-  }
-  printDiagnostics(io, warnings);
-  const warned = warnings.length > 0 ? ` (${warnings.length} warning(s))` : '';
-  const changed = written ? `, ${written.length} file(s) changed` : '';
-  io.stdout.write(`fraise-compile: ${result.operations.length} operation(s) compiled to ${out} in ${ms} ms${changed}${warned}\n`);
-  if (report) io.stdout.write(figuresTable(result.figures));
-}
-
-/** The --report table: one line per operation, in name order. */
-export function figuresTable(figures: Readonly<Record<string, DocumentFigures>>): string {
-  const rows = Object.keys(figures)
-    .sort()
-    .map((name) => {
-      const f = figures[name]!;
-      return [name, String(f.depth), String(f.aliases), String(f.rootFields), Number.isFinite(f.estimatedRows) ? String(f.estimatedRows) : 'unbounded'];
-    });
-  const header = ['operation', 'depth', 'aliases', 'root fields', 'estimated rows'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
-}
-
-function jsonFigures(figures: Readonly<Record<string, DocumentFigures>>): Record<string, Record<string, number | null>> {
-  return Object.fromEntries(Object.entries(figures).map(([name, f]) => [name, { ...f, estimatedRows: Number.isFinite(f.estimatedRows) ? f.estimatedRows : null }]));
-}
-
+/** Like a failed compile, but exit code 2: the command line or the configuration is wrong. */
 function usageFailure(io: Streams, format: OutputFormat, diagnostics: readonly Diagnostic[]): number {
-  if (format === 'json') printJson(io, false, diagnostics);
-  else printDiagnostics(io, diagnostics);
-  if (format === 'text') io.stderr.write(`fraise-compile: ${countText(diagnostics)}; nothing was written.\n`);
+  reportFailure(io, format, diagnostics);
   return 2;
-}
-
-export function displayPath(file: string, cwd: string): string {
-  const relative = path.relative(cwd, file);
-  return relative === '' ? '.' : relative.startsWith('..') ? file : relative;
 }
 
 export type { ParsedValues };

@@ -6,9 +6,8 @@ import path from 'node:path';
 import { loadMetadata } from '../metadata/loadMetadata.js';
 import { serializeMetadata } from '../metadata/normalize.js';
 import { parseCommand, str } from './args.js';
-import { displayPath } from './compileCommand.js';
 import { CONFIG_OPTIONS, projectConfig } from './projectSetup.js';
-import { type OutputFormat, printDiagnostics, printJson, type Streams } from './report.js';
+import { displayPath, type OutputFormat, printDiagnostics, printJson, type Streams } from './report.js';
 
 export const INTROSPECT_USAGE = `Usage: fraise-compile introspect [--config <file>] --database-url <url> [--out <file>] [--format text|json]
 

@@ -1,5 +1,6 @@
 // How commands print: diagnostics as text (file:line:column, caret, hint) on stderr, or with
 // --format json one JSON object per run on stdout (one line each, so watch mode gives NDJSON).
+import path from 'node:path';
 import { type Diagnostic, diagnosticJson, formatDiagnostic, isError } from '../diagnostics.js';
 
 export type OutputFormat = 'text' | 'json';
@@ -26,4 +27,10 @@ export function printDiagnostics(io: Streams, diagnostics: readonly Diagnostic[]
 
 export function printJson(io: Streams, ok: boolean, diagnostics: readonly Diagnostic[], extra: Record<string, unknown> = {}): void {
   io.stdout.write(`${JSON.stringify({ ok, ...counts(diagnostics), diagnostics: diagnostics.map(diagnosticJson), ...extra })}\n`);
+}
+
+/** A path as a command prints it: relative to the working directory when inside it. */
+export function displayPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, file);
+  return relative === '' ? '.' : relative.startsWith('..') ? file : relative;
 }

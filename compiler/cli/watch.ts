@@ -10,7 +10,7 @@ import { writeChangedFiles } from '../emit/writeChanged.js';
 import { loadMetadata } from '../metadata/loadMetadata.js';
 import type { DatabaseMetadata } from '../metadata/types.js';
 import { createCompileCache } from '../compileCache.js';
-import { compileWith, reportFailure, reportSuccess } from './compileCommand.js';
+import { compileWith, reportFailure, reportSuccess } from './compileRun.js';
 import type { OutputFormat, Streams } from './report.js';
 
 export interface BuildEvent {

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { type Diagnostic, didYouMean } from '../diagnostics.js';
 import { NAMINGS, OUTPUT_KINDS, type Naming, type OutputKind, type ProjectConfig } from './types.js';
 import { locateKey } from './locateKey.js';
+import { badMaxPageSize, isMaxPageSize } from './pageSize.js';
 
 export const FRAISE_CONFIG = 'fraise.config.json';
 export const GRAPHQL_CONFIGS = [
@@ -193,8 +194,11 @@ function readLayer(file: string, text: string, value: unknown, diagnostics: Diag
         else layer.ignoreWarnings = v as string[];
         break;
       case 'maxPageSize':
-        if (!Number.isSafeInteger(v) || (v as number) < 1) fail('"maxPageSize" must be a positive integer.', 'Example: "maxPageSize": 100.');
-        else layer.maxPageSize = v as number;
+        if (isMaxPageSize(v)) layer.maxPageSize = v;
+        else {
+          const bad = badMaxPageSize('"maxPageSize"', v, '"maxPageSize": 100');
+          fail(bad.message, bad.hint);
+        }
         break;
       case 'introspection':
         if (typeof v !== 'boolean') fail('"introspection" must be true or false.', 'Example: "introspection": false (a production build without __schema / __type).');
@@ -231,8 +235,11 @@ function flagLayer(flags: ConfigFlags, cwd: string, diagnostics: Diagnostic[]): 
   if (flags.noIntrospection === true) layer.introspection = false;
   if (flags.maxPageSize !== undefined) {
     const n = Number(flags.maxPageSize);
-    if (Number.isSafeInteger(n) && n >= 1) layer.maxPageSize = n;
-    else usage(`--max-page-size must be a positive integer; got "${flags.maxPageSize}".`, 'Example: --max-page-size 100.');
+    if (isMaxPageSize(n)) layer.maxPageSize = n;
+    else {
+      const bad = badMaxPageSize('--max-page-size', flags.maxPageSize, '--max-page-size 100');
+      usage(bad.message, bad.hint);
+    }
   }
   return layer;
 }

@@ -1,7 +1,7 @@
 // Code stage: one TypeScript module per operation (its SQL, types, prepare and result shape), as
 // text. (ts-morph was tried first: it took ~80 ms per module, most of a compile; plain text with
 // careful indentation reads the same and is what `esbuild` then turns into JavaScript.)
-import type { OperationAuth } from '../../runtime/http/auth/authorize.js';
+import type { OperationAuth } from '@fraise/runtime';
 import type { NullShape, ResultShape } from '../../runtime/types.js';
 import { expandPieces, type SqlPiece } from '../sql/template.js';
 import type { StatementOut, TemplateOut } from './coercionCode.js';

@@ -10,11 +10,11 @@ import {
   typeFromAST,
   visit,
   type GraphQLSchema,
-  type ASTNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type VariableDefinitionNode,
 } from 'graphql';
+import { visitWithFragments } from '../validate/fragmentWalk.js';
 import { argumentDefaults } from './argumentDefaults.js';
 import { ifKey } from './context.js';
 
@@ -49,51 +49,40 @@ export function findConditions(
   );
   const conditions = new Map<string, Condition>();
   const optional = new Map<string, OptionalFilterVariable>();
-  const seenFragments = new Set<string>();
-  const walk = (root: ASTNode): void => {
-    visit(root, {
-      Directive(node) {
-        if (node.name.value !== 'include' && node.name.value !== 'skip') return;
-        const arg = node.arguments?.find((a) => a.name.value === 'if')?.value;
-        if (arg?.kind === Kind.VARIABLE) {
-          const variable = arg.name.value;
-          conditions.set(ifKey(variable), { key: ifKey(variable), variable });
-        }
-      },
-      Argument(node) {
-        // An omitted (or null) connection cursor leaves its keyset condition out.
-        if ((node.name.value === 'after' || node.name.value === 'before') && node.value.kind === Kind.VARIABLE) {
-          const variable = node.value.name.value;
+  visitWithFragments(operation, fragments, {
+    Directive(node) {
+      if (node.name.value !== 'include' && node.name.value !== 'skip') return;
+      const arg = node.arguments?.find((a) => a.name.value === 'if')?.value;
+      if (arg?.kind === Kind.VARIABLE) {
+        const variable = arg.name.value;
+        conditions.set(ifKey(variable), { key: ifKey(variable), variable });
+      }
+    },
+    Argument(node) {
+      // An omitted (or null) connection cursor leaves its keyset condition out.
+      if ((node.name.value === 'after' || node.name.value === 'before') && node.value.kind === Kind.VARIABLE) {
+        const variable = node.value.name.value;
+        const def = variables.get(variable);
+        if (def && def.type.kind !== Kind.NON_NULL_TYPE && !def.defaultValue) optional.set(variable, { variable, nullMeansOmitted: true });
+        return;
+      }
+      if (node.name.value !== 'where') return;
+      visit(node.value, {
+        ObjectField(field) {
+          if (field.value.kind !== Kind.VARIABLE) return;
+          const variable = field.value.name.value;
           const def = variables.get(variable);
-          if (def && def.type.kind !== Kind.NON_NULL_TYPE && !def.defaultValue) optional.set(variable, { variable, nullMeansOmitted: true });
-          return;
-        }
-        if (node.name.value !== 'where') return;
-        visit(node.value, {
-          ObjectField(field) {
-            if (field.value.kind !== Kind.VARIABLE) return;
-            const variable = field.value.name.value;
-            const def = variables.get(variable);
-            if (!def || def.type.kind === Kind.NON_NULL_TYPE || def.defaultValue) return;
-            // Whole filter objects are built at run time (dynamic parts), not optional operators.
-            const type = typeFromAST(schema, def.type);
-            if (!type || !isLeafType(getNamedType(type))) return;
-            const isnull = field.name.value === 'isnull';
-            const nullMeansOmitted = isnull && (optional.get(variable)?.nullMeansOmitted ?? true);
-            optional.set(variable, { variable, nullMeansOmitted });
-          },
-        });
-      },
-      FragmentSpread(node) {
-        const name = node.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || seenFragments.has(name)) return;
-        seenFragments.add(name);
-        walk(fragment);
-      },
-    });
-  };
-  walk(operation);
+          if (!def || def.type.kind === Kind.NON_NULL_TYPE || def.defaultValue) return;
+          // Whole filter objects are built at run time (dynamic parts), not optional operators.
+          const type = typeFromAST(schema, def.type);
+          if (!type || !isLeafType(getNamedType(type))) return;
+          const isnull = field.name.value === 'isnull';
+          const nullMeansOmitted = isnull && (optional.get(variable)?.nullMeansOmitted ?? true);
+          optional.set(variable, { variable, nullMeansOmitted });
+        },
+      });
+    },
+  });
   // Field-argument filters (`posts(authorId: $author)`): an omitted or null variable leaves them out.
   for (const variable of argumentDefaults(schema, operation, fragments).filterVariables) {
     if (!optional.has(variable)) optional.set(variable, { variable, nullMeansOmitted: true });

@@ -7,13 +7,13 @@ import {
   executeSync,
   getNamedType,
   typeFromAST,
-  visit,
   type FieldNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type VariableDefinitionNode,
 } from 'graphql';
 import { diagnostic } from '../diagnostics.js';
+import { visitWithFragments } from '../validate/fragmentWalk.js';
 import type { PlanContext } from './context.js';
 import type { Param, RootField } from './ir.js';
 
@@ -79,21 +79,11 @@ export function planIntrospection(ctx: PlanContext, key: string, nodes: readonly
 
 function variablesUsed(nodes: readonly FieldNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): string[] {
   const found = new Set<string>();
-  const seen = new Set<string>();
-  const walk = (node: FieldNode | FragmentDefinitionNode): void => {
-    visit(node, {
-      Variable(variable) {
-        found.add(variable.name.value);
-      },
-      FragmentSpread(spread) {
-        const fragment = fragments.get(spread.name.value);
-        if (!fragment || seen.has(spread.name.value)) return;
-        seen.add(spread.name.value);
-        walk(fragment);
-      },
-    });
-  };
-  for (const node of nodes) walk(node);
+  visitWithFragments(nodes, fragments, {
+    Variable(variable) {
+      found.add(variable.name.value);
+    },
+  });
   return [...found].sort();
 }
 
@@ -109,20 +99,10 @@ function* combinations(domains: readonly (readonly unknown[])[]): Generator<unkn
 /** Whether a schema's introspection is asked for anywhere in the operation (for the `introspection: false` option). */
 export function usesIntrospection(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): FieldNode | undefined {
   let found: FieldNode | undefined;
-  const seen = new Set<string>();
-  const walk = (node: OperationDefinitionNode | FragmentDefinitionNode): void => {
-    visit(node, {
-      Field(field) {
-        if (INTROSPECTION_FIELDS.has(field.name.value)) found ??= field;
-      },
-      FragmentSpread(spread) {
-        const fragment = fragments.get(spread.name.value);
-        if (!fragment || seen.has(spread.name.value)) return;
-        seen.add(spread.name.value);
-        walk(fragment);
-      },
-    });
-  };
-  walk(operation);
+  visitWithFragments(operation, fragments, {
+    Field(field) {
+      if (INTROSPECTION_FIELDS.has(field.name.value)) found ??= field;
+    },
+  });
   return found;
 }

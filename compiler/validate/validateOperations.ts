@@ -6,7 +6,6 @@ import {
   LoneAnonymousOperationRule,
   specifiedRules,
   validate,
-  visit,
   type DefinitionNode,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -16,6 +15,7 @@ import {
 import { type Diagnostic, diagnostic, fromGraphQLError } from '../diagnostics.js';
 import type { LoadedFile } from '../load/loadSources.js';
 import { usesIntrospection } from '../plan/introspection.js';
+import { usedFragments } from './fragmentWalk.js';
 
 export interface ValidatedOperations {
   readonly operations: readonly OperationDefinitionNode[];
@@ -71,9 +71,9 @@ export function validateOperations(
     diagnostics.push(...found);
   };
   for (const operation of operations) {
-    const group = fragmentsUsedBy(operation, fragments);
+    const group = usedFragments(operation, fragments);
     for (const name of group) used.add(name);
-    check([operation, ...[...group].sort().map((name) => fragments.get(name)!)]);
+    check([operation, ...group.map((name) => fragments.get(name)!)]);
   }
   const unused = [...fragments.values()].filter((f) => !used.has(f.name.value));
   if (unused.length > 0) check(unused);
@@ -103,23 +103,6 @@ export function validateOperations(
 function sourceText(node: DefinitionNode): string {
   const loc = node.loc;
   return loc ? `${loc.source.name}:${loc.start}:${loc.source.body.slice(loc.start, loc.end)}` : JSON.stringify(node);
-}
-
-/** Names of the fragments an operation uses, directly or through other fragments (known ones only). */
-function fragmentsUsedBy(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): Set<string> {
-  const found = new Set<string>();
-  const walk = (node: OperationDefinitionNode | FragmentDefinitionNode): void => {
-    visit(node, {
-      FragmentSpread(spread) {
-        const fragment = fragments.get(spread.name.value);
-        if (!fragment || found.has(spread.name.value)) return;
-        found.add(spread.name.value);
-        walk(fragment);
-      },
-    });
-  };
-  walk(operation);
-  return found;
 }
 
 /**

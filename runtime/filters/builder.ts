@@ -32,7 +32,7 @@ export const conjunction = (parts: readonly string[]): string =>
 /** Records what is wrong with the value at `path` (`where.title.eq`) and reads as TRUE meanwhile. */
 export function bad(b: FilterBuilder, path: string, value: unknown, problem: string): string {
   const variable = path.split(/[.[]/)[0];
-  b.errors.push(badInput(`Variable "$${variable}" got invalid value ${show(value).slice(0, 200)} at "${path}"; ${problem}.`));
+  b.errors.push(badInput(`Variable "$${variable}" got invalid value ${show(value)} at "${path}"; ${problem}.`));
   return 'TRUE';
 }
 

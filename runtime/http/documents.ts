@@ -2,8 +2,9 @@
 // without "sha256:", doc_id, id, Apollo's extensions.persistedQuery.sha256Hash) or by their text
 // (a `query` whose sha256 is a known document). Unknown documents are refused, unless the
 // application opted into compiling them at run time.
-import { createHash } from 'node:crypto';
 import { FraiseError } from '../errors.js';
+import { Lru } from '../lru.js';
+import { sha256 } from '../sha256.js';
 import type { AnyCompiledOperation, GraphQLResponseError } from '../types.js';
 import { badRequest, graphqlFailure, RequestFailure } from './httpErrors.js';
 import type { PersistedDocument } from './manifests.js';
@@ -27,26 +28,21 @@ export interface RegistryOptions {
 
 const SHA256_PREFIX = 'sha256:';
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 export class DocumentRegistry {
   /** Every id a client may send, and the sha256 of every known document text. */
   readonly #byId = new Map<string, AnyCompiledOperation>();
   readonly #safelist: boolean;
   readonly #compile: CompileDocument | undefined;
-  readonly #cacheSize: number;
   /**
    * Documents compiled at run time, by the sha256 of their text and the operationName they were
-   * compiled for (a document may hold several operations); oldest first.
+   * compiled for (a document may hold several operations).
    */
-  readonly #compiled = new Map<string, Promise<AnyCompiledOperation>>();
+  readonly #compiled: Lru<string, Promise<AnyCompiledOperation>>;
 
   constructor(options: RegistryOptions) {
     this.#safelist = options.safelist;
     this.#compile = options.compile;
-    this.#cacheSize = options.compileCacheSize;
+    this.#compiled = new Lru(options.compileCacheSize);
     const operations = Array.isArray(options.operations) ? options.operations : Object.values(options.operations);
     const byName = new Map<string, AnyCompiledOperation>();
     for (const op of operations as readonly AnyCompiledOperation[]) {
@@ -139,10 +135,7 @@ export class DocumentRegistry {
   #cached(hash: string, operationName: string | undefined): Promise<AnyCompiledOperation> | undefined {
     for (const key of operationName === undefined ? [cacheKey(hash, undefined)] : [cacheKey(hash, operationName), cacheKey(hash, undefined)]) {
       const entry = this.#compiled.get(key);
-      if (entry === undefined) continue;
-      this.#compiled.delete(key); // most recently used goes last
-      this.#compiled.set(key, entry);
-      return entry;
+      if (entry !== undefined) return entry;
     }
     return undefined;
   }
@@ -163,13 +156,8 @@ export class DocumentRegistry {
     this.#compiled.set(key, pending);
     // Failures are not cached: a fixed schema or database lets the same document compile next time.
     pending.catch(() => {
-      if (this.#compiled.get(key) === pending) this.#compiled.delete(key);
+      if (this.#compiled.peek(key) === pending) this.#compiled.delete(key);
     });
-    while (this.#compiled.size > this.#cacheSize) {
-      const oldest = this.#compiled.keys().next().value;
-      if (oldest === undefined) break;
-      this.#compiled.delete(oldest);
-    }
     return pending;
   }
 }

@@ -9,6 +9,10 @@ export type RequestErrorCode =
   | 'NOT_ACCEPTABLE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_TOO_LARGE'
+  /** The request line and headers exceed node:http's maxHeaderSize (431, see handleClientError). */
+  | 'REQUEST_HEADER_FIELDS_TOO_LARGE'
+  /** The headers or body did not arrive within node:http's headersTimeout/requestTimeout (408). */
+  | 'REQUEST_TIMEOUT'
   | 'TOO_MANY_VARIABLES'
   /** A persisted document id the server does not know (Apollo clients then send the document). */
   | 'PERSISTED_QUERY_NOT_FOUND'

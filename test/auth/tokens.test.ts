@@ -121,8 +121,12 @@ describe('shared secret (HS256/384/512)', () => {
     expect(cache.get('a')?.claims).toEqual({ sub: 'a' });
     now += 1;
     expect(cache.get('a')).toBeUndefined();
+    expect(cache.size).toBe(1); // an expired entry is dropped when met; c is not met yet
     cache.set('old', { claims: {}, exp: now / 1000 - 31 });
     expect(cache.get('old')).toBeUndefined();
+    const none = new TokenCache(0, 0, () => now);
+    none.set('a', { claims: {}, exp: now / 1000 + 10 });
+    expect([none.get('a'), none.size]).toEqual([undefined, 0]);
   });
 });
 

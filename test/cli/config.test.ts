@@ -101,4 +101,31 @@ describe('configuration', () => {
       ].join('\n'),
     });
   });
+
+  // One rule for maxPageSize wherever it is given (compiler/config/pageSize.ts); the API option's
+  // message is the FRAISE_BAD_OPTION diagnostic fixture.
+  it('refuses a maxPageSize that is not a positive integer, in the file and as a flag', async () => {
+    const dir = await project({ 'fraise.config.json': '{\n  "schema": "schema/*.graphql",\n  "maxPageSize": 0\n}\n' });
+    expect(await runCli(['--operations', 'src/*.graphql', '--out', 'generated', '--metadata', 'fraise.metadata.json'], dir)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: [
+        'fraise.config.json:3:3: error FRAISE_BAD_CONFIG: "maxPageSize" must be a positive integer; got 0.',
+        '3 |   "maxPageSize": 0',
+        '      ^',
+        'hint: A whole number of rows, at least 1. Example: "maxPageSize": 100.',
+        '',
+        'fraise-compile: 1 error(s); nothing was written.',
+        '',
+      ].join('\n'),
+    });
+    for (const flag of ['2.5', 'ten', '0']) {
+      const run = await runCli(['--schema', 'schema/*.graphql', '--operations', 'src/*.graphql', '--out', 'generated', '--metadata', 'fraise.metadata.json', '--max-page-size', flag], await project({}));
+      expect(run).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `error FRAISE_USAGE: --max-page-size must be a positive integer; got "${flag}".\nhint: A whole number of rows, at least 1. Example: --max-page-size 100.\n\nfraise-compile: 1 error(s); nothing was written.\n`,
+      });
+    }
+  });
 });

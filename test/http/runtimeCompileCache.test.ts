@@ -53,4 +53,34 @@ describe('the run-time compile cache', () => {
     expect(reply.status).toBe(400);
     expect(reply.json).toEqual({ errors: [{ message: 'Unknown operation named "Nope"', extensions: { code: 'OPERATION_NAME_MISMATCH' } }] });
   });
+
+  it('keeps the compileCacheSize most recently used documents', async () => {
+    const compile = createDocumentCompiler({ schema: ['fixtures/blog/schema.graphql'], cwd: repoRoot, databaseUrl: db.url });
+    const calls: string[] = [];
+    const small = await listen(createHandler({
+      pool: db.pool,
+      operations: {},
+      compileCacheSize: 2,
+      compile: (document, operationName) => {
+        calls.push(/query (\w+)/.exec(document)![1]!);
+        return compile(document, operationName);
+      },
+    }));
+    try {
+      const documents: Record<string, string> = {
+        A: 'query A { users(limit: 1) { id } }',
+        B: 'query B { tags(limit: 1) { name } }',
+        C: 'query C { users(limit: 2) { id } }',
+      };
+      for (const name of ['A', 'B', 'A', 'C', 'B', 'A']) {
+        const reply = await post(small.url, { query: documents[name] });
+        expect(reply.status, name).toBe(200);
+      }
+      // Least recently used goes first: A is used again before C arrives, so C evicts B, then B
+      // evicts A. (Oldest-first eviction would have compiled A, B, C, A.)
+      expect(calls).toEqual(['A', 'B', 'C', 'B', 'A']);
+    } finally {
+      await small.close();
+    }
+  });
 });

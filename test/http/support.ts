@@ -12,8 +12,8 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export async function listen(listener: RequestListener): Promise<Listening> {
-  const server = http.createServer(listener);
+export async function listen(listener: RequestListener, options: http.ServerOptions = {}): Promise<Listening> {
+  const server = http.createServer(options, listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -306,7 +306,8 @@ interface Obj {
   readonly value: unknown;
 }
 interface Ctx {
-  readonly client: pg.PoolClient;
+  /** The execution's client, one query at a time (see serialQueries). */
+  readonly query: SerialQuery;
   readonly views: Map<string, Promise<Row[]>>;
   readonly utc: boolean;
 }
@@ -326,6 +327,22 @@ const RAW_TEXT: pg.CustomTypesConfig = {
   getTypeParser: (() => (value: string) => value) as unknown as pg.CustomTypesConfig['getTypeParser'],
 };
 
+type SerialQuery = <R extends pg.QueryResultRow>(config: pg.QueryConfig) => Promise<pg.QueryResult<R>>;
+
+/**
+ * graphql-js resolves sibling fields concurrently, all on the execution's one client (one
+ * snapshot). pg deprecates calling client.query while the client still has a query waiting (an
+ * error from pg 9), so each query waits here for the previous one to settle instead.
+ */
+function serialQueries(client: pg.PoolClient): SerialQuery {
+  let previous: Promise<unknown> = Promise.resolve();
+  return <R extends pg.QueryResultRow>(config: pg.QueryConfig) => {
+    const result = previous.then(() => client.query<R>(config));
+    previous = result.catch(() => {});
+    return result;
+  };
+}
+
 async function createContext(client: pg.PoolClient): Promise<Ctx> {
   const { rows } = await client.query<{ datcollate: string; datctype: string; tz: string }>(
     `SELECT datcollate, datctype, current_setting('TimeZone') AS tz FROM pg_database WHERE datname = current_database()`,
@@ -334,7 +351,7 @@ async function createContext(client: pg.PoolClient): Promise<Ctx> {
   if (!db || !['C', 'POSIX'].includes(db.datcollate) || !['C', 'POSIX'].includes(db.datctype)) {
     throw new Error(`referenceExecutor mirrors the "C" collation only; this database has ${JSON.stringify(db)}`);
   }
-  return { client, views: new Map(), utc: ['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'UCT', 'Zulu'].includes(db.tz) };
+  return { query: serialQueries(client), views: new Map(), utc: ['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'UCT', 'Zulu'].includes(db.tz) };
 }
 
 function loadView(ctx: Ctx, view: string): Promise<Row[]> {
@@ -343,7 +360,7 @@ function loadView(ctx: Ctx, view: string): Promise<Row[]> {
     rows = (async () => {
       const name = view.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
       // The row as JSON too: views in FraiseQL's column style have no `data`; their fields read columns.
-      const res = await ctx.client.query<Record<string, string | null>>({ text: `SELECT t.*, to_jsonb(t) AS "${ROW_JSON}" FROM ${name} t`, types: RAW_TEXT });
+      const res = await ctx.query<Record<string, string | null>>({ text: `SELECT t.*, to_jsonb(t) AS "${ROW_JSON}" FROM ${name} t`, types: RAW_TEXT });
       return toRows(res);
     })();
     ctx.views.set(view, rows);
@@ -732,7 +749,7 @@ async function textSearchMatches(ctx: Ctx, raw: unknown, ops: Record<string, unk
     const vector = isText ? (config === null ? 'to_tsvector($1::text)' : 'to_tsvector($3::regconfig, $1::text)') : '$1::tsvector';
     const query = config === null ? `${fn}($2::text)` : `${fn}($3::regconfig, $2::text)`;
     const params = config === null ? [raw, arg] : [raw, arg, config];
-    const { rows } = await ctx.client.query<{ m: boolean }>(`SELECT ${vector} @@ ${query} AS m`, params);
+    const { rows } = await ctx.query<{ m: boolean }>({ text: `SELECT ${vector} @@ ${query} AS m`, values: params });
     results.push(rows[0]!.m);
   }
   return and(results);
@@ -928,10 +945,10 @@ const resolveField: GraphQLFieldResolver<unknown, Ctx, Record<string, unknown>> 
 async function callFunction(ctx: Ctx, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): Promise<unknown> {
   const fn = directiveArgs(field.astNode, 'function')?.name;
   if (!fn) throw oracleError(`mutation field "${field.name}" has no @function`);
-  const { rows: procs } = await ctx.client.query<{ names: string[] | null; retset: boolean; rettype: string }>(
-    `SELECT p.proargnames AS names, p.proretset AS retset, format_type(p.prorettype, NULL) AS rettype FROM pg_proc p WHERE p.oid = $1::regproc`,
-    [fn],
-  );
+  const { rows: procs } = await ctx.query<{ names: string[] | null; retset: boolean; rettype: string }>({
+    text: `SELECT p.proargnames AS names, p.proretset AS retset, format_type(p.prorettype, NULL) AS rettype FROM pg_proc p WHERE p.oid = $1::regproc`,
+    values: [fn],
+  });
   const proc = procs[0];
   if (!proc) throw oracleError(`function ${fn} not found`);
   const params: unknown[] = [];
@@ -948,10 +965,10 @@ async function callFunction(ctx: Ctx, field: GraphQLField<unknown, unknown>, arg
   ctx.views.clear();
   const call = `${fn}(${named.join(', ')})`;
   if (proc.rettype === 'jsonb' || proc.rettype === 'json') {
-    const { rows } = await ctx.client.query<{ v: unknown }>(`SELECT ${call}::jsonb AS v`, params);
+    const { rows } = await ctx.query<{ v: unknown }>({ text: `SELECT ${call}::jsonb AS v`, values: params });
     return project(field.type, rows[0]?.v ?? null);
   }
-  const res = await ctx.client.query<Record<string, string | null>>({ text: `SELECT t.*, to_jsonb(t) AS "${ROW_JSON}" FROM ${call} t`, values: params, types: RAW_TEXT });
+  const res = await ctx.query<Record<string, string | null>>({ text: `SELECT t.*, to_jsonb(t) AS "${ROW_JSON}" FROM ${call} t`, values: params, types: RAW_TEXT });
   const rows = toRows(res);
   // A single composite that found nothing is a row of NULLs: no object.
   const objs = rows.filter((row) => [...row.columns.values()].some((c) => c.raw !== null)).map((row) => ({ row, value: row.data }));

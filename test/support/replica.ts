@@ -8,8 +8,7 @@ import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort } from '../../scripts/lib/embeddedPostgres.js';
-import { unprivilegedUser } from './pgbouncer.js';
+import { freePort, postgresUser } from '../../scripts/lib/embeddedPostgres.js';
 
 export const POSTGRES_15_INSTALL = 'apt-get install -y postgresql-15';
 export const FIXTURE_DATABASE = 'fraise_blog';
@@ -41,7 +40,7 @@ export function postgres15Binaries(): string {
 
 export async function startReplicaPair(fixtureFiles: readonly string[]): Promise<ReplicaPair> {
   const bin = postgres15Binaries();
-  const account = unprivilegedUser();
+  const account = await postgresUser();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fraise-replica-'));
   if (account) await chown(dir, account.uid, account.gid);
   const primaryDir = path.join(dir, 'primary');

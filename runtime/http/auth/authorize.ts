@@ -5,28 +5,8 @@
 // included), and a refused non-null field nulls its parent as the GraphQL specification's
 // non-null rules ask. The statement stays the same whatever the caller may see.
 import type { ContextSettings } from '../../context.js';
-import type { GraphQLResponseError } from '../../types.js';
-import { refusalOf, type Requirement } from './scopes.js';
-
-/** A field on the way to a guarded field, or a guarded field itself (root fields are all listed). */
-export interface AuthField {
-  /** The response key (alias or name). */
-  readonly key: string;
-  /** Index in OperationAuth.requirements, when the field itself is guarded. */
-  readonly requirement?: number;
-  readonly nonNull: boolean;
-  /** Set when the field is a list (of objects, when `fields` is set). */
-  readonly list?: { readonly nonNullItems: boolean };
-  /** Fields below with requirements. */
-  readonly fields?: readonly AuthField[];
-}
-
-export interface OperationAuth {
-  /** The distinct requirements of the operation's fields. */
-  readonly requirements: readonly Requirement[];
-  /** The root fields, each with the guarded fields below it. */
-  readonly fields: readonly AuthField[];
-}
+import type { AuthField, GraphQLResponseError, OperationAuth } from '../../types.js';
+import { refusalOf } from './scopes.js';
 
 export type Refusal = 'UNAUTHENTICATED' | 'FORBIDDEN';
 

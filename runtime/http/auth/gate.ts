@@ -6,11 +6,11 @@ import { Writable } from 'node:stream';
 import type { Pool } from 'pg';
 import type { RequestContext } from '../../context.js';
 import { FraiseError } from '../../errors.js';
-import type { AnyCompiledOperation, GraphQLResponseError } from '../../types.js';
+import type { AnyCompiledOperation, GraphQLResponseError, OperationAuth } from '../../types.js';
 import { RequestFailure } from '../httpErrors.js';
 import type { HandlerRequest } from '../requestParams.js';
 import { ANONYMOUS, Authenticator, type Caller } from './authenticate.js';
-import { judge, type OperationAuth, type Verdict } from './authorize.js';
+import { judge, type Verdict } from './authorize.js';
 import type { AuditEvent, AuditOutcome, AuthOptions, RateLimitOptions } from './options.js';
 import { RateLimiter } from './rateLimit.js';
 

@@ -2,14 +2,8 @@
 // Apollo Router semantics of @authenticated / @requiresScopes: a field's requirement holds when
 // the caller is authenticated (if asked) and, for each @requiresScopes on the way to it, one of
 // its inner lists (any of) is entirely held (all of).
+import type { Requirement } from '../../types.js';
 import type { Claims } from './options.js';
-
-/** What one field (or type) requires, as the compiler records it (see CompiledOperation.auth). */
-export interface Requirement {
-  readonly authenticated: boolean;
-  /** Every entry must hold: an entry is a @requiresScopes argument (outer any-of, inner all-of). */
-  readonly scopes: readonly (readonly (readonly string[])[])[];
-}
 
 export type Implies = ReadonlyMap<string, readonly string[]>;
 

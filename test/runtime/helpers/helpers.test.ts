@@ -1,7 +1,8 @@
 // The runtime helpers generated modules import: each tested alone, with expected values written
 // out by hand.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INVALID, coerceDateTime, coerceID, coerceInt, coerceList, coerceUUID, enumCoercer, isUuid, show } from '../../../runtime/coerce.js';
+import { INVALID, coerceDateTime, coerceID, coerceInt, coerceList, coerceString, coerceUUID, enumCoercer, hasNul, isUuid, show } from '../../../runtime/coerce.js';
 import { likeContains, likeEndsWith, likeStartsWith } from '../../../runtime/filters/likePattern.js';
 import { newBuilder } from '../../../runtime/filters/builder.js';
 import { encodeOperand, filterField, filterInput } from '../../../runtime/filters/fieldFilter.js';
@@ -37,9 +38,71 @@ describe('coercion', () => {
     expect(color('RED')).toBe('RED');
     expect(color('red')).toBe(INVALID);
     expect(color('constructor')).toBe(INVALID);
-    const cyclic: Record<string, unknown> = {};
+  });
+});
+
+describe('show (values quoted in error messages)', () => {
+  /** n arrays, each the only item of the one around it, innermost empty; built without recursion. */
+  const nestedArrays = (n: number): unknown[] => {
+    let value: unknown[] = [];
+    for (let i = 1; i < n; i++) value = [value];
+    return value;
+  };
+
+  it('writes JSON as JSON.stringify does, up to 200 characters', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 10 }), (value) => {
+        const json = JSON.stringify(value);
+        expect(show(value)).toBe(json.length > 200 ? `${json.slice(0, 200)}…` : json);
+      }),
+      { numRuns: 500 },
+    );
+    expect(show({ a: [1, 'x', null, true], b: { c: -0.5 } })).toBe('{"a":[1,"x",null,true],"b":{"c":-0.5}}');
+  });
+
+  it('is bounded in depth: a 100,000-deep value is cut at 20 levels, without recursing further', () => {
+    expect(show(nestedArrays(100_000))).toBe(`${'['.repeat(20)}[…]${']'.repeat(20)}`);
+    let object: Record<string, unknown> = {};
+    for (let i = 0; i < 100_000; i++) object = { a: object };
+    expect(show(object)).toBe(`${'{"a":'.repeat(20)}{…}${'}'.repeat(20)}`);
+    // The message a variable gets, when nothing refused the value before coercion.
+    const checked = checkVariables({ title: nestedArrays(100_000) }, [{ name: 'title', type: 'String', coerce: coerceString }]);
+    expect(!checked.ok && checked.errors.map((e) => e.message)).toEqual([
+      `Variable "$title" got invalid value ${'['.repeat(20)}[…]${']'.repeat(20)}; expected type "String".`,
+    ]);
+  });
+
+  it('is bounded in length: 200 characters, then …', () => {
+    expect(show('x'.repeat(1_000_000))).toBe(`"${'x'.repeat(199)}…`);
+    expect(show(new Array<number>(1_000_000).fill(7))).toBe(`[${'7,'.repeat(99)}7…`); // 200 characters of JSON
+    const wide = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]));
+    expect(show(wide)).toBe(`{${Array.from({ length: 100_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`.slice(0, 200) + '…');
+  });
+
+  it('writes what JSON.stringify cannot as something readable', () => {
+    const cyclic: Record<string, unknown> = { id: 1 };
     cyclic['self'] = cyclic;
-    expect(show(cyclic)).toBe('[object Object]');
+    expect(show(cyclic)).toBe('{"id":1,"self":[Circular]}');
+    expect(show([undefined, () => 1, Symbol('s')])).toBe('[null,null,null]');
+    expect(show({ a: undefined, b: 2 })).toBe('{"b":2}');
+    expect(show(undefined)).toBe('undefined');
+    expect(show(10n)).toBe('10');
+    expect(show({ n: 10n })).toBe('{"n":10}');
+    expect(show(new Date(Date.UTC(2024, 0, 2)))).toBe('"2024-01-02T00:00:00.000Z"');
+    expect(show({ get boom(): never { throw new Error('no'); } })).toBe('[object Object]');
+    expect(show(Object.create(null))).toBe('{}');
+  });
+
+  it('finds NUL at any depth of arrays, a cyclic array included', () => {
+    const deep = nestedArrays(100_000);
+    expect(hasNul(deep)).toBe(false);
+    let withNul: unknown = ['a\u0000'];
+    for (let i = 0; i < 100_000; i++) withNul = [withNul];
+    expect(hasNul(withNul)).toBe(true);
+    const cyclic: unknown[] = ['a'];
+    cyclic.push(cyclic);
+    expect(hasNul(cyclic)).toBe(false);
+    expect([hasNul('x\u0000'), hasNul('x'), hasNul(5)]).toEqual([true, false, false]);
   });
 
   it('escapes LIKE wildcards so the value matches literally', () => {
@@ -170,5 +233,31 @@ describe('Lru', () => {
     expect(lru.set('c', 3)).toEqual([['b', 2]]);
     expect([...lru.keys()]).toEqual(['a', 'c']);
     expect(() => new Lru(0)).toThrow(RangeError);
+  });
+
+  it('touches a key without its value, and takes a new maximum at the next set', () => {
+    const lru = new Lru<string, number>(3);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    lru.set('c', 3);
+    expect([lru.touch('a'), lru.touch('z')]).toEqual([true, false]);
+    expect([...lru.keys()]).toEqual(['b', 'c', 'a']);
+    lru.max = 2;
+    expect(lru.set('d', 4)).toEqual([['b', 2], ['c', 3]]);
+    expect([...lru.keys()]).toEqual(['a', 'd']);
+    expect(lru.get('a')).toBe(1);
+    expect(() => {
+      lru.max = 0;
+    }).toThrow(RangeError);
+  });
+
+  it('peeks without making the entry the most recently used', () => {
+    const lru = new Lru<string, number>(2);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    expect(lru.peek('a')).toBe(1);
+    expect(lru.peek('z')).toBeUndefined();
+    expect(lru.set('c', 3)).toEqual([['a', 1]]);
+    expect([...lru.keys()]).toEqual(['b', 'c']);
   });
 });
