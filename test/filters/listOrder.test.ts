@@ -91,7 +91,7 @@ describe('a root list aggregated into one row (literal limit)', () => {
 
   it('beside another root field, each list in its own order', async () => {
     expect(textOf('TwoLists')).toContain(`json_agg(s1.j ORDER BY s1.o0 DESC NULLS LAST, s1.o1 ASC)`);
-    expect(textOf('TwoLists')).toContain(`json_agg(s3.j ORDER BY s3.o0 ASC, s3.o1 ASC)`);
+    expect(textOf('TwoLists')).toContain(`json_agg(s4.j ORDER BY s4.o0 ASC, s4.o1 ASC)`);
     const result = (await run('TwoLists')) as { byQty: unknown; parts: unknown };
     expect(ids(result.byQty)).toEqual(orderItems(data, {}, [{ qty: 'DESC_NULLS_LAST' }]).slice(0, 12));
     // Item 1's weights: 0.5 (p1), 1.5 (its fixture part), 2 (p4), then 3, 3, 4.5 and null.
@@ -135,13 +135,13 @@ describe('a nested list (json_agg per parent row)', () => {
 });
 
 const STATIC_AGGREGATED = [
-  "SELECT coalesce(json_agg(s1.j ORDER BY s1.o0 DESC, s1.o1 ASC NULLS FIRST, s1.o2 ASC), '[]'::json)::text FROM (SELECT json_build_object('id', coalesce(NULLIF(t0.\"data\"->'id', 'null'::jsonb)::json, '\"\\u0000\"'::json)) AS j, (t0.\"data\"->>'count')::integer AS o0, (t0.\"data\"->>'price')::double precision AS o1, t0.\"id\" AS o2",
+  "SELECT coalesce(json_agg(s1.j ORDER BY s1.o0 DESC, s1.o1 ASC NULLS FIRST, s1.o2 ASC), '[]'::json)::text FROM (SELECT (SELECT (SELECT json_build_object('id', coalesce(NULLIF(r2.d->'id', 'null'::jsonb)::json, '\"\\u0000\"'::json)) FROM (SELECT t0.\"data\" AS d OFFSET 0) r2)) AS j, (t0.\"data\"->>'count')::integer AS o0, (t0.\"data\"->>'price')::double precision AS o1, t0.\"id\" AS o2",
   "FROM \"public\".\"v_item\" t0",
   "ORDER BY (t0.\"data\"->>'count')::integer DESC, (t0.\"data\"->>'price')::double precision ASC NULLS FIRST, t0.\"id\" ASC",
   "LIMIT 30::integer) s1",
 ].join('\n');
 const DYNAMIC_AGGREGATED = [
-  "SELECT coalesce(json_agg(s1.j ORDER BY s1.n), '[]'::json)::text FROM (SELECT json_build_object('id', coalesce(NULLIF(t0.\"data\"->'id', 'null'::jsonb)::json, '\"\\u0000\"'::json)) AS j, row_number() OVER (ORDER BY t0.\"id\" ASC) AS n",
+  "SELECT coalesce(json_agg(s1.j ORDER BY s1.n), '[]'::json)::text FROM (SELECT (SELECT (SELECT json_build_object('id', coalesce(NULLIF(r2.d->'id', 'null'::jsonb)::json, '\"\\u0000\"'::json)) FROM (SELECT t0.\"data\" AS d OFFSET 0) r2)) AS j, row_number() OVER (ORDER BY t0.\"id\" ASC) AS n",
   "FROM (SELECT * FROM \"public\".\"v_item\" t0",
   "ORDER BY t0.\"id\" ASC",
   "LIMIT 30::integer) t0) s1",
