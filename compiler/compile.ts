@@ -18,7 +18,7 @@ import { checkSchema, type ViewCatalog } from './metadata/checkSchema.js';
 import { loadMetadata } from './metadata/loadMetadata.js';
 import { indexMetadata, type MetadataIndex } from './metadata/resolve.js';
 import type { DatabaseMetadata } from './metadata/types.js';
-import { loadViewParser } from './metadata/viewColumns.js';
+import { loadViewParser } from './metadata/viewAst.js';
 import { bindFunctions, type FunctionCatalog } from './mutation/bindFunctions.js';
 import { compileMutation } from './mutation/compileMutation.js';
 import { printBody, sourceAliases, statementName } from './operationIdentity.js';

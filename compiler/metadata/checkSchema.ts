@@ -19,6 +19,7 @@ import { ARGUMENT_OPERATORS, TEXT_SEARCH_OPERATORS } from '../schema/prelude.js'
 import { columnOf, connectionNodeOf, dataKeyOf, fieldViewOf, filterSpecOf, isListOutput, jsonKeyOf, relationOf, viewNameOf } from '../schema/model.js';
 import { quoteIdent } from '../sql/quote.js';
 import { dataKeyColumns } from './viewColumns.js';
+import { relationFacts } from './viewFacts.js';
 import { indexMetadata } from './resolve.js';
 import type { DatabaseMetadata } from './types.js';
 
@@ -34,6 +35,12 @@ export interface BoundView {
   readonly columns: ReadonlyMap<string, string>;
   /** `data` key -> the column proven to hold the same value (viewColumns.ts); read instead of the key. */
   readonly dataColumns: ReadonlyMap<string, string>;
+  /** Columns proven never NULL (viewFacts.ts): a non-null field reading one needs no null mark. */
+  readonly nonNullColumns: ReadonlySet<string>;
+  /** `data` keys proven always present and never JSON null (viewFacts.ts). */
+  readonly nonNullKeys: ReadonlySet<string>;
+  /** Columns proven unique and never NULL (viewFacts.ts): an ordering by one needs no tie-breaker. */
+  readonly keyColumns: ReadonlySet<string>;
 }
 
 export type ViewCatalog = ReadonlyMap<string, BoundView>;
@@ -67,6 +74,7 @@ export function checkSchema(
       return undefined;
     }
     const columns = new Map(relation.columns.map((c) => [c.name, c.type]));
+    const facts = relationFacts(resolved, relation);
     return {
       typeName: '',
       sqlName: `${quoteIdent(relation.schema)}.${quoteIdent(relation.name)}`,
@@ -74,6 +82,9 @@ export function checkSchema(
       hasData: columns.get('data') === 'jsonb',
       columns,
       dataColumns: relation.kind === 'view' ? dataKeyColumns(relation.definition, columns) : new Map(),
+      nonNullColumns: facts.nonNullColumns,
+      nonNullKeys: columns.get('data') === 'jsonb' ? facts.nonNullKeys : new Set(),
+      keyColumns: new Set([...facts.uniqueColumns].filter((c) => facts.nonNullColumns.has(c))),
     };
   };
 

@@ -28,7 +28,7 @@ export function normalizeMetadata(m: DatabaseMetadata): DatabaseMetadata {
         schema: r.schema,
         name: r.name,
         kind: r.kind,
-        columns: r.columns.map((c) => ({ name: c.name, type: c.type })),
+        columns: r.columns.map((c) => ({ name: c.name, type: c.type, ...(c.notNull === true ? { notNull: true as const } : {}) })),
         ...(r.definition !== undefined ? { definition: r.definition } : {}),
       }))
       .sort(byKeys((r) => r.schema, (r) => r.name)),

@@ -21,9 +21,18 @@ const USER_NAMESPACE = `n.nspname NOT IN ('pg_catalog', 'information_schema') AN
 const NOT_EXTENSION = (catalog: string, oid: string): string =>
   `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
 
+// A column that never reads NULL (ColumnInfo.notNull): a NOT NULL of a table or a partitioned table
+// (a foreign table's is not checked against the remote rows), and not of a table with inheritance
+// children (before PostgreSQL 18 a child could drop it), and not PostgreSQL 18's NOT NULL ... NOT
+// VALID, whose existing rows may still hold NULL (attnotnull is true; its pg_constraint row, of
+// contype 'n' that older versions do not have, says it is not validated).
+const NOT_NULL = `a.attnotnull AND (c.relkind = 'p' OR (c.relkind = 'r' AND NOT c.relhassubclass))
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'n' AND NOT k.convalidated AND a.attnum = ANY (k.conkey))`;
+
 const RELATIONS_SQL = `
 SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind,
-       coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod))
+       coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
+                                           'notNull', ${NOT_NULL})
                 ORDER BY a.attnum) FILTER (WHERE a.attnum IS NOT NULL), '[]') AS columns,
        CASE WHEN c.relkind = 'v' THEN pg_get_viewdef(c.oid, true) END AS definition
 FROM pg_class c
@@ -59,8 +68,11 @@ JOIN pg_enum e ON e.enumtypid = t.oid
 WHERE ${USER_NAMESPACE} AND ${NOT_EXTENSION('pg_type', 't.oid')}
 GROUP BY n.nspname, t.typname`;
 
+// IndexInfo.unique: enforced for every row the table reads at every moment: not deferrable, valid
+// (not a failed CREATE INDEX CONCURRENTLY), and not on a table with inheritance children (whose rows
+// the index does not cover).
 const INDEXES_SQL = `
-SELECT n.nspname AS schema, c.relname AS table, i.relname AS name, am.amname AS method, x.indisunique AS unique,
+SELECT n.nspname AS schema, c.relname AS table, i.relname AS name, am.amname AS method, x.indisunique AND x.indimmediate AND x.indisvalid AND NOT (c.relkind = 'r' AND c.relhassubclass) AS unique,
        (SELECT json_agg(pg_get_indexdef(x.indexrelid, k, true) ORDER BY k)
         FROM generate_series(1, x.indnkeyatts) AS k) AS keys,
        pg_get_expr(x.indpred, x.indrelid, true) AS predicate
@@ -123,7 +135,7 @@ export async function readMetadata(databaseUrl: string): Promise<DatabaseMetadat
     // One snapshot for all queries, so a concurrent migration cannot give a mixed picture.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const searchPath = await client.query<{ schemas: string[] }>('SELECT current_schemas(false)::text[] AS schemas');
-    const relations = await client.query<{ schema: string; name: string; kind: string; columns: RelationInfo['columns']; definition: string | null }>(RELATIONS_SQL);
+    const relations = await client.query<{ schema: string; name: string; kind: string; columns: { name: string; type: string; notNull: boolean }[]; definition: string | null }>(RELATIONS_SQL);
     const functions = await client.query<FunctionRow>(FUNCTIONS_SQL);
     const enums = await client.query<EnumInfo>(ENUMS_SQL);
     const indexes = await client.query<IndexInfo>(INDEXES_SQL);
@@ -136,7 +148,7 @@ export async function readMetadata(databaseUrl: string): Promise<DatabaseMetadat
         schema: r.schema,
         name: r.name,
         kind: KINDS[r.kind] ?? 'table',
-        columns: r.columns,
+        columns: r.columns.map((c) => ({ name: c.name, type: c.type, ...(c.notNull === true ? { notNull: true as const } : {}) })),
         ...(r.definition !== null ? { definition: r.definition } : {}),
       })),
       functions: functions.rows.map(functionInfo),

@@ -5,6 +5,11 @@ export interface ColumnInfo {
   readonly name: string;
   /** PostgreSQL's `format_type` of the column, e.g. `uuid`, `timestamp with time zone`. */
   readonly type: string;
+  /**
+   * A validated NOT NULL constraint holds (attnotnull, and not PostgreSQL 18's NOT VALID kind):
+   * the column never reads NULL. Only written when true; absent in snapshots from older versions.
+   */
+  readonly notNull?: true;
 }
 
 export type RelationKind = 'view' | 'table' | 'materialized view' | 'foreign table' | 'partitioned table';
@@ -14,7 +19,8 @@ export interface RelationInfo {
   readonly name: string;
   readonly kind: RelationKind;
   /** In column order (attnum), as `SELECT *` returns them. */
-  readonly columns: readonly ColumnInfo[];  /** A view's SELECT (pg_get_viewdef): proves which columns hold which `data` keys (viewColumns.ts). */
+  readonly columns: readonly ColumnInfo[];
+  /** A view's SELECT (pg_get_viewdef): proves which columns hold which `data` keys (viewColumns.ts). */
   readonly definition?: string;
 }
 
@@ -66,6 +72,10 @@ export interface IndexInfo {
   readonly name: string;
   /** Access method: btree, gin, gist, hash, ... */
   readonly method: string;
+  /**
+   * The index enforces uniqueness at every moment: a valid unique index (a primary key or unique
+   * constraint included) that is not deferrable. A deferrable or unfinished one reads false.
+   */
   readonly unique: boolean;
   /** Key columns or expressions, as `pg_get_indexdef` prints them: `created_at`, `((data ->> 'title'::text))`. */
   readonly keys: readonly string[];

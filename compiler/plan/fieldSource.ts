@@ -21,8 +21,8 @@ export function fieldSource(schema: GraphQLSchema, view: BoundView | null, field
   // field of the row needs anything else, PostgreSQL does not build the row's `data` at all.
   const proven = view.hasData && isLeafType(getNamedType(field.type)) ? view.dataColumns.get(key) : undefined;
   const column = columnOf(schema, field) ?? (view.hasData ? proven : key);
-  if (column === undefined) return { kind: 'Key', key };
-  return { kind: 'Column', column, sqlType: view.columns.get(column) ?? 'text' };
+  if (column === undefined) return { kind: 'Key', key, ...(view.nonNullKeys.has(key) ? { neverNull: true as const } : {}) };
+  return { kind: 'Column', column, sqlType: view.columns.get(column) ?? 'text', ...(view.nonNullColumns.has(column) ? { neverNull: true as const } : {}) };
 }
 
 /** How a column becomes a JSON value to walk: jsonb as it is, json cast, arrays through to_jsonb. */

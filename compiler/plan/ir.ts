@@ -75,10 +75,12 @@ export const DATA_ROOT: JsonRoot = Object.freeze({ column: 'data', as: 'jsonb' }
  * Where a field's value comes from: a column of the view row (column views, `@column`), or a key of
  * the JSON object in scope (a view's `data`, or an object embedded in it or in a jsonb column).
  * Planning decides it once per field (fieldSource.ts); projection, filters and orderings read it.
+ * `neverNull`: the catalogue and the view's definition prove that it never reads SQL NULL (a key:
+ * nor JSON null), so a non-null field reading it needs no null mark (metadata/viewFacts.ts).
  */
 export type FieldSource =
-  | { readonly kind: 'Column'; readonly column: string; readonly sqlType: string }
-  | { readonly kind: 'Key'; readonly key: string };
+  | { readonly kind: 'Column'; readonly column: string; readonly sqlType: string; readonly neverNull?: true }
+  | { readonly kind: 'Key'; readonly key: string; readonly neverNull?: true };
 
 /** A scalar value of the current row: a plain column, or a path inside a JSON root cast to a type. */
 export type ScalarTarget =

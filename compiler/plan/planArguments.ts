@@ -60,7 +60,11 @@ export function planListQuery(
     ordering = { kind: 'Dynamic', slot: dynamicSlot(ctx, 'orderBy', orderNode.name.value, scope), tieBreak };
   } else {
     const terms = orderNode ? planOrderBy(ctx, scope, orderNode) : [];
-    if (tieBreak && !terms.some((t) => t.target.kind === 'Column' && t.target.column === 'id')) terms.push(tieBreak);
+    // Not needed after a column proven unique and never NULL (a primary key, a unique index's column
+    // through the view: metadata/viewFacts.ts): the order is total, and an index on that column
+    // alone can serve it (an added `id` term turns an index-ordered scan into a sort).
+    const total = terms.some((t) => t.target.kind === 'Column' && (t.target.column === 'id' || view.keyColumns.has(t.target.column)));
+    if (tieBreak && !total) terms.push(tieBreak);
     ordering = { kind: 'Static', terms };
   }
   const filters = [

@@ -2,7 +2,8 @@
 // (pg_get_viewdef of views created in a real database), parsed with libpg-query.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataKeyColumns, loadViewParser } from '../../compiler/metadata/viewColumns.js';
+import { loadViewParser } from '../../compiler/metadata/viewAst.js';
+import { dataKeyColumns } from '../../compiler/metadata/viewColumns.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 let db: TestDatabase;
