@@ -14,7 +14,8 @@ import type { PlanContext } from './plan/context.js';
 import type { ConnectionArgs } from './plan/ir.js';
 import { planOperation } from './plan/planOperation.js';
 import { emitStatement, type EmittedStatement } from './sql/emitSql.js';
-import { expandPieces, hasOptionalParts } from './sql/template.js';
+import { expandPieces } from '@fraise/runtime';
+import { hasOptionalParts } from './sql/builder.js';
 
 /** What a query's module holds beyond its names and types: statements, templates, prepare. */
 export type QueryParts = Pick<ModuleInput, 'shape' | 'statements' | 'templates' | 'optionalFilterCount' | 'prepareHelpers' | 'prepareBody' | 'imports'> & {

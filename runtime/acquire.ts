@@ -6,6 +6,7 @@
 // ConnectionFailure: 503 DATABASE_UNAVAILABLE with Retry-After), without touching PostgreSQL. A
 // caller whose signal aborts (its client went away, or the server shuts down) leaves the queue.
 import type { Pool, PoolClient } from 'pg';
+import type { CancelSignal } from './cancelSignal.js';
 import { ConnectionFailure } from './responseErrors.js';
 
 export interface AcquireLimits {
@@ -39,6 +40,8 @@ const REASONS: Record<RefusalReason, string> = {
 /** A client held through the gate: `release` gives it back (with an error, the pool destroys it). */
 export interface Acquired {
   readonly client: PoolClient;
+  /** The pool it came from (a cancel request goes to that server). */
+  readonly pool: Pool;
   release(error?: Error): void;
 }
 
@@ -53,12 +56,25 @@ export interface PoolLoad {
 }
 
 interface Waiter {
-  readonly grant: () => void;
+  /** performance.now() past which the wait fails with 'timeout'. */
+  readonly deadline: number;
+  /** The place is handed over (`held` stays as it is). */
+  grant(): void;
+  /** Taken out of the queue without a place. */
+  refuse(reason: RefusalReason): void;
 }
 
 class Gate {
   held = 0;
   readonly queue: Waiter[] = [];
+  /**
+   * One timer per gate for the waiters' deadlines, armed for the earliest (a timer per waiter was a
+   * visible share of a small request's Node CPU in bench:http whenever the pool was busy). Unref'd:
+   * a waiter waits for a client that some running operation holds, which keeps the process alive.
+   */
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Infinity;
+
   constructor(readonly capacity: number) {}
 
   /** Frees one place and hands it to the first waiter, if any. */
@@ -67,6 +83,40 @@ class Gate {
     if (next !== undefined) next.grant();
     else this.held--;
   }
+
+  enqueue(waiter: Waiter): void {
+    this.queue.push(waiter);
+    if (waiter.deadline < this.#timerAt) this.#arm(waiter.deadline);
+  }
+
+  /** Takes `waiter` out of the queue; false when it was not in it (granted or refused already). */
+  leave(waiter: Waiter): boolean {
+    const index = this.queue.indexOf(waiter);
+    if (index < 0) return false;
+    this.queue.splice(index, 1);
+    return true;
+  }
+
+  #arm(deadline: number): void {
+    clearTimeout(this.#timer);
+    this.#timerAt = deadline;
+    this.#timer = setTimeout(this.#expire, Math.max(0, deadline - performance.now()));
+    this.#timer.unref();
+  }
+
+  readonly #expire = (): void => {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const waiter of [...this.queue]) {
+      if (waiter.deadline <= now) {
+        this.leave(waiter);
+        waiter.refuse('timeout');
+      } else if (waiter.deadline < next) next = waiter.deadline;
+    }
+    if (next < Infinity) this.#arm(next);
+  };
 }
 
 const gates = new WeakMap<Pool, Gate>();
@@ -87,74 +137,78 @@ export function poolLoad(pool: Pool): PoolLoad {
 }
 
 /**
- * Takes a client from `pool` within `limits`. Throws AcquireRefused (timeout, full queue, aborted)
- * or ConnectionFailure (the pool could not connect).
+ * Takes a client from `pool` within `limits`. Rejects with AcquireRefused (timeout, full queue,
+ * aborted) or ConnectionFailure (the pool could not connect).
  */
-export async function acquireClient(pool: Pool, limits: AcquireLimits, signal?: AbortSignal): Promise<Acquired> {
-  if (signal?.aborted) throw new AcquireRefused('aborted');
+export function acquireClient(pool: Pool, limits: AcquireLimits, signal?: CancelSignal): Promise<Acquired> {
+  if (signal?.aborted) return Promise.reject(new AcquireRefused('aborted'));
   const gate = gateOf(pool);
   const deadline = performance.now() + limits.timeoutMs;
-  if (gate.held < gate.capacity) gate.held++;
-  else await waitForPlace(gate, limits, signal);
   // The place is ours: the pool has a free client or room to open one (unless other code shares
   // the pool, in which case its own queue applies, still within our deadline).
-  return connectWithin(pool, gate, deadline - performance.now(), signal);
+  if (gate.held < gate.capacity) {
+    gate.held++;
+    return connectWithin(pool, gate, deadline, signal);
+  }
+  return waitForPlace(gate, limits, deadline, signal).then(() => connectWithin(pool, gate, deadline, signal));
 }
 
-function takeIdle(pool: Pool, gate: Gate): Promise<Acquired> {
-  return pool.connect().then(
-    (client) => {
-      let released = false;
-      return {
-        client,
-        release: (error?: Error) => {
-          if (released) return;
-          released = true;
-          client.release(error);
-          gate.free();
-        },
-      };
-    },
-    (error: unknown) => {
-      gate.free();
-      throw new ConnectionFailure(error);
-    },
-  );
+/** A client held through the gate; released once, whatever calls release. */
+class Held implements Acquired {
+  #released = false;
+  constructor(
+    readonly client: PoolClient,
+    readonly pool: Pool,
+    private readonly gate: Gate,
+  ) {}
+
+  release(error?: Error): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.client.release(error);
+    this.gate.free();
+  }
 }
 
-function waitForPlace(gate: Gate, limits: AcquireLimits, signal: AbortSignal | undefined): Promise<void> {
+function waitForPlace(gate: Gate, limits: AcquireLimits, deadline: number, signal: CancelSignal | undefined): Promise<void> {
   if (gate.queue.length >= limits.maxWaiting) return Promise.reject(new AcquireRefused('queue-full'));
   return new Promise<void>((resolve, reject) => {
-    const leave = (reason: RefusalReason): void => {
-      const index = gate.queue.indexOf(waiter);
-      if (index < 0) return;
-      gate.queue.splice(index, 1);
-      cleanup();
-      reject(new AcquireRefused(reason));
+    const onAbort = (): void => {
+      if (gate.leave(waiter)) waiter.refuse('aborted');
     };
-    const onAbort = (): void => leave('aborted');
-    const timer = setTimeout(() => leave('timeout'), limits.timeoutMs);
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    // `free` keeps `held` as it is when it hands the place over.
     const waiter: Waiter = {
+      deadline,
+      // `free` keeps `held` as it is when it hands the place over.
       grant: () => {
-        cleanup();
+        signal?.removeEventListener('abort', onAbort);
         resolve();
       },
+      refuse: (reason) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(new AcquireRefused(reason));
+      },
     };
-    gate.queue.push(waiter);
+    gate.enqueue(waiter);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
-function connectWithin(pool: Pool, gate: Gate, remainingMs: number, signal: AbortSignal | undefined): Promise<Acquired> {
+function connectWithin(pool: Pool, gate: Gate, deadline: number, signal: CancelSignal | undefined): Promise<Acquired> {
   // The common case under load: an idle client is there and nobody waits for one, so the pool hands
   // it over on its next tick without any network round trip. No deadline timer or abort listener
-  // per request is needed for that (bench:http: they were a visible share of a lookup's Node CPU).
-  if (pool.idleCount > 0 && pool.waitingCount === 0) return takeIdle(pool, gate);
+  // per request is needed for that (bench:http: they were a visible share of a lookup's Node CPU),
+  // nor pg-pool's own promise (its callback form).
+  if (pool.idleCount > 0 && pool.waitingCount === 0) {
+    return new Promise<Acquired>((resolve, reject) => {
+      pool.connect((error, client) => {
+        if (!error && client !== undefined) resolve(new Held(client, pool, gate));
+        else {
+          gate.free();
+          reject(new ConnectionFailure(error));
+        }
+      });
+    });
+  }
   return new Promise<Acquired>((resolve, reject) => {
     let settled = false;
     const finish = (refusal: RefusalReason): void => {
@@ -166,7 +220,7 @@ function connectWithin(pool: Pool, gate: Gate, remainingMs: number, signal: Abor
       reject(new AcquireRefused(refusal));
     };
     const onAbort = (): void => finish('aborted');
-    const timer = setTimeout(() => finish('timeout'), Math.max(0, remainingMs));
+    const timer = setTimeout(() => finish('timeout'), Math.max(0, deadline - performance.now()));
     const cleanup = (): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -180,16 +234,7 @@ function connectWithin(pool: Pool, gate: Gate, remainingMs: number, signal: Abor
         }
         settled = true;
         cleanup();
-        let released = false;
-        resolve({
-          client,
-          release: (error) => {
-            if (released) return;
-            released = true;
-            client.release(error);
-            gate.free();
-          },
-        });
+        resolve(new Held(client, pool, gate));
       },
       (error: unknown) => {
         if (settled) return;

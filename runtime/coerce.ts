@@ -150,7 +150,8 @@ function writeJson(value: unknown, depth: number, ancestors: object[], out: Boun
 }
 
 /** Whether a string (or a string in a list) holds NUL, which PostgreSQL text cannot hold. */
-export const hasNulText = (value: unknown): boolean => [value].flat().some((x) => typeof x === 'string' && x.includes('\u0000'));
+export const hasNulText = (value: unknown): boolean =>
+  typeof value === 'string' ? value.includes('\u0000') : Array.isArray(value) && value.some((x) => typeof x === 'string' && x.includes('\u0000'));
 
 /**
  * Whether a value holds NUL anywhere in its strings, at any depth of arrays. Iterative and each

@@ -5,6 +5,7 @@
 // a statement whose cached plan went stale is deallocated and the transaction run once more on the
 // same connection. A connection that breaks is never retried: the commit may have happened.
 import type { CustomTypesConfig, PoolClient } from 'pg';
+import type { CancelSignal } from './cancelSignal.js';
 import { SET_CONTEXT_SQL, type ContextSettings } from './context.js';
 import { isRetryable, mutationError } from './mutationErrors.js';
 import { ConnectionFailure, databaseError, isStalePlan } from './responseErrors.js';
@@ -38,7 +39,7 @@ export async function runMutation(
   op: AnyCompiledOperation,
   steps: readonly MutationStep[],
   context: ContextSettings | null,
-  signal?: AbortSignal,
+  signal?: CancelSignal,
 ): Promise<ExecutionResult<unknown>> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -62,7 +63,7 @@ async function runOnce(
   op: AnyCompiledOperation,
   steps: readonly MutationStep[],
   context: ContextSettings | null,
-  signal: AbortSignal | undefined,
+  signal: CancelSignal | undefined,
 ): Promise<Record<string, unknown>> {
   const session = await openSession(settings, op, context, signal);
   let broken: Error | undefined;

@@ -58,7 +58,10 @@ async function queryRows(
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        if (settings.namedStatements) await useStatement(session.client, statement.name, settings.maxPreparedStatements);
+        if (settings.namedStatements) {
+          const evicting = useStatement(session.client, statement.name, settings.maxPreparedStatements);
+          if (evicting !== undefined) await evicting;
+        }
         return preamble === null
           ? await namedQuery(session, sent, values)
           : await withContext(session, sent, values, preamble, markBroken);

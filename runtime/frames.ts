@@ -20,6 +20,18 @@ export function framesFor(shape: ResultShape): Frames {
   }
 }
 
+const framesByShape = new WeakMap<ResultShape, Frames>();
+
+/** framesFor the operation's shape, built once per operation. */
+export function framesOf(op: { readonly shape: ResultShape }): Frames {
+  let frames = framesByShape.get(op.shape);
+  if (frames === undefined) {
+    frames = framesFor(op.shape);
+    framesByShape.set(op.shape, frames);
+  }
+  return frames;
+}
+
 /** The close frame, with the response's `errors` after `data` when there are any. */
 export function closeWithErrors(frames: Frames, errors: readonly GraphQLResponseError[]): string {
   if (errors.length === 0) return frames.close;

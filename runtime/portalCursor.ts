@@ -44,22 +44,10 @@ export type CursorOutcome = { readonly reusable: true } | { readonly reusable: f
 
 type State = 'pending' | 'fetching' | 'suspended' | 'closing' | 'failed' | 'finished';
 
-interface Deferred<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
+/** A read() waiting for its batch. */
+interface BatchWaiter {
+  resolve(batch: RowBatch): void;
   reject(error: unknown): void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // A batch may fail while nobody awaits it (the reader already stopped); that is not unhandled.
-  promise.catch(() => {});
-  return { promise, resolve, reject };
 }
 
 const PORTAL = ''; // the unnamed portal: we hold the connection, and Sync disposes of it anyway
@@ -80,12 +68,17 @@ export class PortalCursor {
   #state: State = 'pending';
   #connection: WireConnection | undefined;
   #rows: (string | null)[] = [];
-  #batch = deferred<RowBatch>();
+  // Promises are made only when someone waits (bench:http: two deferreds with their guards per
+  // request were a visible share of a small request's Node CPU): a batch that arrived before its
+  // read() waits here, and a read() before its batch waits in #waiter.
+  #delivered: RowBatch | undefined;
+  #waiter: BatchWaiter | undefined;
   #error: Error | undefined;
   #stopRequested = false;
   #wroteToWire = false;
   #syncSent = false;
-  readonly #outcome = deferred<CursorOutcome>();
+  #outcome: CursorOutcome | undefined;
+  #onOutcome: ((outcome: CursorOutcome) => void) | undefined;
   #settled = false;
 
   constructor(statement: CompiledStatement, values: readonly unknown[], options: CursorOptions) {
@@ -105,12 +98,29 @@ export class PortalCursor {
 
   /** Settles once the connection is idle again (or known broken); never rejects. */
   get outcome(): Promise<CursorOutcome> {
-    return this.#outcome.promise;
+    if (this.#outcome !== undefined) return Promise.resolve(this.#outcome);
+    return new Promise((resolve) => {
+      const previous = this.#onOutcome;
+      this.#onOutcome = previous === undefined ? resolve : (outcome) => (previous(outcome), resolve(outcome));
+    });
+  }
+
+  /**
+   * The outcome once settled, else undefined. A single-row exchange has usually settled when its
+   * row is read (ReadyForQuery comes in the same packet), so the caller need not wait a turn.
+   */
+  get settledOutcome(): CursorOutcome | undefined {
+    return this.#outcome;
   }
 
   /** True while an Execute is in flight: the backend may be busy computing rows. */
   get fetching(): boolean {
     return this.#state === 'fetching';
+  }
+
+  /** False for a single batch: it is never suspended, so nothing waits for our reader. */
+  get batched(): boolean {
+    return !this.#singleBatch;
   }
 
   /** True while the portal waits for `read()` (we wait for our reader, not for the server). */
@@ -123,16 +133,22 @@ export class PortalCursor {
     return this.#error;
   }
 
-  /** The next batch; the first is requested on submit, later ones when this is called. */
+  /** The next batch; the first is requested on submit, later ones when this is called. One read at a time. */
   read(): Promise<RowBatch> {
+    const delivered = this.#delivered;
+    if (delivered !== undefined) {
+      this.#delivered = undefined;
+      return Promise.resolve(delivered);
+    }
     if (this.#state === 'suspended') {
       this.#state = 'fetching';
-      this.#batch = deferred();
       this.#executeBatch(this.#wire());
     } else if (this.#state !== 'pending' && this.#state !== 'fetching') {
       return Promise.reject(this.#error ?? new FraiseError('CURSOR_CLOSED', 'The cursor has no more rows to read'));
     }
-    return this.#batch.promise;
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    });
   }
 
   /** Stops reading: closes the portal now if it is suspended, else once the batch in flight ends. */
@@ -155,7 +171,7 @@ export class PortalCursor {
     // Returning an error makes the Client hand it to handleError without touching the wire.
     if (this.#stopRequested) {
       // Stopped before it started (the reader left while we waited for a connection): no rows.
-      this.#batch.resolve({ rows: [], more: false });
+      this.#deliverBatch({ rows: [], more: false });
       return new FraiseError('CURSOR_CLOSED', 'The cursor was stopped before it started');
     }
     const previous = preparedText(connection, this.name);
@@ -258,7 +274,14 @@ export class PortalCursor {
     if (this.#syncSent) this.#state = 'closing'; // single batch: its Sync is on the way already
     else if (suspended && !this.#stopRequested) this.#state = 'suspended';
     else this.#closePortal(this.#wire());
-    this.#batch.resolve({ rows, more: suspended });
+    this.#deliverBatch({ rows, more: suspended });
+  }
+
+  #deliverBatch(batch: RowBatch): void {
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    if (waiter !== undefined) waiter.resolve(batch);
+    else this.#delivered = batch;
   }
 
   #closePortal(wire: WireConnection): void {
@@ -277,13 +300,20 @@ export class PortalCursor {
     this.#error ??= error;
     this.#state = 'failed';
     this.#rows = [];
-    this.#batch.reject(error);
+    // A batch that arrived but was not read yet is dropped: the reader learns of the failure instead.
+    this.#delivered = undefined;
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.reject(error);
   }
 
   #settle(outcome: CursorOutcome): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#outcome.resolve(outcome);
+    this.#outcome = outcome;
+    const onOutcome = this.#onOutcome;
+    this.#onOutcome = undefined;
+    onOutcome?.(outcome);
     this.callback?.(outcome.reusable ? this.#error ?? null : outcome.error);
   }
 

@@ -9,8 +9,11 @@ export const MAX_VARIABLE_DEPTH = 100;
 
 export function prepareOperation(op: AnyCompiledOperation, variables: Readonly<Record<string, unknown>> | null | undefined): CoercionResult {
   if (variables !== null && typeof variables === 'object') {
-    for (const [name, value] of Object.entries(variables)) {
-      if (nestedDeeperThan(value, MAX_VARIABLE_DEPTH)) {
+    for (const name in variables) {
+      if (!Object.hasOwn(variables, name)) continue;
+      const value = variables[name];
+      // Scalars (most variables) nest nothing: no walk.
+      if (typeof value === 'object' && value !== null && nestedDeeperThan(value, MAX_VARIABLE_DEPTH)) {
         const message = `Variable "$${name}" is nested more than ${MAX_VARIABLE_DEPTH} levels deep (lists and input objects); no input type of this server needs that.`;
         return { ok: false, errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] };
       }

@@ -1,6 +1,6 @@
 // Writes one response into a Node Writable: waits for 'drain' when `write()` says so, and notices
 // when the other side goes away (the writable closes or errors before the response is complete).
-import { finished, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 
 export class ResponseSink {
   readonly #writable: Writable;
@@ -9,6 +9,8 @@ export class ResponseSink {
   #ended = false;
   #started = false;
   #failed = false;
+  /** Resolves end()'s promise: on 'finish', or when the writable closes or errors first. */
+  #done: (() => void) | undefined;
 
   /** `onGone` runs once if the writable closes or errors before `end`. */
   constructor(writable: Writable, onGone: () => void = () => {}) {
@@ -46,14 +48,21 @@ export class ResponseSink {
     });
   }
 
-  /** Writes the last chunk and ends the writable; resolves once it finished (or went away). */
+  /**
+   * Writes the last chunk and ends the writable; resolves once it finished (or went away). Our own
+   * 'finish' listener next to the 'close' and 'error' ones we hold anyway: stream.finished adds and
+   * removes half a dozen listeners, on every response.
+   */
   end(chunk: string): Promise<void> {
     if (this.#gone) return Promise.resolve();
     this.#started = true;
     this.#ended = true;
-    this.#writable.end(chunk);
+    const writable = this.#writable;
+    writable.end(chunk);
+    if (writable.writableFinished || writable.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
-      finished(this.#writable, () => resolve());
+      this.#done = resolve;
+      writable.once('finish', this.#finished);
     });
   }
 
@@ -66,13 +75,21 @@ export class ResponseSink {
 
   /** Removes our listeners; after `fail` the 'error' one stays, see below. */
   dispose(): void {
+    if (this.#done !== undefined) this.#writable.off('finish', this.#finished);
     this.#writable.off('close', this.#markGone);
     // `destroy(error)` emits 'error' on a later tick: without a listener an unlistened writable
     // would crash the process. The caller learns of the failure from the rejected promise.
     if (!this.#failed) this.#writable.off('error', this.#markGone);
   }
 
+  readonly #finished = (): void => {
+    const done = this.#done;
+    this.#done = undefined;
+    done?.();
+  };
+
   readonly #markGone = (): void => {
+    this.#finished();
     if (this.#gone || this.#ended) return;
     this.#gone = true;
     this.#onGone();

@@ -7,10 +7,12 @@
 import type { Pool, PoolClient } from 'pg';
 import { acquireClient, AcquireRefused, type Acquired } from './acquire.js';
 import type { ContextSettings } from './context.js';
-import { watchLink } from './linkWatchdog.js';
+import type { CancelSignal } from './cancelSignal.js';
+import { linkProber } from './linkProbe.js';
+import { watchLink, type LinkWatchdog } from './linkWatchdog.js';
 import { forgetPrepared } from './pgInternals.js';
 import { ConnectionFailure } from './responseErrors.js';
-import type { RuntimeSettings, TimeoutSetting } from './settings.js';
+import type { ReadPoolSettings, RuntimeSettings, TimeoutSetting } from './settings.js';
 import type { AnyCompiledOperation, CompiledStatement } from './types.js';
 
 /** The statement as it is sent: unnamed (name '') when namedStatements is false. */
@@ -36,12 +38,13 @@ export interface Session {
 }
 
 interface AppliedTimeouts {
-  statement: number | undefined;
-  lock: number | undefined;
+  readonly statement: number | undefined;
+  readonly lock: number | undefined;
 }
 
 /** What this runtime last SET on each connection, so that the common case costs no round trip. */
 const applied = new WeakMap<PoolClient, AppliedTimeouts>();
+const NOTHING_APPLIED: AppliedTimeouts = { statement: undefined, lock: undefined };
 
 /**
  * Checks a client out (within settings.acquire, see acquire.ts); throws ConnectionFailure when none
@@ -53,16 +56,19 @@ export async function openSession(
   settings: RuntimeSettings,
   op: AnyCompiledOperation,
   context: ContextSettings | null = null,
-  signal?: AbortSignal,
+  signal?: CancelSignal,
 ): Promise<Session> {
   const statement = timeoutOf(settings.statementTimeout, op);
   const lock = timeoutOf(settings.lockTimeout, op);
   const transactionSettings = settings.namedStatements ? context : withTimeouts(context, statement, lock);
   for (let attempt = 0; ; attempt++) {
-    const session = await checkout(settings, op, transactionSettings, signal, statement);
+    const session = new HeldSession(await acquire(settings, op, signal), transactionSettings, statement, settings.linkCheckMs);
     if (!settings.namedStatements) return session;
+    // Usually the connection has them already: no round trip, and no turn of the event loop.
+    const applying = applyTimeouts(session.client, statement, lock);
+    if (applying === undefined) return session;
     try {
-      await applyTimeouts(session.client, statement, lock);
+      await applying;
       return session;
     } catch (error) {
       session.release(error instanceof Error ? error : new Error(String(error)));
@@ -91,48 +97,81 @@ function withTimeouts(context: ContextSettings | null, statement: number | undef
  * A client from readPool for a query (falling back to pool if allowed), else from pool; both
  * through acquire.ts, so every wait is bounded (the read pool's by readPoolTimeoutMs).
  */
-async function acquire(settings: RuntimeSettings, op: AnyCompiledOperation, signal: AbortSignal | undefined): Promise<{ acquired: Acquired; pool: Pool }> {
+function acquire(settings: RuntimeSettings, op: AnyCompiledOperation, signal: CancelSignal | undefined): Promise<Acquired> {
   const read = op.kind === 'query' ? settings.readPool : undefined;
-  if (read !== undefined) {
-    try {
-      const limits = { timeoutMs: read.timeoutMs, maxWaiting: settings.acquire.maxWaiting };
-      return { acquired: await acquireClient(read.pool, limits, signal), pool: read.pool };
-    } catch (error) {
-      // A request whose client left has nothing to fall back for.
-      if (!read.fallback || (error instanceof AcquireRefused && error.reason === 'aborted')) throw error;
-    }
-  }
-  return { acquired: await acquireClient(settings.pool, settings.acquire, signal), pool: settings.pool };
+  if (read === undefined) return acquireClient(settings.pool, settings.acquire, signal);
+  return acquireFromReadPool(settings, read, signal);
 }
 
-async function checkout(
-  settings: RuntimeSettings,
-  op: AnyCompiledOperation,
-  transactionSettings: ContextSettings | null,
-  signal: AbortSignal | undefined,
-  statementTimeoutMs: number | undefined,
-): Promise<Session> {
-  const { acquired, pool } = await acquire(settings, op, signal);
-  const { client } = acquired;
-  let lostListener: (error: Error) => void = () => {};
-  const onError = (error: Error): void => lostListener(error);
-  client.on('error', onError);
-  const watchdog = watchLink(client, statementTimeoutMs);
-  return {
-    client,
-    pool,
-    transactionSettings,
-    onLost: (listener) => {
-      lostListener = listener;
-    },
-    waitingWhen: (waiting) => watchdog.waitingWhen(waiting),
-    release: (error) => {
-      watchdog.stop();
-      client.off('error', onError);
-      if (error !== undefined) applied.delete(client);
-      acquired.release(error);
-    },
-  };
+async function acquireFromReadPool(settings: RuntimeSettings, read: ReadPoolSettings, signal: CancelSignal | undefined): Promise<Acquired> {
+  try {
+    return await acquireClient(read.pool, { timeoutMs: read.timeoutMs, maxWaiting: settings.acquire.maxWaiting }, signal);
+  } catch (error) {
+    // A request whose client left has nothing to fall back for.
+    if (!read.fallback || (error instanceof AcquireRefused && error.reason === 'aborted')) throw error;
+  }
+  return acquireClient(settings.pool, settings.acquire, signal);
+}
+
+/** Where a client's 'error' event finds the session holding it (undefined while it sits in the pool). */
+const HOLDER = Symbol('fraise.session');
+
+interface ListenedClient {
+  [HOLDER]?: HeldSession | undefined;
+}
+
+/**
+ * Each client gets this listener once, the first time it is checked out, and keeps it: an 'error'
+ * listener added and removed around every operation was listener churn on every request. While
+ * the client sits idle in the pool, pg-pool's own listener handles its errors and this one does
+ * nothing.
+ */
+function onClientError(this: PoolClient, error: Error): void {
+  (this as ListenedClient)[HOLDER]?.lost(error);
+}
+
+const IGNORE_LOSS = (_error: Error): void => {};
+
+class HeldSession implements Session {
+  readonly client: PoolClient;
+  readonly pool: Pool;
+  #lost = IGNORE_LOSS;
+  readonly #watchdog: LinkWatchdog;
+
+  constructor(
+    private readonly acquired: Acquired,
+    readonly transactionSettings: ContextSettings | null,
+    statementTimeoutMs: number | undefined,
+    linkCheckMs: number,
+  ) {
+    const client = acquired.client;
+    this.client = client;
+    this.pool = acquired.pool;
+    const listened = client as ListenedClient;
+    if (!(HOLDER in listened)) client.on('error', onClientError);
+    listened[HOLDER] = this;
+    this.#watchdog = watchLink(client, statementTimeoutMs, linkCheckMs > 0 ? linkProber(acquired.pool, linkCheckMs) : undefined);
+  }
+
+  onLost(listener: (error: Error) => void): void {
+    this.#lost = listener;
+  }
+
+  lost(error: Error): void {
+    this.#lost(error);
+  }
+
+  waitingWhen(waiting: () => boolean): void {
+    this.#watchdog.waitingWhen(waiting);
+  }
+
+  release(error?: Error): void {
+    this.#watchdog.stop();
+    const listened = this.client as ListenedClient;
+    if (listened[HOLDER] === this) listened[HOLDER] = undefined;
+    if (error !== undefined) applied.delete(this.client);
+    this.acquired.release(error);
+  }
 }
 
 function timeoutOf(setting: TimeoutSetting | undefined, op: AnyCompiledOperation): number | undefined {
@@ -141,16 +180,18 @@ function timeoutOf(setting: TimeoutSetting | undefined, op: AnyCompiledOperation
   return value === undefined || (Number.isSafeInteger(value) && value >= 0) ? value : undefined;
 }
 
-async function applyTimeouts(client: PoolClient, statement: number | undefined, lock: number | undefined): Promise<void> {
-  const current = applied.get(client) ?? { statement: undefined, lock: undefined };
+/** The SETs the connection needs for these timeouts, as a promise; undefined when it has them. */
+function applyTimeouts(client: PoolClient, statement: number | undefined, lock: number | undefined): Promise<void> | undefined {
+  const current = applied.get(client) ?? NOTHING_APPLIED;
+  if (current.statement === statement && current.lock === lock) return undefined;
   const commands: string[] = [];
   // RESET returns to the session default (the pool's connection options or the server's).
   if (current.statement !== statement) commands.push(statement === undefined ? 'RESET statement_timeout' : `SET statement_timeout = ${statement}`);
   if (current.lock !== lock) commands.push(lock === undefined ? 'RESET lock_timeout' : `SET lock_timeout = ${lock}`);
-  if (commands.length === 0) return;
   applied.delete(client); // unknown until the SET succeeded
-  await client.query(commands.join('; '));
-  applied.set(client, { statement, lock });
+  return client.query(commands.join('; ')).then(() => {
+    applied.set(client, { statement, lock });
+  });
 }
 
 /**

@@ -11,7 +11,8 @@ import { cancelRunningStatement, wasCancelled } from './cancel.js';
 import { SET_CONTEXT_SQL, type ContextSettings } from './context.js';
 import { FraiseError } from './errors.js';
 import { runMutation } from './executeMutation.js';
-import { closeWithErrors, errorsBody, framesFor, joinRows, rowText } from './frames.js';
+import { CancelSource, type CancelSignal } from './cancelSignal.js';
+import { closeWithErrors, errorsBody, framesOf, joinRows, rowText } from './frames.js';
 import { completeListRows, completeSingleRow, listNullData } from './nonNull.js';
 import { PortalCursor } from './portalCursor.js';
 import { prepareOperation } from './prepare.js';
@@ -42,7 +43,7 @@ export interface StreamHooks {
    * does; with it, it alone does, so it must also fire when the writable's reader leaves
    * (createHandler's fires on the response's 'close').
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
 }
 
 /** What happened to one streamed response. */
@@ -84,7 +85,7 @@ export async function streamPrepared(
   // Ends a wait for a connection when the reader leaves. A caller's signal already fires then
   // (createHandler's on the response's 'close'), so it is used as it is: no second controller and
   // listener per request.
-  const waiting = hooks.signal === undefined ? new AbortController() : undefined;
+  const waiting = hooks.signal === undefined ? new CancelSource() : undefined;
   const sink = new ResponseSink(writable, () => {
     waiting?.abort();
     abort();
@@ -92,7 +93,7 @@ export async function streamPrepared(
   const counter = { rows: 0 };
   try {
     if (sink.gone) return { rows: 0, errors: [], complete: false };
-    const last = await withRetry(settings, op, prepared, context, sink, counter, hooks.signal ?? waiting!.signal, (stop) => {
+    const last = await withRetry(settings, op, prepared, context, sink, counter, hooks.signal ?? waiting!, (stop) => {
       abort = stop;
     });
     if (last === undefined) return { rows: counter.rows, errors: [], complete: false };
@@ -144,7 +145,7 @@ async function withRetry(
   context: ContextSettings | null,
   sink: ResponseSink,
   counter: { rows: number },
-  signal: AbortSignal,
+  signal: CancelSignal,
   setAbort: (abort: () => void) => void,
 ): Promise<string | undefined> {
   for (let reconnects = 0; ; reconnects++) {
@@ -153,7 +154,11 @@ async function withRetry(
     let broken: Error | undefined;
     try {
       for (let attempt = 0; ; attempt++) {
-        if (settings.namedStatements) await useStatement(session.client, prepared.statement.name, settings.maxPreparedStatements);
+        if (settings.namedStatements) {
+          // Settled at once when the connection knows the statement (no turn of the event loop).
+          const evicting = useStatement(session.client, prepared.statement.name, settings.maxPreparedStatements);
+          if (evicting !== undefined) await evicting;
+        }
         const cursor = new PortalCursor(sentStatement(settings, prepared.statement), prepared.values, {
           ...(op.shape.kind === 'list' ? { batchSize: settings.batchSize } : SINGLE_ROW_OPTIONS),
           // The context's set_config goes in the same pipeline and implicit transaction (see portalCursor.ts).
@@ -177,6 +182,10 @@ async function withRetry(
     counter.rows = 0;
   }
 }
+
+const NOTHING_TO_ABORT = (): void => {};
+const IGNORE_LOSS = (_error: Error): void => {};
+const ALWAYS_WAITING = (): boolean => true;
 
 type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
@@ -207,7 +216,7 @@ async function withCursor(
   });
   session.onLost((error) => cursor.lost(error));
   // Between batches we wait for the reader, not for PostgreSQL.
-  session.waitingWhen(() => !cursor.suspended);
+  if (cursor.batched) session.waitingWhen(() => !cursor.suspended);
   let result: Settled<string | undefined>;
   try {
     session.client.query(cursor);
@@ -216,11 +225,12 @@ async function withCursor(
     result = { ok: false, error };
   }
   cursor.stop();
-  const outcome = await cursor.outcome;
+  // A single batch has usually settled with its rows: no turn of the event loop then.
+  const outcome = cursor.settledOutcome ?? (await cursor.outcome);
   clearTimeout(cancelTimer);
-  setAbort(() => {});
-  session.onLost(() => {});
-  session.waitingWhen(() => true);
+  setAbort(NOTHING_TO_ABORT);
+  session.onLost(IGNORE_LOSS);
+  if (cursor.batched) session.waitingWhen(ALWAYS_WAITING);
   if (!outcome.reusable) return { result, broken: outcome.error };
   if (!cancelled) return { result, broken: undefined };
   // We cancelled because the reader left: that is how this response ends, not a failure.
@@ -242,7 +252,7 @@ async function pumpList(
   key: string,
   counter: { rows: number },
 ): Promise<string | undefined> {
-  const frames = framesFor({ kind: 'list', key });
+  const frames = framesOf(op);
   const errors: GraphQLResponseError[] = [];
   let chunk = frames.open;
   let separator = '';
@@ -275,6 +285,6 @@ async function readSingle(cursor: PortalCursor, op: AnyCompiledOperation, counte
   const row = batch.rows[0] ?? null;
   const completed = completeSingleRow(op, shape, row);
   if (completed !== undefined) return JSON.stringify({ data: completed.data, errors: completed.errors });
-  const frames = framesFor(shape);
+  const frames = framesOf(op);
   return frames.open + rowText(row) + frames.close;
 }

@@ -32,6 +32,13 @@ export type CheckedVariables =
   | { readonly ok: true; readonly values: Readonly<Record<string, unknown>> }
   | { readonly ok: false; readonly errors: readonly GraphQLResponseError[] };
 
+/** Whether a coerced value (or each item of a list of them) is a UUID or null. */
+function allUuids(value: unknown): boolean {
+  if (!Array.isArray(value)) return value === null || isUuid(value);
+  for (const item of value) if (item !== null && !isUuid(item)) return false;
+  return true;
+}
+
 /** Checks and coerces the variables of a request; every problem is reported, in declaration order. */
 export function checkVariables(variables: Readonly<Record<string, unknown>> | null | undefined, plans: readonly VariablePlan[]): CheckedVariables {
   const input = variables ?? {};
@@ -50,7 +57,7 @@ export function checkVariables(variables: Readonly<Record<string, unknown>> | nu
     if (value !== undefined && value !== null) {
       const coerced = plan.coerce(value);
       if (coerced === INVALID) errors.push(badInput(`Variable "$${name}" got invalid value ${show(value)}; expected type "${plan.type}".`));
-      else if (plan.uuid && [coerced].flat().some((x) => x !== null && !isUuid(x))) {
+      else if (plan.uuid && !allUuids(coerced)) {
         errors.push(badInput(`Variable "$${name}" got invalid value ${show(value)}; it is compared with a uuid column, so it must be a UUID.`));
       }
       value = coerced;

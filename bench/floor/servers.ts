@@ -1,7 +1,8 @@
-// The three HTTP servers of `npm run bench:http`, each run alone in a child process (so that the
-// load generator and the other servers do not share its event loop, and /proc gives its own CPU):
+// The HTTP servers of `npm run bench:http`, each run alone in a child process (so that the load
+// generator and the other servers do not share its event loop, and /proc gives its own CPU):
 // - floor: the hand-written server (shapes.ts): parse the body, run the shape's statement as a
 //   named prepared statement, one `res.end` with a Content-Length;
+// - floor-views: the same server running the shape's statement over the v_* views (`viewsSql`);
 // - fraise: `createHandler` over the generated operations;
 // - graphql-js: `execute` with ordinary batched resolvers (bench/graphqlJs.ts), JSON.stringify.
 import http from 'node:http';
@@ -13,7 +14,7 @@ import { createHandler, type AnyCompiledOperation } from '@fraise/runtime';
 import { buildBlogSchema, graphqlJsRunner, type GraphqlJsRunner } from '../graphqlJs.js';
 import { shapes } from './shapes.js';
 
-export const SERVER_KINDS = ['floor', 'fraise', 'graphql-js'] as const;
+export const SERVER_KINDS = ['floor', 'floor-views', 'fraise', 'graphql-js'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 export const POOL_SIZE = Number(process.env['BENCH_POOL'] ?? 10);
@@ -45,17 +46,17 @@ function fail(res: http.ServerResponse, error: unknown): void {
   res.writeHead(500).end();
 }
 
-function floorListener(pool: pg.Pool, operations: Readonly<Record<string, AnyCompiledOperation>>): http.RequestListener {
+function floorListener(pool: pg.Pool, operations: Readonly<Record<string, AnyCompiledOperation>>, overViews: boolean): http.RequestListener {
   const rawText = { getTypeParser: () => (value: string) => value };
   const byId = new Map(
-    shapes.map((shape, index) => [operations[shape.operation]!.id, { shape, name: `floor_${index}` }] as const),
+    shapes.map((shape, index) => [operations[shape.operation]!.id, { text: overViews ? shape.viewsSql : shape.floorSql, shape, name: `floor_${index}` }] as const),
   );
   return withBody((body, res) => {
     const floor = byId.get(body.documentId);
     if (floor === undefined) return fail(res, new Error(`no floor for ${body.documentId}`));
     const variables = body.variables ?? {};
     pool
-      .query<[string]>({ name: floor.name, text: floor.shape.floorSql, values: floor.shape.floorValues(variables), rowMode: 'array', types: rawText })
+      .query<[string]>({ name: floor.name, text: floor.text, values: floor.shape.floorValues(variables), rowMode: 'array', types: rawText })
       .then((result) => sendJson(res, result.rows[0]![0]), (error: unknown) => fail(res, error));
   });
 }
@@ -90,8 +91,8 @@ export async function serveChild(kind: ServerKind, databaseUrl: string, generate
     // deadline): the default 1 s acquire timeout answers 503 under the 10k-row shape's load.
     const handler = createHandler({ pool, operations: generated.operations, acquireTimeoutMs: 120_000, maxWaiting: 10_000 });
     listener = (req, res) => void handler(req, res);
-  } else if (kind === 'floor') {
-    listener = floorListener(pool, generated.operationsByName);
+  } else if (kind === 'floor' || kind === 'floor-views') {
+    listener = floorListener(pool, generated.operationsByName, kind === 'floor-views');
   } else {
     listener = graphqlJsListener(pool, generated.operationsByName);
   }

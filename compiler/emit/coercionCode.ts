@@ -21,7 +21,7 @@ import type { ConnectionArgs, Param } from '../plan/ir.js';
 import type { Condition, OptionalFilterVariable } from '../plan/conditions.js';
 import type { SlotOut } from '../sql/emitSql.js';
 import { argumentDefaults } from '../plan/argumentDefaults.js';
-import type { SqlPiece } from '../sql/template.js';
+import type { SqlPiece } from '@fraise/runtime';
 import { SCALAR_COERCERS } from '@fraise/runtime';
 import { computedValueCode, connectionLines } from './connectionCode.js';
 import { DynamicCode, jsString } from './dynamicCode.js';

@@ -3,7 +3,7 @@
 // careful indentation reads the same and is what `esbuild` then turns into JavaScript.)
 import type { OperationAuth } from '@fraise/runtime';
 import type { NullShape, ResultShape } from '../../runtime/types.js';
-import { expandPieces, type SqlPiece } from '../sql/template.js';
+import { expandPieces, type SqlPiece } from '@fraise/runtime';
 import type { StatementOut, TemplateOut } from './coercionCode.js';
 import type { RuntimeImports } from './runtimeImports.js';
 

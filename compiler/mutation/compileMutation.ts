@@ -102,6 +102,7 @@ export function compileMutation(
       continue;
     }
     const variantStatements: number[] = [];
+    let selectionParams = 0;
     for (let bits = 0; bits < 1 << optional.length; bits++) {
       let at = 0;
       const present = fn.args.map((_, i) => {
@@ -109,7 +110,9 @@ export function compileMutation(
         const arg = args[at++]!;
         return arg.bit === undefined || (bits & (1 << arg.bit)) !== 0;
       });
-      const text = mutationFieldSql(ctx, fn, field.type, sets, present);
+      const { text, selectionParams: needed } = mutationFieldSql(ctx, fn, field.type, sets, present);
+      selectionParams = Math.max(selectionParams, needed);
+      if (needed > 0) continue;
       let index = statements.findIndex((s) => s.text === text);
       if (index < 0) index = statements.push({ name: statementName(text), text }) - 1;
       variantStatements.push(index);
@@ -119,6 +122,11 @@ export function compileMutation(
       diagnostics.push(diagnostic('FRAISE_UNSUPPORTED', `Mutation field "${key}" selects a Relay connection in its result; connections are supported in queries only.`,
         node, 'Select the relation as a list (with limit/offset), or query the connection after the mutation.'));
       connections.length = 0;
+    } else if (selectionParams > 0) {
+      // The statement binds the function's arguments only (mutationPrepare.ts lays out nothing else).
+      diagnostics.push(diagnostic('FRAISE_UNSUPPORTED',
+        `Mutation field "${key}" selects related rows whose arguments need bind values of their own (a variable, a list, a text pattern such as contains, or a whole where/orderBy variable); a mutation binds only its function's arguments.`,
+        node, 'Write those arguments as plain literals (numbers, booleans, enum values, strings without a backslash), or query the related rows after the mutation.'));
     }
     steps.push({ key, statements: variantStatements, optional, args });
   }

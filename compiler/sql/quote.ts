@@ -10,7 +10,7 @@ export function quoteLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-/** Control characters never belong in names; the emitter also uses a few of them as markers. */
+/** Control characters never belong in names (NUL cannot even be sent to PostgreSQL). */
 function assertPrintable(text: string): void {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008]/.test(text)) throw new RangeError(`control character in SQL name ${JSON.stringify(text)}`);

@@ -9,6 +9,7 @@ import {
   filterOperators,
   operandEncoding,
   operandTypeName,
+  operatorText,
   type FilterFieldType,
   type FilterOperator,
   type FilterTarget,
@@ -98,7 +99,7 @@ export function filterField(value: unknown, path: string, target: FilterTarget, 
     const bindType = operator.bindAs(target.sqlType);
     const encoded = encodeOperand(operandEncoding(operator, bindType), coerced, bindType);
     parts.push(
-      operator.sql(target, { known: true, value: coerced, param: () => bind(b, at, encoded, bindType), alias: () => freshAlias(b, 'e') }),
+      operatorText(operator.sql(target, { known: true, value: coerced, param: () => bind(b, at, encoded, bindType), alias: () => freshAlias(b, 'e') })),
     );
   }
   return conjunction(parts);

@@ -30,10 +30,14 @@ export interface FilterTarget {
   readonly searchConfig?: string;
 }
 
-/** The operand as the SQL of one operator sees it. */
-export interface OperandSql {
-  /** Registers the bind parameter and returns its SQL, `$n::type` (call it once per use). */
-  param(): string;
+/**
+ * The operand as the SQL of one operator sees it. `P` is how its bind parameter is written: the
+ * runtime's `$n::type` text for whole-variable filters, the compiler's typed parameter node for
+ * literal filters (whose statements are pieces, compiler/sql/builder.ts).
+ */
+export interface OperandSql<P = string> {
+  /** Registers the bind parameter and returns it, `$n::type` (call it once per use). */
+  param(): P;
   /** Whether the value is known while the SQL is built (a literal, or a whole variable's value). */
   readonly known: boolean;
   /** The value when `known`. */
@@ -41,6 +45,17 @@ export interface OperandSql {
   /** A fresh alias for a subquery. */
   alias(): string;
 }
+
+/** An operator's SQL: text (SQL it wrote around the target's expressions) and its parameters, in order. */
+export type OperatorSql<P> = readonly (string | P)[];
+
+/** Writes an operator's SQL as a template: its text and string `${}`s are SQL, the others parameters. */
+export function operatorSql<P>(strings: TemplateStringsArray, ...values: readonly (string | P)[]): OperatorSql<P> {
+  return strings.flatMap((text, i) => (i < values.length ? [text, values[i]!] : [text]));
+}
+
+/** The text of an operator's SQL whose parameters are `$n::type` text (whole-variable filters). */
+export const operatorText = (parts: OperatorSql<string>): string => parts.join('');
 
 export interface FilterOperator {
   /** The field of the filter input (FraiseQL's v1 names). */
@@ -58,7 +73,7 @@ export interface FilterOperator {
   /** A null value: refused ('refused'), or the operator is left out ('omitted'). */
   readonly nullValue: 'refused' | 'omitted';
   /** The SQL of `target operator value`. */
-  readonly sql: (target: FilterTarget, operand: OperandSql) => string;
+  readonly sql: <P>(target: FilterTarget, operand: OperandSql<P>) => OperatorSql<P>;
 }
 
 /** Longest regular expression accepted by matches / imatches / not_matches (their cost grows with it). */
@@ -74,21 +89,21 @@ const text = (): string => 'text';
 
 /** `x op $n` on the typed value. */
 function compare(name: string, op: string, on: readonly FilterFieldType[]): FilterOperator {
-  return { name, on, operand: 'T', bindAs: same, nullValue: 'refused', sql: (x, v) => `${x.typed} ${op} ${v.param()}` };
+  return { name, on, operand: 'T', bindAs: same, nullValue: 'refused', sql: (x, v) => operatorSql`${x.typed} ${op} ${v.param()}` };
 }
 
 /** `x LIKE pattern` on the value's text; `pattern` escapes the value so it matches literally. */
 function like(name: string, op: 'LIKE' | 'ILIKE', pattern?: FilterOperator['pattern']): FilterOperator {
-  return { name, on: TEXT, operand: 'String', bindAs: text, ...(pattern ? { pattern } : {}), nullValue: 'refused', sql: (x, v) => `${x.text} ${op} ${v.param()}` };
+  return { name, on: TEXT, operand: 'String', bindAs: text, ...(pattern ? { pattern } : {}), nullValue: 'refused', sql: (x, v) => operatorSql`${x.text} ${op} ${v.param()}` };
 }
 
 function regex(name: string, op: string): FilterOperator {
-  return { name, on: TEXT, operand: 'String', bindAs: text, regex: true, nullValue: 'refused', sql: (x, v) => `${x.text} ${op} ${v.param()}` };
+  return { name, on: TEXT, operand: 'String', bindAs: text, regex: true, nullValue: 'refused', sql: (x, v) => operatorSql`${x.text} ${op} ${v.param()}` };
 }
 
 /** A jsonb operator on the typed (jsonb) value. */
 function json(name: string, op: string, operand: OperandType, bindAs: string, on: readonly FilterFieldType[]): FilterOperator {
-  return { name, on, operand, bindAs: () => bindAs, nullValue: 'refused', sql: (x, v) => `${x.typed} ${op} ${v.param()}` };
+  return { name, on, operand, bindAs: () => bindAs, nullValue: 'refused', sql: (x, v) => operatorSql`${x.typed} ${op} ${v.param()}` };
 }
 
 /** `(jsonb_array_length(x)) op $n`: not an array reads as NULL (no match). */
@@ -99,7 +114,7 @@ function length(name: string, op: string): FilterOperator {
     operand: 'Int',
     bindAs: () => 'integer',
     nullValue: 'refused',
-    sql: (x, v) => `(CASE WHEN jsonb_typeof(${x.typed}) = 'array' THEN jsonb_array_length(${x.typed}) END) ${op} ${v.param()}`,
+    sql: (x, v) => operatorSql`(CASE WHEN jsonb_typeof(${x.typed}) = 'array' THEN jsonb_array_length(${x.typed}) END) ${op} ${v.param()}`,
   };
 }
 
@@ -110,7 +125,7 @@ const isnull = (on: readonly FilterFieldType[]): FilterOperator => ({
   bindAs: () => 'boolean',
   nullValue: 'omitted',
   // A known value needs no parameter; a variable compares the test with it.
-  sql: (x, v) => (v.known ? `${x.nullable} IS ${v.value ? '' : 'NOT '}NULL` : `(${x.nullable} IS NULL) = ${v.param()}`),
+  sql: (x, v) => (v.known ? operatorSql`${x.nullable} IS ${v.value ? '' : 'NOT '}NULL` : operatorSql`(${x.nullable} IS NULL) = ${v.param()}`),
 });
 
 /**
@@ -124,8 +139,8 @@ export const SCALAR_FILTER_OPERATORS: readonly FilterOperator[] = Object.freeze(
   compare('gte', '>=', ORDERED),
   compare('lt', '<', ORDERED),
   compare('lte', '<=', ORDERED),
-  { name: 'in', on: LISTABLE, operand: '[T!]', bindAs: (t) => `${t}[]`, nullValue: 'refused', sql: (x, v) => `${x.typed} = ANY(${v.param()})` },
-  { name: 'nin', on: LISTABLE, operand: '[T!]', bindAs: (t) => `${t}[]`, nullValue: 'refused', sql: (x, v) => `${x.typed} <> ALL(${v.param()})` },
+  { name: 'in', on: LISTABLE, operand: '[T!]', bindAs: (t) => `${t}[]`, nullValue: 'refused', sql: (x, v) => operatorSql`${x.typed} = ANY(${v.param()})` },
+  { name: 'nin', on: LISTABLE, operand: '[T!]', bindAs: (t) => `${t}[]`, nullValue: 'refused', sql: (x, v) => operatorSql`${x.typed} <> ALL(${v.param()})` },
   isnull(ALL),
   like('contains', 'LIKE', 'likeContains'),
   like('icontains', 'ILIKE', 'likeContains'),
@@ -156,7 +171,7 @@ function textSearch(name: string, parse: string): FilterOperator {
     sql: (x, v) => {
       const config = x.searchConfig === undefined ? '' : `${x.searchConfig}::regconfig, `;
       const vector = x.sqlType === 'tsvector' ? x.typed : `to_tsvector(${config}${x.typed})`;
-      return `${vector} @@ ${parse}(${config}${v.param()})`;
+      return operatorSql`${vector} @@ ${parse}(${config}${v.param()})`;
     },
   };
 }
@@ -188,7 +203,7 @@ export const LIST_FILTER_OPERATORS: readonly FilterOperator[] = Object.freeze([
     nullValue: 'refused',
     sql: (x, v) => {
       const e = v.alias();
-      return `(CASE WHEN jsonb_typeof(${x.typed}) = 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${v.param()}) ${e}(v) WHERE ${x.typed} @> jsonb_build_array(${e}.v)) END)`;
+      return operatorSql`(CASE WHEN jsonb_typeof(${x.typed}) = 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${v.param()}) ${e}(v) WHERE ${x.typed} @> jsonb_build_array(${e}.v)) END)`;
     },
   },
   length('len_eq', '='),

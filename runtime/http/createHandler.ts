@@ -2,6 +2,7 @@
 // with node:http, as Express middleware and inside Fastify. Responses stream from PostgreSQL to the
 // socket with backpressure; nothing but the handler's own small error bodies is built in memory.
 import type { ServerResponse } from 'node:http';
+import { CancelSource } from '../cancelSignal.js';
 import { contextSettings, type RequestContext } from '../context.js';
 import { settingsOf, type RuntimeOptions } from '../createRuntime.js';
 import { FraiseError } from '../errors.js';
@@ -110,6 +111,12 @@ const DEFAULT_CLOSE_DEADLINE_MS = 10_000;
 /** After the deadline: how long requests answered 503 get to write it before they are cut off. */
 const CANCEL_GRACE_MS = 200;
 
+/** The Content-Type of each response media type. */
+const CONTENT_TYPES: Readonly<Record<ResponseMediaType, string>> = {
+  [GRAPHQL_RESPONSE]: `${GRAPHQL_RESPONSE}; charset=utf-8`,
+  [JSON_TYPE]: `${JSON_TYPE}; charset=utf-8`,
+};
+
 const DEFAULTS = { maxBodyBytes: 102_400, maxVariables: 100, compileCacheSize: 1000 };
 
 export function createHandler(options: HandlerOptions): GraphQLHandler {
@@ -213,7 +220,7 @@ export function createHandler(options: HandlerOptions): GraphQLHandler {
     const completed = report.completed;
     const remaining = [...active];
     // Waits for a connection end at once (503); a running query or stream is cut off just after.
-    for (const exchange of remaining) exchange.cancel();
+    for (const exchange of remaining) exchange.abort();
     await Promise.race([idle(), new Promise((resolve) => setTimeout(resolve, CANCEL_GRACE_MS))]);
     for (const exchange of active) if (!exchange.res.destroyed) exchange.res.destroy();
     await idle();
@@ -237,7 +244,8 @@ async function serve(
   gate: Gate,
   audit: AuditState,
 ): Promise<void> {
-  const caller = await gate.admit(req, (name, value) => res.setHeader(name, value), audit);
+  const admitted = gate.admit(req, res, audit);
+  const caller = admitted instanceof Promise ? await admitted : admitted;
   if (exchange.method !== 'GET' && exchange.method !== 'POST') {
     throw new RequestFailure('http', 405, 'METHOD_NOT_ALLOWED', `Method ${exchange.method} is not allowed`, {
       headers: { allow: 'GET, POST' },
@@ -248,7 +256,8 @@ async function serve(
     throw new RequestFailure('http', 406, 'NOT_ACCEPTABLE', `Accept ${GRAPHQL_RESPONSE} or ${JSON_TYPE}`);
   }
   exchange.mediaType = mediaType;
-  const params = await readParams(req, limits);
+  const read = readParams(req, limits);
+  const params = read instanceof Promise ? await read : read;
   const resolved = registry.resolve(params);
   const op = resolved instanceof Promise ? await resolved : resolved;
   exchange.operation = op;
@@ -274,7 +283,7 @@ async function serve(
     audit.outcome = errors.every((e) => e.extensions?.['code'] === 'UNAUTHENTICATED') ? 'unauthenticated' : 'forbidden';
     exchange.errors = errors;
     res.statusCode = 200;
-    res.setHeader('content-type', `${mediaType}; charset=utf-8`);
+    res.setHeader('content-type', CONTENT_TYPES[mediaType]);
     await writeResponse(res, JSON.stringify({ data, errors }));
     return;
   }
@@ -283,13 +292,13 @@ async function serve(
   // With guarded fields, the grants go with the context: the SQL reads a guarded field only when granted.
   const context = withGrants(merged === undefined ? null : contextSettings(merged), verdict);
   res.statusCode = 200;
-  res.setHeader('content-type', `${mediaType}; charset=utf-8`);
+  res.setHeader('content-type', CONTENT_TYPES[mediaType]);
   const cut = auth !== undefined && verdict !== null && !verdict.allowed ? { auth, verdict } : null;
   if ('steps' in prepared) {
     // A mutation's response is small and only complete once committed: written whole.
     const refused = cut === null ? new Map<string, unknown>() : refusedRootKeys(cut.auth, cut.verdict);
     const steps = refused.size === 0 ? prepared.steps : prepared.steps.filter((step) => !refused.has(step.key));
-    let result = await runMutation(settings, op, steps, context, exchange.signal);
+    let result = await runMutation(settings, op, steps, context, exchange);
     if (cut !== null && 'data' in result && result.data !== null && typeof result.data === 'object') {
       // Refused root fields never ran; they and any refused field below the others are cut here.
       const ran = result.data as Record<string, unknown>;
@@ -336,7 +345,7 @@ async function serve(
         // No connection: the operation never ran, so no `data` and a 503 the client can retry on.
         if (!executed) unavailable(res);
       },
-      signal: exchange.signal,
+      signal: exchange,
     },
     context,
   );
@@ -351,38 +360,45 @@ function unavailable(res: ServerResponse): void {
   res.setHeader('retry-after', RETRY_AFTER_SECONDS);
 }
 
-/** One request's state, for its response and its OperationEvent. */
-class Exchange {
+/** The exchange of each response whose handler is running (see onResponseClose). */
+const EXCHANGE = Symbol('fraise.exchange');
+
+interface TrackedResponse extends ServerResponse {
+  [EXCHANGE]?: Exchange | undefined;
+}
+
+/**
+ * A response emits 'close' once it finished, or when its client went away before that: only the
+ * latter aborts. One function for every response, and the listener stays (the response goes with
+ * its request): no closure, and no listener removed, per request.
+ */
+function onResponseClose(this: TrackedResponse): void {
+  const exchange = this[EXCHANGE];
+  if (exchange !== undefined && !this.writableFinished) exchange.abort();
+}
+
+/**
+ * One request's state, for its response and its OperationEvent. It is the request's CancelSignal:
+ * aborted when the client leaves or the handler cancels the request (close's deadline).
+ */
+class Exchange extends CancelSource {
   mediaType: ResponseMediaType = JSON_TYPE;
   operation: AnyCompiledOperation | undefined;
   rows = 0;
   errors: readonly GraphQLResponseError[] = [];
   complete = true;
-  /** Aborted when the client leaves or the handler cancels the request (close's deadline). */
-  readonly #controller = new AbortController();
-  // A response emits 'close' after it finished too: aborting then would dispatch an abort event on
-  // every request for nothing (bench:http: a visible share of a lookup's Node time).
-  readonly #onClose = (): void => {
-    if (!this.res.writableFinished) this.#controller.abort();
-  };
 
   constructor(
     readonly method: string,
-    readonly res: ServerResponse,
+    readonly res: TrackedResponse,
   ) {
-    res.once('close', this.#onClose);
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  cancel(): void {
-    this.#controller.abort();
+    super();
+    if (!(EXCHANGE in res)) res.on('close', onResponseClose);
+    res[EXCHANGE] = this;
   }
 
   settled(): void {
-    this.res.off('close', this.#onClose);
+    this.res[EXCHANGE] = undefined;
   }
 
   context(): ErrorContext {
@@ -398,7 +414,7 @@ class Exchange {
     const body = errorsBody(failure.errors, false);
     res.writeHead(status, {
       ...failure.headers,
-      'content-type': `${this.mediaType}; charset=utf-8`,
+      'content-type': CONTENT_TYPES[this.mediaType],
       'content-length': Buffer.byteLength(body),
     });
     await new Promise<void>((resolve) => res.end(body, resolve));

@@ -44,6 +44,12 @@ function quality(ranges: readonly MediaRange[], type: string): number {
   return best;
 }
 
+// A client sends the same Accept and Content-Type on every request: the last answer to each is
+// kept (one entry, so that clients cannot grow it).
+let lastAccept: { readonly text: string; readonly type: ResponseMediaType | undefined } = { text: '', type: JSON_TYPE };
+
+let lastContentType: { readonly text: string; readonly json: boolean } = { text: JSON_TYPE, json: true };
+
 /**
  * The media type of the response, or undefined when the client accepts neither (406). No Accept
  * header means application/json, as the specification says for legacy clients. When both are
@@ -51,7 +57,15 @@ function quality(ranges: readonly MediaRange[], type: string): number {
  * a wildcard (then application/json, which every older client understands).
  */
 export function negotiate(accept: string | undefined): ResponseMediaType | undefined {
-  if (accept === undefined || accept.trim() === '') return JSON_TYPE;
+  if (accept === undefined) return JSON_TYPE;
+  if (accept === lastAccept.text) return lastAccept.type;
+  const type = negotiateAnew(accept);
+  lastAccept = { text: accept, type };
+  return type;
+}
+
+function negotiateAnew(accept: string): ResponseMediaType | undefined {
+  if (accept.trim() === '') return JSON_TYPE;
   const ranges = accept.split(',').flatMap((part) => parseMediaRange(part) ?? []);
   const graphql = quality(ranges, GRAPHQL_RESPONSE);
   const json = quality(ranges, JSON_TYPE);
@@ -64,6 +78,13 @@ export function negotiate(accept: string | undefined): ResponseMediaType | undef
 /** True for application/json with no charset or utf-8 (the only request body this server reads). */
 export function isJsonContentType(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
+  if (contentType === lastContentType.text) return lastContentType.json;
+  const json = isJsonAnew(contentType);
+  lastContentType = { text: contentType, json };
+  return json;
+}
+
+function isJsonAnew(contentType: string): boolean {
   const range = parseMediaRange(contentType);
   if (range?.type !== JSON_TYPE) return false;
   const charset = range.params.get('charset');

@@ -21,14 +21,25 @@ export interface ParamLimits {
   readonly maxVariables: number;
 }
 
-export async function readParams(req: HandlerRequest, limits: ParamLimits): Promise<RequestParams> {
+/**
+ * The request's parameters; throws RequestFailures. A promise only while a POST body is still to
+ * be read (a GET, or a body a framework already parsed, costs no turn of the event loop).
+ */
+export function readParams(req: HandlerRequest, limits: ParamLimits): RequestParams | Promise<RequestParams> {
   if (req.method === 'GET') return paramsOfQueryString(new URL(req.url ?? '/', 'http://localhost').searchParams, limits);
   if (!isJsonContentType(req.headers['content-type'])) {
     throw new RequestFailure('http', 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST requests must be application/json (UTF-8)', {
       headers: { accept: 'application/json' },
     });
   }
-  const body = await readJsonBody(req, limits.maxBodyBytes);
+  const preparsed = req.body;
+  if (preparsed !== undefined && req.readableEnded) {
+    return paramsOfBody(typeof preparsed === 'string' || Buffer.isBuffer(preparsed) ? parseJson(preparsed.toString()) : preparsed, limits);
+  }
+  return readBody(req, limits.maxBodyBytes).then((text) => paramsOfBody(parseJson(text), limits));
+}
+
+function paramsOfBody(body: unknown, limits: ParamLimits): RequestParams {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest(Array.isArray(body) ? 'Batched requests are not supported' : 'The request body must be a JSON object');
   }
@@ -58,15 +69,20 @@ function paramsOf(raw: Record<string, unknown>, limits: ParamLimits): RequestPar
   const operationName = optionalString(raw, 'operationName');
   const variables = optionalObject(raw, 'variables');
   const extensions = optionalObject(raw, 'extensions');
-  const ids = (['documentId', 'doc_id', 'id'] as const).flatMap((key) => optionalString(raw, key) ?? []);
-  if (new Set(ids).size > 1) throw badRequest('documentId, doc_id and id name different documents');
+  const documentId = optionalString(raw, 'documentId');
+  const docId = optionalString(raw, 'doc_id');
+  const id = optionalString(raw, 'id');
+  const named = documentId ?? docId ?? id;
+  if ((docId !== undefined && docId !== named) || (id !== undefined && id !== named)) {
+    throw badRequest('documentId, doc_id and id name different documents');
+  }
   if (variables !== undefined) {
     const count = Object.keys(variables).length;
     if (count > limits.maxVariables) {
       throw badRequest(`Too many variables: ${count}, at most ${limits.maxVariables}`, 'TOO_MANY_VARIABLES');
     }
   }
-  return { query, operationName, variables, extensions, documentId: ids[0] };
+  return { query, operationName, variables, extensions, documentId: named };
 }
 
 function optionalString(raw: Record<string, unknown>, key: string): string | undefined {
@@ -83,27 +99,25 @@ function optionalObject(raw: Record<string, unknown>, key: string): Record<strin
   return value as Record<string, unknown>;
 }
 
-/** The parsed JSON body: read here with a size limit, or as a framework left it on `req.body`. */
-async function readJsonBody(req: HandlerRequest, maxBytes: number): Promise<unknown> {
-  const preparsed = req.body;
-  if (preparsed !== undefined && req.readableEnded) {
-    if (typeof preparsed === 'string' || Buffer.isBuffer(preparsed)) return parseJson(preparsed.toString());
-    return preparsed;
-  }
+/**
+ * The body's text, read with a size limit. The listeners stay on the request once it ended (it
+ * goes away with them): nothing to remove on every request.
+ */
+function readBody(req: HandlerRequest, maxBytes: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  const text = await new Promise<string>((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const cleanup = (): void => {
-      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-    };
+    let settled = false;
     const onData = (chunk: Buffer | string): void => {
+      if (settled) return;
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       size += buffer.length;
       if (size > maxBytes) {
         // Stop reading at the limit: a large body is not buffered whole.
-        cleanup();
+        settled = true;
+        req.off('data', onData);
         req.pause();
         reject(tooLarge(maxBytes));
         return;
@@ -111,18 +125,18 @@ async function readJsonBody(req: HandlerRequest, maxBytes: number): Promise<unkn
       chunks.push(buffer);
     };
     const onEnd = (): void => {
-      cleanup();
+      if (settled) return;
+      settled = true;
       resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     };
     // The client went away mid-body: nobody reads the answer, and it is no server failure.
-    const onError = (): void => {
-      cleanup();
+    const onCutOff = (): void => {
+      if (settled) return;
+      settled = true;
       reject(badRequest('The request body was cut off'));
     };
-    const onClose = onError;
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    req.on('data', onData).on('end', onEnd).on('error', onCutOff).on('close', onCutOff);
   });
-  return parseJson(text);
 }
 
 function tooLarge(maxBytes: number): RequestFailure {

@@ -48,10 +48,11 @@ let holder: pg.PoolClient | undefined;
 beforeAll(async () => {
   db = await createTestDatabase();
   pool = new pg.Pool({ connectionString: db.url, max: POOL_SIZE });
-  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
-  pool.connect = (() => {
+  // Counts every call, in either of pg-pool's forms (a promise, or a callback as the runtime uses).
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  pool.connect = ((...args: unknown[]) => {
     connects++;
-    return connect();
+    return connect(...args);
   }) as typeof pool.connect;
   server = await listen(
     createHandler({ pool, operations: [locking, quick, touch], acquireTimeoutMs: TIMEOUT_MS, maxWaiting: MAX_WAITING }),

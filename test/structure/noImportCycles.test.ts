@@ -14,11 +14,7 @@ const graph = readImportGraph(repoRoot, sourceFiles(repoRoot, FOLDERS), { '@frai
  * Cycles known and owned elsewhere, each written as findCycles names it. An entry that is no
  * longer a cycle fails the test too, so it is removed the moment its cycle is.
  */
-const ALLOWED_CYCLES: readonly string[] = [
-  // compiler/sql/* is being rewritten as typed pieces (issue 10, branch issue-10sql), which moves
-  // what emitConnection.ts takes from emitSql.ts into a module of its own and drops this entry.
-  'compiler/sql/emitConnection.ts -> compiler/sql/emitSql.ts -> compiler/sql/emitConnection.ts',
-];
+const ALLOWED_CYCLES: readonly string[] = [];
 
 describe('the import graph of compiler/, runtime/, scripts/ and bench/', () => {
   it('is read from the real sources', () => {

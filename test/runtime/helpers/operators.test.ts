@@ -23,7 +23,7 @@ function operand(value: unknown, known: boolean, type: string): OperandSql {
   return { known, value, param: () => `$1::${type}`, alias: () => `a${aliases++}` };
 }
 const sqlOf = (op: FilterOperator, target: ReturnType<typeof columnTarget>, value: unknown, known = true): string =>
-  op.sql(target, operand(value, known, op.bindAs(target.sqlType)));
+  op.sql(target, operand(value, known, op.bindAs(target.sqlType))).join('');
 
 describe('the operator table', () => {
   it('gives each filter input its operators, in the order of the generated input fields', () => {
