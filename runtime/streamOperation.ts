@@ -13,7 +13,7 @@ import { FraiseError } from './errors.js';
 import { runMutation } from './executeMutation.js';
 import { CancelSource, type CancelSignal } from './cancelSignal.js';
 import { closeWithErrors, errorsBody, framesOf, joinRows, rowText } from './frames.js';
-import { completeListRows, completeSingleRow, listNullData } from './nonNull.js';
+import { completeListChunks, completeListRows, completeSingleRow, listNullData } from './nonNull.js';
 import { PortalCursor } from './portalCursor.js';
 import { prepareOperation } from './prepare.js';
 import { ResponseSink } from './responseSink.js';
@@ -25,6 +25,14 @@ import type { AnyCompiledOperation, CoercionResult, GraphQLResponseError } from 
 
 /** How long a batch in flight may still take after the reader left, before it is cancelled. */
 const CANCEL_GRACE_MS = 50;
+
+/**
+ * Rows per round trip of a list: `batchSize` elements, so a chunked list (rows of `chunk`
+ * elements) holds as much in memory per batch as a list with a row per element.
+ */
+function listBatchSize(batchSize: number, chunk: number | undefined): number {
+  return chunk === undefined ? batchSize : Math.max(1, Math.ceil(batchSize / chunk));
+}
 
 /** Single-row shapes fetch two rows: enough to tell "one" from "several" without reading on. */
 const SINGLE_ROW_OPTIONS = { batchSize: 2, singleBatch: true } as const;
@@ -160,7 +168,7 @@ async function withRetry(
           if (evicting !== undefined) await evicting;
         }
         const cursor = new PortalCursor(sentStatement(settings, prepared.statement), prepared.values, {
-          ...(op.shape.kind === 'list' ? { batchSize: settings.batchSize } : SINGLE_ROW_OPTIONS),
+          ...(op.shape.kind === 'list' ? { batchSize: listBatchSize(settings.batchSize, op.shape.chunk) } : SINGLE_ROW_OPTIONS),
           // The context's set_config goes in the same pipeline and implicit transaction (see portalCursor.ts).
           ...(preamble !== null ? { preamble: { text: SET_CONTEXT_SQL, values: [preamble.names, preamble.values] } } : {}),
         });
@@ -254,21 +262,22 @@ async function pumpList(
 ): Promise<string | undefined> {
   const frames = framesOf(op);
   const errors: GraphQLResponseError[] = [];
+  const chunked = op.shape.kind === 'list' && op.shape.chunk !== undefined;
   let chunk = frames.open;
   let separator = '';
   for (;;) {
     const batch = await cursor.read();
     if (batch.rows.length > 0) {
-      const rows = completeListRows(op, key, batch.rows, counter.rows, errors);
-      if (rows === 'propagates') {
+      const read = chunked ? completeListChunks(op, key, batch.rows, counter.rows, errors) : completeListRows(op, key, batch.rows, counter.rows, errors);
+      if (read === 'propagates') {
         if (sink.started) {
           throw new FraiseError('STREAM_ABORTED', `A null in a non-null position of "${key}" propagated past its row after the response began`);
         }
         return JSON.stringify({ data: listNullData(op, key), errors });
       }
-      chunk += separator + joinRows(rows);
+      chunk += separator + ('text' in read ? read.text : joinRows(read));
       separator = ',';
-      counter.rows += batch.rows.length;
+      counter.rows += 'count' in read ? read.count : batch.rows.length;
     }
     if (!batch.more) return chunk + closeWithErrors(frames, errors);
     if (!(await sink.write(chunk))) return undefined;
