@@ -57,6 +57,14 @@ export interface RuntimeOptions extends ReadPoolOptions {
    * at once like a timeout.
    */
   readonly maxWaiting?: number;
+  /**
+   * For operations without a statement timeout: after this many milliseconds without a byte from
+   * PostgreSQL while an operation waits for it, the connection is checked on a new one (is its
+   * backend still working for us?) and destroyed when it is lost (DATABASE_UNAVAILABLE), so a
+   * half-open connection is found within about twice this. Default 10000; 0 turns it off. With a
+   * statement timeout, a silence of that timeout plus 1 s destroys the connection instead.
+   */
+  readonly linkCheckMs?: number;
 }
 
 export type { RequestContext };
@@ -93,6 +101,8 @@ export interface Runtime {
 
 const DEFAULT_BATCH_SIZE = 1000;
 const DEFAULT_MAX_PREPARED_STATEMENTS = 256;
+/** A half-open connection without a statement timeout is found within about 2 x this (linkWatchdog.ts). */
+const DEFAULT_LINK_CHECK_MS = 10_000;
 const MAX_BATCH_SIZE = 0x7fffffff; // Execute's row limit is an int32 (and 0 would mean "all")
 
 export function createRuntime(options: RuntimeOptions): Runtime {
@@ -141,6 +151,10 @@ export function settingsOf(options: RuntimeOptions, caller = 'createRuntime'): R
   if (!Number.isSafeInteger(acquire.maxWaiting) || acquire.maxWaiting < 0) {
     throw new FraiseError('INVALID_OPTIONS', `maxWaiting must be a whole number (0: never wait), got ${acquire.maxWaiting}`);
   }
+  const linkCheckMs = options.linkCheckMs ?? DEFAULT_LINK_CHECK_MS;
+  if (!Number.isSafeInteger(linkCheckMs) || linkCheckMs < 0) {
+    throw new FraiseError('INVALID_OPTIONS', `linkCheckMs must be a whole number of milliseconds (0 = off), got ${linkCheckMs}`);
+  }
   checkTimeout('statementTimeout', options.statementTimeout);
   checkTimeout('lockTimeout', options.lockTimeout);
   const namedStatements = options.namedStatements ?? true;
@@ -158,6 +172,7 @@ export function settingsOf(options: RuntimeOptions, caller = 'createRuntime'): R
     statementTimeout: options.statementTimeout,
     lockTimeout: options.lockTimeout,
     acquire,
+    linkCheckMs,
   };
 }
 

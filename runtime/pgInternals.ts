@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import type { Connection, Pool, PoolClient } from 'pg';
+import type { ClientBase, Connection, Pool, PoolClient } from 'pg';
 import { FraiseError } from './errors.js';
 
 /** The pg versions the runtime is tested with (runtime/package.json's peer range says the same). */
@@ -137,11 +137,21 @@ function recordsOf(client: PoolClient): StatementRecords {
  * The client's socket (pg's Connection.stream); undefined when the pool was given a custom stream
  * that cannot time out (no setTimeout), which then goes unwatched.
  */
-export function socketOf(client: PoolClient): Socket | undefined {
+export function socketOf(client: ClientBase): Socket | undefined {
   const connection = (client as unknown as ClientInternals).connection;
   if (connection === undefined || !('stream' in connection)) throw missing('Client.connection.stream');
   const socket = connection.stream as Partial<Socket> | undefined;
   return typeof socket?.setTimeout === 'function' && typeof socket.destroy === 'function' ? (socket as Socket) : undefined;
+}
+
+/**
+ * The backend's process id (pg's Client.processID, from BackendKeyData); undefined when the server
+ * sent none (a pooler may not). Why: the link check (linkProbe.ts) looks a silent connection's
+ * backend up in pg_stat_activity, and compares a probe connection's id with pg_backend_pid().
+ */
+export function backendPid(client: ClientBase): number | undefined {
+  const id = (client as unknown as ClientInternals).processID;
+  return typeof id === 'number' ? id : undefined;
 }
 
 /**

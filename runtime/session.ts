@@ -8,6 +8,7 @@ import type { Pool, PoolClient } from 'pg';
 import { acquireClient, AcquireRefused, type Acquired } from './acquire.js';
 import type { ContextSettings } from './context.js';
 import type { CancelSignal } from './cancelSignal.js';
+import { linkProber } from './linkProbe.js';
 import { watchLink, type LinkWatchdog } from './linkWatchdog.js';
 import { forgetPrepared } from './pgInternals.js';
 import { ConnectionFailure } from './responseErrors.js';
@@ -61,7 +62,7 @@ export async function openSession(
   const lock = timeoutOf(settings.lockTimeout, op);
   const transactionSettings = settings.namedStatements ? context : withTimeouts(context, statement, lock);
   for (let attempt = 0; ; attempt++) {
-    const session = new HeldSession(await acquire(settings, op, signal), transactionSettings, statement);
+    const session = new HeldSession(await acquire(settings, op, signal), transactionSettings, statement, settings.linkCheckMs);
     if (!settings.namedStatements) return session;
     // Usually the connection has them already: no round trip, and no turn of the event loop.
     const applying = applyTimeouts(session.client, statement, lock);
@@ -141,6 +142,7 @@ class HeldSession implements Session {
     private readonly acquired: Acquired,
     readonly transactionSettings: ContextSettings | null,
     statementTimeoutMs: number | undefined,
+    linkCheckMs: number,
   ) {
     const client = acquired.client;
     this.client = client;
@@ -148,7 +150,7 @@ class HeldSession implements Session {
     const listened = client as ListenedClient;
     if (!(HOLDER in listened)) client.on('error', onClientError);
     listened[HOLDER] = this;
-    this.#watchdog = watchLink(client, statementTimeoutMs);
+    this.#watchdog = watchLink(client, statementTimeoutMs, linkCheckMs > 0 ? linkProber(acquired.pool, linkCheckMs) : undefined);
   }
 
   onLost(listener: (error: Error) => void): void {

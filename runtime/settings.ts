@@ -25,6 +25,8 @@ export interface RuntimeSettings {
   readonly lockTimeout: TimeoutSetting | undefined;
   /** How long and behind how many others an operation may wait for a connection. */
   readonly acquire: AcquireLimits;
+  /** Silence before a held connection without a statement timeout is checked (0: never); linkWatchdog.ts. */
+  readonly linkCheckMs: number;
 }
 
 export interface ReadPoolSettings {

@@ -11,7 +11,7 @@ import { startChaosProxy, type ChaosProxy, type Faults } from '../support/chaosP
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { rawPost, type RawReply } from '../support/rawHttp.js';
 import { until } from './load.js';
-import { bigRowsOp } from './operations.js';
+import { bigRowsOp, sleepyOp } from './operations.js';
 import { listen, type Listening } from './support.js';
 
 const ROWS = 300;
@@ -42,6 +42,9 @@ let pool: pg.Pool;
 let server: Listening;
 /** The same handler streaming 100 rows per round trip: a reset can land after the headers. */
 let streaming: Listening;
+/** Streaming too, without a statement timeout: only the link check (linkCheckMs) finds a dead link. */
+let unbounded: Listening;
+const LINK_CHECK_MS = 1000;
 let target = '';
 
 beforeAll(async () => {
@@ -52,10 +55,12 @@ beforeAll(async () => {
   // One round trip per request for the latency scenarios.
   server = await listen(createHandler({ pool, operations: [bigRowsOp], batchSize: 1000, statementTimeout: STATEMENT_TIMEOUT_MS }));
   streaming = await listen(createHandler({ pool, operations: [bigRowsOp], batchSize: 100, statementTimeout: STATEMENT_TIMEOUT_MS }));
+  unbounded = await listen(createHandler({ pool, operations: [bigRowsOp, sleepyOp], batchSize: 100, linkCheckMs: LINK_CHECK_MS }));
 });
 afterAll(async () => {
   await server?.close();
   await streaming?.close();
+  await unbounded?.close();
   await pool?.end();
   await proxy?.close();
   await db?.drop();
@@ -203,5 +208,57 @@ describe('network chaos between the handler and PostgreSQL', () => {
     expect(run.during.some((s) => s.reply.ms >= STATEMENT_TIMEOUT_MS + 1000)).toBe(true);
     expect(run.after.filter((s) => classify(s.reply) !== 'ok')).toEqual([]);
     expect(pool.totalCount).toBeLessThanOrEqual(CONCURRENCY);
+  });
+
+  // Without a statement timeout nothing bounds a query's silence but the link check: after
+  // LINK_CHECK_MS of silence a new connection asks PostgreSQL about the silent one; when none can
+  // be made within LINK_CHECK_MS (the black hole swallows it too) the link is taken as lost. So a
+  // stuck request ends within 2 x LINK_CHECK_MS, then runs again on a new connection (nothing was
+  // written yet) or has its stream cut off. Bound: that, plus the pool's 2 s connect timeout for a
+  // retry still inside the black hole, plus 2.5 s for a loaded CI machine.
+  const unboundedBound = 2 * LINK_CHECK_MS + 2000 + 2500;
+
+  it('a black hole without a statement timeout: the link check ends every stuck request within 2 x linkCheckMs (+ a retry)', async () => {
+    const run = await scenario(() => proxy.set({ blackHole: true }), 1500, unbounded.url);
+    report('black hole 1.5 s, no statement timeout (link check 1 s)', run);
+    expectWellFormed(run);
+    expect(run.during.filter((s) => s.reply.ms >= unboundedBound).map((s) => s.reply.ms)).toEqual([]);
+    // Some requests were caught on a black-holed connection (else this tested nothing).
+    expect(run.during.some((s) => s.reply.ms >= LINK_CHECK_MS)).toBe(true);
+    expect(run.after.filter((s) => classify(s.reply) !== 'ok')).toEqual([]);
+    expect(pool.totalCount).toBeLessThanOrEqual(CONCURRENCY);
+  });
+
+  it('one link lost alone (new connections work): found by its backend state (idle, or waiting to read) within 2 x linkCheckMs', async () => {
+    let silenced = 0;
+    const run = await scenario(() => {
+      silenced = proxy.silenceOpen();
+    }, 0, unbounded.url);
+    report('open links silenced, no statement timeout (link check 1 s)', run);
+    expectWellFormed(run);
+    expect(silenced).toBeGreaterThan(0);
+    // The probe connects at once here: a stuck request ends after one silence plus the probe.
+    expect(run.during.filter((s) => s.reply.ms >= 2 * LINK_CHECK_MS + 2500).map((s) => s.reply.ms)).toEqual([]);
+    expect(run.during.some((s) => s.reply.ms >= LINK_CHECK_MS)).toBe(true);
+    expect([...run.during, ...run.after].filter((s) => classify(s.reply) === 'ok').length).toBeGreaterThan(0);
+    expect(run.after.filter((s) => classify(s.reply) !== 'ok')).toEqual([]);
+  });
+
+  it('a long query without a statement timeout is checked and left running: the link check never cuts a live connection', async () => {
+    proxy.set({});
+    // A connection in the pool first, so that the pool needs no new one for the query below.
+    expect(classify(await rawPost(unbounded.url, { documentId: bigRowsOp.id, variables: { count: ROWS } }))).toBe('ok');
+    const opened = pool.totalCount;
+    const acceptedBefore = proxy.accepted;
+    // pg_sleep(3) before the first row: 3 s without a byte from PostgreSQL.
+    const reply = await rawPost(unbounded.url, { documentId: sleepyOp.id, variables: { seconds: 3 } });
+    expect(reply.outcome).toBe('complete');
+    expect(reply.status).toBe(200);
+    expect(reply.json).toEqual({ data: { rows: [{ n: 1 }, { n: 2 }, { n: 3 }] } });
+    expect(reply.ms).toBeGreaterThanOrEqual(3000);
+    // The silent connection was checked (each check is one new connection through the proxy; the
+    // pool opened none): at least twice in 3 s of silence at LINK_CHECK_MS = 1 s.
+    expect(pool.totalCount).toBe(opened);
+    expect(proxy.accepted - acceptedBefore).toBeGreaterThanOrEqual(2);
   });
 });

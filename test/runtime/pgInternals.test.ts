@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FraiseError } from '../../runtime/errors.js';
 import {
+  backendPid,
   checkPg,
   findMissingInternals,
   forgetPrepared,
@@ -253,6 +254,8 @@ describe('Client.processID and secretKey', () => {
     await withClient(async (client) => {
       const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       expect((client as unknown as { processID: number }).processID).toBe(rows[0]!.pid);
+      // backendPid reads it (the link check looks the backend up in pg_stat_activity with it).
+      expect(backendPid(client)).toBe(rows[0]!.pid);
       const started = performance.now();
       const sleeping = client.query('SELECT pg_sleep(30)');
       // A cancel that arrives before the statement does is lost: wait until it runs.

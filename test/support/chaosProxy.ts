@@ -1,6 +1,7 @@
 // A fault-injecting TCP proxy for the tests, between the server under test and PostgreSQL: added
-// latency, a bandwidth limit, connections reset mid-result, and a black hole (the link stays open
-// but nothing goes through: a half-open connection). Faults can change while connections are open.
+// latency, a bandwidth limit, connections reset mid-result, a black hole (the link stays open but
+// nothing goes through: a half-open connection), and open links silenced one by one while new
+// ones work. Faults can change while connections are open.
 import net from 'node:net';
 
 export interface Faults {
@@ -20,6 +21,14 @@ export interface ChaosProxy {
   readonly url: string;
   /** Connections currently open through the proxy. */
   readonly connections: number;
+  /** Connections accepted since the proxy started. */
+  readonly accepted: number;
+  /**
+   * The connections open now go silent for good (their chunks are dropped both ways, nothing is
+   * closed); new ones work: one link lost without a word, as when a NAT or firewall forgets it.
+   * Returns how many.
+   */
+  silenceOpen(): number;
   set(faults: Faults): void;
   /**
    * Resets (TCP RST) every open connection once it has carried `afterBytes` more bytes from
@@ -35,6 +44,8 @@ interface Link {
   /** Bytes sent from PostgreSQL to the client. */
   down: number;
   onDown?: () => void;
+  /** Everything is dropped from now on (silenceOpen). */
+  silent?: boolean;
 }
 
 export async function startChaosProxy(databaseUrl: string): Promise<ChaosProxy> {
@@ -45,7 +56,7 @@ export async function startChaosProxy(databaseUrl: string): Promise<ChaosProxy> 
   const links = new Set<Link>();
 
   /** Forwards `from` to `to` through the current faults, keeping chunk order. */
-  const forward = (from: net.Socket, to: net.Socket, count?: (n: number) => void): void => {
+  const forward = (link: Link, from: net.Socket, to: net.Socket, count?: (n: number) => void): void => {
     // One queue per direction, sent in order by one timer: timers of different durations that
     // expire together may run in any order, which would reorder the protocol's bytes.
     const queue: { chunk: Buffer; at: number }[] = [];
@@ -63,7 +74,7 @@ export async function startChaosProxy(databaseUrl: string): Promise<ChaosProxy> 
       if (queue.length > 0) timer = setTimeout(pump, queue[0]!.at - now);
     };
     from.on('data', (chunk: Buffer) => {
-      if (faults.blackHole) return;
+      if (faults.blackHole || link.silent) return;
       const [min, max] = faults.latencyMs ?? [0, 0];
       const now = performance.now();
       const latency = min + Math.random() * (max - min);
@@ -74,7 +85,9 @@ export async function startChaosProxy(databaseUrl: string): Promise<ChaosProxy> 
     });
   };
 
+  let accepted = 0;
   const proxy = net.createServer((client) => {
+    accepted++;
     client.setNoDelay(true);
     if (faults.blackHole) {
       // Accepted, never answered: the client's connect or first query hangs.
@@ -96,8 +109,8 @@ export async function startChaosProxy(databaseUrl: string): Promise<ChaosProxy> 
     };
     client.on('error', end).on('close', end);
     server.on('error', end).on('close', end);
-    forward(client, server);
-    forward(server, client, (n) => {
+    forward(link, client, server);
+    forward(link, server, client, (n) => {
       link.down += n;
       link.onDown?.();
     });
@@ -111,6 +124,13 @@ export async function startChaosProxy(databaseUrl: string): Promise<ChaosProxy> 
   return {
     url: url.toString(),
     get connections() {
+      return links.size;
+    },
+    get accepted() {
+      return accepted;
+    },
+    silenceOpen() {
+      for (const link of links) link.silent = true;
       return links.size;
     },
     set(next) {
