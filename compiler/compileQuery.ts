@@ -5,6 +5,7 @@ import { sha256 } from '@fraise/runtime';
 import type { FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { type Diagnostic, diagnostic } from './diagnostics.js';
 import { prepareCode, type StatementOut, type TemplateOut, type VariantOut } from './emit/coercionCode.js';
+import type { ModuleInput } from './emit/emitModule.js';
 import { RuntimeImports } from './emit/runtimeImports.js';
 import type { ViewCatalog } from './metadata/checkSchema.js';
 import { statementName } from './operationIdentity.js';
@@ -17,17 +18,9 @@ import { expandPieces } from '@fraise/runtime';
 import { hasOptionalParts } from './sql/builder.js';
 
 /** What a query's module holds beyond its names and types: statements, templates, prepare. */
-export interface QueryParts {
-  readonly shape: EmittedStatement['shape'];
-  readonly statements: readonly StatementOut[];
-  readonly templates: readonly TemplateOut[];
-  /** Number of optional filter variables (bits of a template's shape). */
-  readonly optionalFilterCount: number;
-  readonly prepareHelpers: string;
-  readonly prepareBody: string;
-  readonly imports: RuntimeImports;
+export type QueryParts = Pick<ModuleInput, 'shape' | 'statements' | 'templates' | 'optionalFilterCount' | 'prepareHelpers' | 'prepareBody' | 'imports'> & {
   readonly marksNulls: boolean;
-}
+};
 
 export function compileQuery(
   schema: GraphQLSchema,

@@ -53,12 +53,14 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
     // for the file:line:column of errors reported against the statement.
     const alias = e.alias('t');
     const sub = e.alias('s');
-    const object = emitRowObject(e, only.selection, only.view, alias);
-    statement = sql`SELECT coalesce(json_agg(${sub}.j), '[]'::json)::text FROM (SELECT ${object} AS j\n${emitFromWhere(e, only.view, alias, [], only.query, '\n')}) ${sub}`;
+    const object = emitRowObject(e, only.selection, only.view, alias, true);
+    const rows = carryOrder(emitFromWhere(e, only.view, alias, [], only.query, '\n'), alias);
+    statement = sql`SELECT coalesce(${aggregate(sub, rows)}, '[]'::json)::text FROM (SELECT ${join([sql`${object} AS j`, ...rows.columns], ', ')}\n${rows.from}) ${sub}`;
     shape = { kind: 'object', key: only.key };
   } else if (only?.kind === 'RootList') {
     const alias = e.alias('t');
-    statement = sql`SELECT ${emitRowObject(e, only.selection, only.view, alias)}::text\n${emitFromWhere(e, only.view, alias, [], only.query, '\n')}`;
+    // The statement's own ORDER BY orders the rows it returns.
+    statement = sql`SELECT ${emitRowObject(e, only.selection, only.view, alias, only.query.limit !== null)}::text\n${emitFromWhere(e, only.view, alias, [], only.query, '\n').from}`;
     shape = { kind: 'list', key: only.key };
   } else if (only?.kind === 'RootLookup') {
     const alias = e.alias('t');
@@ -97,21 +99,23 @@ function isSmallLiteralLimit(query: ListQuery): boolean {
  * A root list with an offset: the page's keys are found first and only those rows are built.
  * Otherwise PostgreSQL builds the JSON of every skipped row too, since the projection sits below
  * the Limit (bench: a 100-row page at offset 900 used 60 ms of backend CPU instead of 10.5 ms).
- * The page's order is carried by row_number() over the ordered key subquery.
+ * The key query carries the page's order out (carryOrder) and the statement orders by it; the
+ * `id` tie-break reads the key itself, so on a nested loop over the keys PostgreSQL needs no
+ * second sort (EXPLAIN, PostgreSQL 15 and 17).
  */
 function emitKeysFirstList(e: Emitter, view: BoundView, selection: ObjectSelection, query: ListQuery): Sql {
   const keys = e.alias('k');
-  const page = e.alias('p');
-  const numbered = e.alias('q');
+  const page = e.alias('q');
   const alias = e.alias('t');
   const object = emitRowObject(e, selection, view, alias);
-  const keyQuery = emitFromWhere(e, view, keys, [], query, ' ');
+  const rows = carryOrder(emitFromWhere(e, view, keys, [], query, ' '), keys, 'id');
+  const order = rows.order(page);
   return join(
     [
       sql`SELECT ${object}::text`,
-      sql`FROM (SELECT ${column(page, 'id')}, row_number() OVER () AS n FROM (SELECT ${column(keys, 'id')} ${keyQuery}) ${page}) ${numbered}`,
-      sql`JOIN ${relation(view)} ${alias} ON ${column(alias, 'id')} = ${column(numbered, 'id')}`,
-      sql`ORDER BY ${numbered}.n`,
+      sql`FROM (SELECT ${join([column(keys, 'id'), ...rows.columns], ', ')} ${rows.from}) ${page}`,
+      sql`JOIN ${relation(view)} ${alias} ON ${column(alias, 'id')} = ${column(page, 'id')}`,
+      ...(order ? [sql`ORDER BY ${order}`] : []),
     ],
     '\n',
   );
@@ -122,12 +126,23 @@ function emitKeysFirstList(e: Emitter, view: BoundView, selection: ObjectSelecti
  * every reference, so an object reading it N times would build it N times. Reading it once through
  * a fenced subquery (OFFSET 0 keeps the planner from pulling it up) builds it once per row:
  * 6x faster for 100 rows of the bench's v_post with ten fields (23.4 ms -> 3.6 ms).
+ *
+ * `limited`: the row is one of a list with a LIMIT. PostgreSQL computes a select-list expression
+ * after the sort and the LIMIT (for the returned rows only) when it counts it "expensive", more than
+ * 10 cpu_operator_cost (planner.c, make_sort_input_target), else for every row before the sort.
+ * An object reading `data` inline, or through one fenced level, is about that cost, so whether
+ * `data` was built for the 4 returned comments of a post or for all 114 turned on details (which
+ * fields carry null marks). One more scalar-subquery level puts it above the threshold: the bench's
+ * 50 posts x `comments(orderBy: createdAt, limit: 4) { id body }` took 47 ms of backend CPU with
+ * the object inline, 21 ms with it built after the LIMIT.
  */
-function emitRowObject(e: Emitter, selection: ObjectSelection, view: BoundView, alias: SqlText): Sql {
+function emitRowObject(e: Emitter, selection: ObjectSelection, view: BoundView, alias: SqlText, limited = false): Sql {
   const dataReads = selection.fields.filter((f) => (f.kind === 'Value' || f.kind === 'EmbeddedObject' || f.kind === 'EmbeddedList') && f.source.kind === 'Key');
-  if (!view.isView || dataReads.length < 2) return emitObject(e, selection, rowSource(alias));
+  const fenced = view.isView && (limited ? dataReads.length > 0 : dataReads.length > 1);
+  if (!fenced) return emitObject(e, selection, rowSource(alias));
   const r = e.alias('r');
-  return sql`(SELECT ${emitObject(e, selection, { data: sql`${r}.d`, alias })} FROM (SELECT ${column(alias, 'data')} AS d OFFSET 0) ${r})`;
+  const object = sql`(SELECT ${emitObject(e, selection, { data: sql`${r}.d`, alias })} FROM (SELECT ${column(alias, 'data')} AS d OFFSET 0) ${r})`;
+  return limited ? sql`(SELECT ${object})` : object;
 }
 
 function emitRootExpression(e: Emitter, field: RootField): Sql {
@@ -187,8 +202,11 @@ const correlate = (inner: string, s: ObjectSource, outer: string): { inner: stri
 
 const FIELD_HANDLERS: { readonly [K in FieldPlanKind]: FieldHandler<K> } = {
   Typename: (_e, f) => literal(f.typeName, 'text'),
-  Value: (e, f, s) =>
-    f.source.kind === 'Column' ? emitColumnValue(e, column(s.alias!, f.source.column), f.wrappers) : emitValue(e, jsonPath(s.data, [f.source.key]), f.wrappers),
+  Value: (e, f, s) => {
+    // A source proven never null needs no mark for the field itself (its list's items still may).
+    const wrappers = f.source.neverNull ? f.wrappers.replace(/^!/, '') : f.wrappers;
+    return f.source.kind === 'Column' ? emitColumnValue(e, column(s.alias!, f.source.column), wrappers) : emitValue(e, jsonPath(s.data, [f.source.key]), wrappers);
+  },
   EmbeddedObject: (e, f, s) => {
     const value = sourceJson(f.source, s);
     return sql`CASE WHEN jsonb_typeof(${value}) = 'object' THEN ${emitObject(e, f.selection, { data: value, alias: null })}${e.elseMark(f.wrappers)} END`;
@@ -225,39 +243,96 @@ function emitListSubquery(
   const alias = e.alias('t');
   const sub = e.alias('s');
   const conditions = correlation ? [sql`${column(alias, correlation.inner)} = ${correlation.outer}`] : [];
-  const object = emitRowObject(e, selection, view, alias);
-  return sql`(SELECT coalesce(json_agg(${sub}.j), '[]'::json) FROM (SELECT ${object} AS j ${emitFromWhere(e, view, alias, conditions, query, ' ')}) ${sub})`;
+  const object = emitRowObject(e, selection, view, alias, query.limit !== null);
+  const rows = carryOrder(emitFromWhere(e, view, alias, conditions, query, ' '), alias);
+  return sql`(SELECT coalesce(${aggregate(sub, rows)}, '[]'::json) FROM (SELECT ${join([sql`${object} AS j`, ...rows.columns], ', ')} ${rows.from}) ${sub})`;
+}
+
+/** A list's order as its SQL needs it: the static terms (expression and direction), a dynamic part, or none. */
+type ListOrder =
+  | { readonly kind: 'Terms'; readonly terms: readonly { readonly term: OrderTerm; readonly expression: Sql; readonly direction: Sql }[] }
+  | { readonly kind: 'Slot'; readonly slot: Sql }
+  | { readonly kind: 'None' };
+
+/** A list's rows: FROM, WHERE, ORDER BY, LIMIT and OFFSET over `alias`, and the order it was written with. */
+interface ListRows {
+  readonly from: Sql;
+  readonly order: ListOrder;
 }
 
 /** FROM, WHERE, ORDER BY, LIMIT and OFFSET of a list, one clause per line (`separator` '\n') or on one line (' '). */
-function emitFromWhere(e: Emitter, view: BoundView, alias: SqlText, conditions: readonly Sql[], query: ListQuery, separator: '\n' | ' '): Sql {
+function emitFromWhere(e: Emitter, view: BoundView, alias: SqlText, conditions: readonly Sql[], query: ListQuery, separator: '\n' | ' '): ListRows {
   const where = [...conditions];
   if (query.filter) where.push(emitFilter(e, query.filter, alias));
   const lines = [sql`FROM ${relation(view)} ${alias}`];
   if (where.length > 0) lines.push(sql`WHERE ${join(where, ' AND ')}`);
-  const ordering = query.ordering;
-  if (ordering.kind === 'Static' && ordering.terms.length > 0) {
-    lines.push(sql`ORDER BY ${join(
-      ordering.terms.map((t) => emitOrderTerm(e, t, alias)),
-      ', ',
-    )}`);
-  } else if (ordering.kind === 'Dynamic') {
-    const tieBreak = ordering.tieBreak ? renderText(emitOrderTerm(e, ordering.tieBreak, alias)) : null;
-    lines.push(sql`ORDER BY ${e.slot({ slot: ordering.slot, alias: alias.text, data: renderText(column(alias, 'data')), tieBreak })}`);
-  }
+  const order = emitListOrder(e, query, alias);
+  if (order.kind === 'Terms') lines.push(sql`ORDER BY ${join(order.terms.map((t) => sql`${t.expression} ${t.direction}`), ', ')}`);
+  if (order.kind === 'Slot') lines.push(sql`ORDER BY ${order.slot}`);
   if (query.limit) lines.push(sql`LIMIT ${e.param(query.limit)}`);
   if (query.offset) lines.push(sql`OFFSET ${e.param(query.offset)}`);
-  return join(lines, separator);
+  return { from: join(lines, separator), order };
 }
 
-function emitOrderTerm(e: Emitter, term: OrderTerm, alias: SqlText): Sql {
+function emitListOrder(e: Emitter, query: ListQuery, alias: SqlText): ListOrder {
+  const ordering = query.ordering;
+  if (ordering.kind === 'Static' && ordering.terms.length > 0) {
+    return { kind: 'Terms', terms: ordering.terms.map((term) => ({ term, expression: emitOrderTarget(e, term, alias), direction: raw(ORDER_SQL.get(term.direction)!) })) };
+  }
+  if (ordering.kind === 'Dynamic') {
+    const tieBreak = ordering.tieBreak ? renderText(sql`${emitOrderTarget(e, ordering.tieBreak, alias)} ${raw(ORDER_SQL.get(ordering.tieBreak.direction)!)}`) : null;
+    return { kind: 'Slot', slot: e.slot({ slot: ordering.slot, alias: alias.text, data: renderText(column(alias, 'data')), tieBreak }) };
+  }
+  return { kind: 'None' };
+}
+
+/**
+ * A list's rows for a query above them that must keep their order (json_agg, the join of a page
+ * of keys): the order goes out with the rows and the consumer says it again, so no order rests on
+ * a subquery's ORDER BY surviving the level above (PostgreSQL promises that for no plan).
+ * - static terms leave as columns (`t0."views" AS o0`); the consumer orders by them
+ *   (`json_agg(s1.j ORDER BY s1.o0 DESC, s1.o1 ASC)`), which PostgreSQL 16+ reads as presorted
+ *   (no Sort in EXPLAIN) and 13-15 sort within the aggregate, at most a page of rows. A term that
+ *   is the `selected` column already in the select list reads it instead.
+ * - a dynamic order (a fragment built per request) numbers the rows: the page is chosen in a
+ *   subquery under the same alias, so the fragment reads the same names there and above, and
+ *   `row_number() OVER (ORDER BY <fragment>)` above numbers only the page. In the page's own
+ *   level the window would sort every filtered row without the LIMIT's bound (EXPLAIN: an
+ *   external merge sort over 20k posts, against a top-N heapsort).
+ */
+function carryOrder(
+  rows: ListRows,
+  alias: SqlText,
+  selected: string | null = null,
+): { readonly columns: readonly Sql[]; readonly from: Sql; readonly order: (sub: SqlText) => Sql | null } {
+  const { order } = rows;
+  if (order.kind === 'Slot') {
+    return { columns: [sql`row_number() OVER (ORDER BY ${order.slot}) AS n`], from: sql`FROM (SELECT * ${rows.from}) ${alias}`, order: (sub) => sql`${sub}.n` };
+  }
+  if (order.kind === 'None') return { columns: [], from: rows.from, order: () => null };
+  const reads = (t: (typeof order.terms)[number]): boolean => t.term.target.kind === 'Column' && t.term.target.column === selected;
+  const names = new Map(order.terms.filter((t) => !reads(t)).map((t, i) => [t, raw(`o${i}`)] as const));
+  return {
+    columns: [...names].map(([t, name]) => sql`${t.expression} AS ${name}`),
+    from: rows.from,
+    order: (sub) => join(order.terms.map((t) => sql`${names.has(t) ? sql`${sub}.${names.get(t)!}` : column(sub, selected!)} ${t.direction}`), ', '),
+  };
+}
+
+/** json_agg of the rows' objects (`sub.j`) in the order carried out of their query. */
+function aggregate(sub: SqlText, rows: ReturnType<typeof carryOrder>): Sql {
+  const order = rows.order(sub);
+  return order ? sql`json_agg(${sub}.j ORDER BY ${order})` : sql`json_agg(${sub}.j)`;
+}
+
+/** The value an order term sorts by. */
+function emitOrderTarget(e: Emitter, term: OrderTerm, alias: SqlText): Sql {
   const t = term.target;
-  const direction = raw(ORDER_SQL.get(term.direction)!);
-  if (t.kind !== 'Related') return sql`${emitTarget(t, alias)} ${direction}`;
+  if (t.kind !== 'Related') return emitTarget(t, alias);
   // The single related row's value, as a scalar subquery (a missing row orders as NULL).
   const inner = e.alias('t');
   const on = sql`${column(inner, t.join.innerColumn)} = ${column(alias, t.join.outerColumn)}`;
-  return sql`(SELECT ${emitTarget(t.target, inner)} FROM ${relation(t.view)} ${inner} WHERE ${on}) ${direction}`;
+  return sql`(SELECT ${emitTarget(t.target, inner)} FROM ${relation(t.view)} ${inner} WHERE ${on})`;
 }
 
 /**

@@ -67,6 +67,16 @@ const PROPERTIES: Record<string, (text: string) => void | Promise<void>> = {
     expect(sql).toMatch(/LIMIT 5::integer\b/);
     for (const view of ['v_post', 'v_user', 'v_comment']) expect(sql).toContain(`"public"."${view}"`);
     expect(op('PostsWithAuthorAndComments').shape).toEqual({ kind: 'object', key: 'posts' });
+    // Null marks only where the catalogue does not prove the value non-null (metadata/viewFacts.ts):
+    // none on Post.id, User.id (NOT NULL id columns), Post.title, Comment.body, User.name (data keys
+    // built from NOT NULL text columns); Post.author and Comment.author, related rows that may be
+    // missing, keep theirs.
+    expect(sql).not.toMatch(/coalesce\(to_json\(t\d+\."id"\)/);
+    expect(sql).not.toMatch(/'(title|body|name)', coalesce/);
+    expect(sql.match(/'author', coalesce\(\(SELECT json_build_object\('id', t\d+\."id", 'name', t\d+\."data"->'name'\) FROM "public"\."v_user"/g)).toHaveLength(2);
+    // The objects of both limited lists are built after their sort and LIMIT: fenced, one scalar
+    // subquery deeper (emitSql.ts emitRowObject).
+    expect(sql.match(/\(SELECT \(SELECT json_build_object\(/g)).toHaveLength(2);
   },
   // Optional leaf variables: an omitted one leaves its operator out; the others are bound in order.
   'UsersFilter.ts': () => {
@@ -118,6 +128,9 @@ const PROPERTIES: Record<string, (text: string) => void | Promise<void>> = {
     expect(parameters(sql)).toEqual(['$1::uuid']);
     expect(sql).toContain("'does-not-exist'::text");
     expect(sql).toContain("'33333333-3333-4333-8333-000000000001'::uuid");
+    // Every non-null field it selects is proven non-null: nothing is marked, no row is checked.
+    expect(sql).not.toContain('\\u0000');
+    expect(op('Dashboard').marksNulls).toBeUndefined();
   },
   // Every operation of the fixture's files, each from its own module, registered by its id.
   'index.ts': async (text) => {

@@ -1,23 +1,17 @@
 // Every fixture operation, compiled and run through the runtime against real PostgreSQL, must
 // answer exactly what an independent graphql-js implementation over the same views answers, and
 // exactly the reviewed response stored beside this test. Streaming must give the same bytes' JSON.
-import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../../runtime/index.js';
 import { blogDir, compileBlogFixture, type GeneratedFixture } from '../support/compileFixture.js';
+import { readCases, responsePath } from '../support/fixtureCases.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { executeReference } from '../support/referenceExecutor.js';
 import { collect } from '../runtime/writables.js';
 
-interface Case {
-  readonly name: string;
-  readonly operation: string;
-  readonly variables: Record<string, unknown>;
-}
-
-const cases = JSON.parse(await readFile(path.join(blogDir, 'cases.json'), 'utf8')) as Case[];
+const cases = await readCases(blogDir);
 let db: TestDatabase;
 let fixture: GeneratedFixture;
 let runtime: Runtime;
@@ -56,10 +50,7 @@ describe('blog fixture operations', () => {
         variables: testCase.variables,
       });
       expect(result).toEqual(expected);
-      // Names differ in punctuation only at times ("like escaped %" / "_"): a hash keeps files apart.
-      const slug = testCase.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
-      const file = `${slug}-${createHash('sha256').update(testCase.name).digest('hex').slice(0, 6)}`;
-      await expect(`${JSON.stringify(result, null, 2)}\n`).toMatchFileSnapshot(`./__responses__/${file}.json`);
+      await expect(`${JSON.stringify(result, null, 2)}\n`).toMatchFileSnapshot(responsePath(testCase.name));
 
       const sink = collect();
       await runtime.stream(op, testCase.variables, sink.writable);

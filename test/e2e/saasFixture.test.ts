@@ -2,24 +2,18 @@
 // compiled and run through the runtime against real PostgreSQL and must answer exactly what the
 // independent reference executor answers over the same views, and the reviewed response stored
 // beside this test. Streaming must give the same JSON.
-import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../../runtime/index.js';
 import { compileProjectTo, repoRoot, type GeneratedFixture } from '../support/compileFixture.js';
+import { readCases, responsePath } from '../support/fixtureCases.js';
 import { SAAS_TEMPLATE_DATABASE, createTestDatabase, type TestDatabase } from '../support/db.js';
 import { executeReference } from '../support/referenceExecutor.js';
 import { collect } from '../runtime/writables.js';
 
-interface Case {
-  readonly name: string;
-  readonly operation: string;
-  readonly variables: Record<string, unknown>;
-}
-
 const saasDir = path.join(repoRoot, 'fixtures/saas');
-const cases = JSON.parse(await readFile(path.join(saasDir, 'cases.json'), 'utf8')) as Case[];
+const cases = await readCases(saasDir);
 let db: TestDatabase;
 let fixture: GeneratedFixture;
 let runtime: Runtime;
@@ -57,9 +51,7 @@ describe('saas fixture operations (column views)', () => {
       const expected = await reference(testCase.operation, testCase.variables);
       expect(expected.errors).toBeUndefined();
       expect(result).toEqual(expected);
-      const slug = testCase.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
-      const file = `${slug}-${createHash('sha256').update(testCase.name).digest('hex').slice(0, 6)}`;
-      await expect(`${JSON.stringify(result, null, 2)}\n`).toMatchFileSnapshot(`./__responses__/saas/${file}.json`);
+      await expect(`${JSON.stringify(result, null, 2)}\n`).toMatchFileSnapshot(responsePath(testCase.name, 'saas'));
 
       const sink = collect();
       await runtime.stream(op, testCase.variables, sink.writable);

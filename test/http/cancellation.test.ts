@@ -101,8 +101,10 @@ describe('clients that leave mid-response', () => {
     );
 
     expect(idleAfter).toBeLessThan(IDLE_BOUND_MS);
-    // Not slowed: within the same run's normal latency plus scheduling noise.
-    expect(right).toBeLessThan(3 * median(before) + 50);
+    // Not slowed: within the same run's normal latency plus scheduling noise. One sample on a loaded
+    // 2-core CI machine reached 78.6 ms against a 50 ms allowance; the fault this guards against
+    // (backends still busy with cancelled work) cost 544 ms.
+    expect(right).toBeLessThan(3 * median(before) + 150);
     await new Promise((r) => setTimeout(r, 50));
     const aborted = events.filter((e) => e.operationName === 'BigRows');
     expect(aborted.length).toBe(ABORTS);

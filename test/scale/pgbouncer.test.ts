@@ -3,38 +3,25 @@
 // with named statements. Every fixture case (whole-variable filters included) must answer exactly
 // the reviewed response stored in test/e2e/__responses__; mutations commit; request contexts (RLS)
 // never leak from one tenant to another.
-import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type CompiledOperation, type Runtime } from '../../runtime/index.js';
-import { blogDir, compileBlogFixture, repoRoot, type GeneratedFixture } from '../support/compileFixture.js';
+import { blogDir, compileBlogFixture, type GeneratedFixture } from '../support/compileFixture.js';
+import { readCases, reviewedResponse } from '../support/fixtureCases.js';
 import { compileMutations } from '../support/compileMutations.js';
 import { adminUrl, createTestDatabase, type TestDatabase } from '../support/db.js';
 import { startPgBouncer, type RunningPgBouncer } from '../support/pgbouncer.js';
 import { TENANT_A, TENANT_B, bPost, insertTenantB } from '../support/tenancy.js';
 import { Collector } from '../runtime/writables.js';
 
-interface Case {
-  readonly name: string;
-  readonly operation: string;
-  readonly variables: Record<string, unknown>;
-}
 
 const SERVER_CONNECTIONS = 3;
 /** These tests send every case at once on purpose: no request may be refused for waiting (acquire.ts). */
 const FLOOD = { acquireTimeoutMs: 120_000, maxWaiting: 100_000 } as const;
 const CLIENT_CONNECTIONS = 12;
-const cases = JSON.parse(await readFile(path.join(blogDir, 'cases.json'), 'utf8')) as Case[];
+const cases = await readCases(blogDir);
 const SEEDED_ID = /(11111111-1111-4111-8111|22222222-2222-4222-8222|33333333-3333-4333-8333)-\d{12}/;
-
-/** The reviewed response of a fixture case (written by test/e2e/blogFixture.test.ts). */
-async function reviewed(c: Case): Promise<unknown> {
-  const slug = c.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  const file = `${slug}-${createHash('sha256').update(c.name).digest('hex').slice(0, 6)}.json`;
-  return JSON.parse(await readFile(path.join(repoRoot, 'test/e2e/__responses__', file), 'utf8'));
-}
 
 let db: TestDatabase;
 let fixture: GeneratedFixture;
@@ -48,7 +35,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   fixture = await compileBlogFixture(db.url, 'scale-pgbouncer');
   mutations = await compileMutations(db.url, 'scale-pgbouncer-mutations');
-  for (const c of cases) expected.set(c.name, await reviewed(c));
+  for (const c of cases) expected.set(c.name, await reviewedResponse(c.name));
   await db.pool.query(`CREATE ROLE ${role.name} LOGIN PASSWORD '${role.password}' IN ROLE blog_app`);
 });
 afterAll(async () => {

@@ -2,32 +2,19 @@
 // standby): queries run on the replica and mutations on the primary, counted by pg_stat_statements
 // on each server; replica lag is visible (replay paused); a query that cannot get a replica
 // connection in time runs on the primary, or fails when fallback is off.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler, createRuntime, type CompiledOperation } from '../../runtime/index.js';
-import { blogDir, compileBlogFixture, repoRoot, type GeneratedFixture } from '../support/compileFixture.js';
+import { blogDir, compileBlogFixture, type GeneratedFixture } from '../support/compileFixture.js';
+import { readCases, reviewedResponse } from '../support/fixtureCases.js';
 import { compileMutations } from '../support/compileMutations.js';
 import { startReplicaPair, type ReplicaPair } from '../support/replica.js';
 import { listen, post, type Listening } from '../http/support.js';
 import { Collector } from '../runtime/writables.js';
 
-interface Case {
-  readonly name: string;
-  readonly operation: string;
-  readonly variables: Record<string, unknown>;
-}
-
-const cases = JSON.parse(await readFile(path.join(blogDir, 'cases.json'), 'utf8')) as Case[];
+const cases = await readCases(blogDir);
 const ALICE = '11111111-1111-4111-8111-000000000001';
-
-async function reviewed(c: Case): Promise<unknown> {
-  const slug = c.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  const file = `${slug}-${createHash('sha256').update(c.name).digest('hex').slice(0, 6)}.json`;
-  return JSON.parse(await readFile(path.join(repoRoot, 'test/e2e/__responses__', file), 'utf8'));
-}
 
 let pair: ReplicaPair;
 let fixture: GeneratedFixture;
@@ -84,10 +71,10 @@ describe(`readPool on a streaming replica (Debian PostgreSQL 15)`, () => {
     await resetCalls();
     for (const c of cases) {
       const op = fixture.operationsByName[c.operation]!;
-      expect(await runtime.execute(op, c.variables), c.name).toEqual(await reviewed(c));
+      expect(await runtime.execute(op, c.variables), c.name).toEqual(await reviewedResponse(c.name));
       const sink = new Collector();
       await runtime.stream(op, c.variables, sink);
-      expect(JSON.parse(sink.text), c.name).toEqual(await reviewed(c));
+      expect(JSON.parse(sink.text), c.name).toEqual(await reviewedResponse(c.name));
     }
     const ids = Array.from({ length: 10 }, (_, i) => `dddddddd-0000-4000-8000-${String(8000 + i).padStart(12, '0')}`);
     for (const id of ids) {
@@ -98,7 +85,7 @@ describe(`readPool on a streaming replica (Debian PostgreSQL 15)`, () => {
     const server: Listening = await listen(createHandler({ pool: primary, readPool: replica, operations: fixture.operations }));
     try {
       const users = fixture.operationsByName['ListUsers']!;
-      expect((await post(server.url, { documentId: users.id })).json).toEqual(await reviewed(cases.find((c) => c.operation === 'ListUsers')!));
+      expect((await post(server.url, { documentId: users.id })).json).toEqual(await reviewedResponse(cases.find((c) => c.operation === 'ListUsers')!.name));
     } finally {
       await server.close();
     }
@@ -129,7 +116,7 @@ describe(`readPool on a streaming replica (Debian PostgreSQL 15)`, () => {
     const single = poolOf(pair.replicaUrl(), 1);
     const runtime = createRuntime({ pool: primary, readPool: single, readPoolTimeoutMs: 100 });
     const users = fixture.operationsByName['ListUsers']!;
-    const expected = await reviewed(cases.find((c) => c.operation === 'ListUsers')!);
+    const expected = await reviewedResponse(cases.find((c) => c.operation === 'ListUsers')!.name);
     const held = await single.connect();
     try {
       await resetCalls();
@@ -149,7 +136,7 @@ describe(`readPool on a streaming replica (Debian PostgreSQL 15)`, () => {
     const readPool = poolOf(pair.replicaUrl());
     const runtime = createRuntime({ pool: primary, readPool, readPoolTimeoutMs: 500 });
     const users = fixture.operationsByName['ListUsers']!;
-    const expected = await reviewed(cases.find((c) => c.operation === 'ListUsers')!);
+    const expected = await reviewedResponse(cases.find((c) => c.operation === 'ListUsers')!.name);
     expect(await runtime.execute(users, {})).toEqual(expected);
     await pair.stopReplica();
     try {

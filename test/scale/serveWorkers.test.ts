@@ -3,30 +3,17 @@
 // the reviewed response; /healthz and /readyz; SIGTERM stops every worker. The 30-second version
 // with the benchmark's operations is `npm run bench:scale` (docs/scaling.md).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad, type CheckedRequest } from '../../scripts/lib/httpLoad.js';
 import { blogDir, compileBlogFixture, repoRoot, type GeneratedFixture } from '../support/compileFixture.js';
+import { readCases, reviewedResponse } from '../support/fixtureCases.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { startPgBouncer, type RunningPgBouncer } from '../support/pgbouncer.js';
 import { request } from '../http/support.js';
 
-interface Case {
-  readonly name: string;
-  readonly operation: string;
-  readonly variables: Record<string, unknown>;
-}
-
 const SERVER_CONNECTIONS = 10;
-const cases = JSON.parse(await readFile(path.join(blogDir, 'cases.json'), 'utf8')) as Case[];
-
-async function reviewed(c: Case): Promise<unknown> {
-  const slug = c.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  const file = `${slug}-${createHash('sha256').update(c.name).digest('hex').slice(0, 6)}.json`;
-  return JSON.parse(await readFile(path.join(repoRoot, 'test/e2e/__responses__', file), 'utf8'));
-}
+const cases = await readCases(blogDir);
 
 let db: TestDatabase;
 let fixture: GeneratedFixture;
@@ -79,7 +66,7 @@ describe('serve --workers behind PgBouncer (transaction mode)', () => {
       cases.map(async (c) => ({
         name: c.name,
         body: JSON.stringify({ documentId: fixture.operationsByName[c.operation]!.id, variables: c.variables }),
-        expected: await reviewed(c),
+        expected: await reviewedResponse(c.name),
       })),
     );
     const report = await runLoad(url, requests, 200, 4);

@@ -15,21 +15,8 @@ export interface GeneratedFixture {
   readonly operations: Readonly<Record<string, CompiledOperation>>;
 }
 
-export async function compileBlogFixture(databaseUrl: string, suite: string): Promise<GeneratedFixture> {
-  const result = await compileProject({
-    schema: ['fixtures/blog/schema.graphql'],
-    operations: ['fixtures/blog/operations/*.graphql'],
-    databaseUrl,
-    cwd: repoRoot,
-  });
-  if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n\n'));
-  const outDir = path.join(repoRoot, 'test/.generated', suite);
-  await writeOutputFolder(outDir, result.files);
-  const index = (await import(pathToFileURL(path.join(outDir, 'index.js')).href)) as {
-    operations: Record<string, CompiledOperation>;
-    operationsByName: Record<string, CompiledOperation>;
-  };
-  return { outDir, files: result.files, operations: index.operations, operationsByName: index.operationsByName };
+export function compileBlogFixture(databaseUrl: string, suite: string): Promise<GeneratedFixture> {
+  return compileProjectTo(databaseUrl, suite, ['fixtures/blog/schema.graphql'], ['fixtures/blog/operations/*.graphql']);
 }
 
 /** Compiles a schema and operation files (globs relative to the repository) into test/.generated/<suite>/. */

@@ -4,8 +4,8 @@
 // unknown, NOT unknown is unknown, a row is kept only when its filter is true), "C" collation
 // (text order is code point order, ILIKE and `~*` fold ASCII letters only), jsonb semantics.
 import type { ItemRow, PartRow } from '../filters/itemData.js';
+import { and, foldAscii, jsonContains, jsonEqual, jsonGet, jsonHasKey, like, not, or, type Tri } from './pgSemantics.js';
 
-type Tri = boolean | null;
 type Kind = 'text' | 'int' | 'float' | 'bool' | 'timestamptz' | 'date' | 'uuid' | 'json' | 'list';
 
 interface FieldSpec {
@@ -69,18 +69,6 @@ interface Obj {
   readonly value: unknown;
 }
 
-const and = (v: Tri[]): Tri => (v.includes(false) ? false : v.includes(null) ? null : true);
-const or = (v: Tri[]): Tri => (v.includes(true) ? true : v.includes(null) ? null : false);
-const not = (v: Tri): Tri => (v === null ? null : !v);
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function get(value: unknown, key: string): unknown {
-  return isObject(value) && Object.hasOwn(value, key) ? (value[key] ?? null) : null;
-}
-
 function matches(data: Dataset, fields: Record<string, FieldSpec>, o: Obj, where: Where): Tri {
   const results: Tri[] = [];
   for (const [name, arg] of Object.entries(where)) {
@@ -106,9 +94,9 @@ function matches(data: Dataset, fields: Record<string, FieldSpec>, o: Obj, where
       const own = data.items.filter((i) => i.id === o.columns?.['item_id']);
       results.push(own.some((i) => matches(data, ITEM_FIELDS, { columns: i as unknown as Record<string, unknown>, value: i.data }, sub) === true));
     } else if (spec.embedded) {
-      results.push(matches(data, spec.embedded, { value: get(o.value, spec.key) }, sub));
+      results.push(matches(data, spec.embedded, { value: jsonGet(o.value, spec.key) }, sub));
     } else {
-      const raw = spec.column && o.columns ? (o.columns[spec.key] ?? null) : get(o.value, spec.key);
+      const raw = spec.column && o.columns ? (o.columns[spec.key] ?? null) : jsonGet(o.value, spec.key);
       results.push(fieldMatches(spec.kind, raw, sub));
     }
   }
@@ -154,36 +142,15 @@ function compare(kind: Kind, a: unknown, b: unknown): number {
   }
 }
 
-/** ASCII-only case folding, as PostgreSQL does under the "C" ctype. */
-const fold = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-
-function likeMatch(text: string, pattern: string, insensitive: boolean): boolean {
-  const t = insensitive ? fold(text) : text;
-  const chars = [...(insensitive ? fold(pattern) : pattern)];
-  let re = '';
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!;
-    if (c === '\\') re += escapeRegExp(chars[++i] ?? '');
-    else if (c === '%') re += '[\\s\\S]*';
-    else if (c === '_') re += '[\\s\\S]';
-    else re += escapeRegExp(c);
-  }
-  return new RegExp(`^${re}$`, 'u').test(t);
-}
-
-function escapeRegExp(c: string): string {
-  return c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-}
-
 function substring(text: string, part: string, where: 'in' | 'start' | 'end', insensitive: boolean): boolean {
-  const t = insensitive ? fold(text) : text;
-  const p = insensitive ? fold(part) : part;
+  const t = insensitive ? foldAscii(text) : text;
+  const p = insensitive ? foldAscii(part) : part;
   return where === 'in' ? t.includes(p) : where === 'start' ? t.startsWith(p) : t.endsWith(p);
 }
 
 function regex(text: string, pattern: string, insensitive: boolean): boolean {
   // The fixture's patterns mean the same in POSIX AREs and JavaScript; `i` folds ASCII only there.
-  return insensitive ? new RegExp(fold(pattern), 'u').test(fold(text)) : new RegExp(pattern, 'u').test(text);
+  return insensitive ? new RegExp(foldAscii(pattern), 'u').test(foldAscii(text)) : new RegExp(pattern, 'u').test(text);
 }
 
 function scalarOp(kind: Kind, op: string, raw: unknown, arg: unknown): boolean {
@@ -198,8 +165,8 @@ function scalarOp(kind: Kind, op: string, raw: unknown, arg: unknown): boolean {
     case 'lte': return compare(kind, raw, arg) <= 0;
     case 'in': return (arg as unknown[]).some((v) => compare(kind, raw, v) === 0);
     case 'nin': return !(arg as unknown[]).some((v) => compare(kind, raw, v) === 0);
-    case 'like': return likeMatch(text, s, false);
-    case 'ilike': return likeMatch(text, s, true);
+    case 'like': return like(text, s, false);
+    case 'ilike': return like(text, s, true);
     case 'contains': return substring(text, s, 'in', false);
     case 'icontains': return substring(text, s, 'in', true);
     case 'startswith': return substring(text, s, 'start', false);
@@ -213,53 +180,25 @@ function scalarOp(kind: Kind, op: string, raw: unknown, arg: unknown): boolean {
   }
 }
 
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  }
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
-
-/** jsonb `a @> b`: objects by key, arrays by element (any order), a top-level array contains a primitive. */
-function contains(a: unknown, b: unknown, top = true): boolean {
-  if (Array.isArray(a)) {
-    if (Array.isArray(b)) return b.every((eb) => a.some((ea) => contains(ea, eb, false)));
-    return top && !isObject(b) && a.some((ea) => !Array.isArray(ea) && !isObject(ea) && jsonEqual(ea, b));
-  }
-  if (isObject(a)) return isObject(b) && Object.entries(b).every(([k, v]) => Object.hasOwn(a, k) && contains(a[k], v, false));
-  return !Array.isArray(b) && !isObject(b) && jsonEqual(a, b);
-}
-
-/** jsonb `?`: an object's key, a string element of an array, or the string itself. */
-function hasKey(value: unknown, key: string): boolean {
-  if (isObject(value)) return Object.hasOwn(value, key);
-  return Array.isArray(value) ? value.includes(key) : value === key;
-}
-
 function jsonOp(op: string, raw: unknown, arg: unknown): boolean {
   switch (op) {
     case 'eq': return jsonEqual(raw, arg);
     case 'neq': return !jsonEqual(raw, arg);
-    case 'has_key': return hasKey(raw, arg as string);
-    case 'has_any_keys': return (arg as string[]).some((k) => hasKey(raw, k));
-    case 'has_all_keys': return (arg as string[]).every((k) => hasKey(raw, k));
-    case 'contains': return contains(raw, arg);
-    case 'contained_by': return contains(arg, raw);
+    case 'has_key': return jsonHasKey(raw, arg as string);
+    case 'has_any_keys': return (arg as string[]).some((k) => jsonHasKey(raw, k));
+    case 'has_all_keys': return (arg as string[]).every((k) => jsonHasKey(raw, k));
+    case 'contains': return jsonContains(raw, arg);
+    case 'contained_by': return jsonContains(arg, raw);
     default: throw new Error(`oracle: unknown JSON operator ${op}`);
   }
 }
 
 function listOp(op: string, raw: unknown, arg: unknown): Tri {
-  if (!Array.isArray(raw)) return op.startsWith('len_') || op === 'overlaps' ? null : contains(op === 'contains' ? raw : arg, op === 'contains' ? arg : raw);
+  if (!Array.isArray(raw)) return op.startsWith('len_') || op === 'overlaps' ? null : jsonContains(op === 'contains' ? raw : arg, op === 'contains' ? arg : raw);
   const n = arg as number;
   switch (op) {
-    case 'contains': return contains(raw, arg);
-    case 'contained_by': return contains(arg, raw);
+    case 'contains': return jsonContains(raw, arg);
+    case 'contained_by': return jsonContains(arg, raw);
     case 'overlaps': return raw.some((e) => (arg as unknown[]).some((a) => jsonEqual(e, a)));
     case 'len_eq': return raw.length === n;
     case 'len_neq': return raw.length !== n;
@@ -280,7 +219,7 @@ export function orderItems(data: Dataset, where: Where, orderBy: readonly Readon
   const terms = orderBy.flatMap((item) => Object.entries(item));
   const value = (item: ItemRow, name: string): unknown => {
     const spec = ITEM_FIELDS[name]!;
-    return spec.column ? ((item as unknown as Record<string, unknown>)[spec.key] ?? null) : get(item.data, spec.key);
+    return spec.column ? ((item as unknown as Record<string, unknown>)[spec.key] ?? null) : jsonGet(item.data, spec.key);
   };
   return data.items
     .filter((i) => kept.has(i.id))

@@ -32,6 +32,7 @@ import {
   type TypeNode,
 } from 'graphql';
 import type pg from 'pg';
+import { and, isJsonObject, jsonContains, jsonEqual, jsonGet, jsonHasKey, like, not, or, type Tri } from './pgSemantics.js';
 
 export interface ReferenceOptions {
   pool: pg.Pool;
@@ -311,7 +312,6 @@ interface Ctx {
   readonly views: Map<string, Promise<Row[]>>;
   readonly utc: boolean;
 }
-type Tri = boolean | null; // SQL's three-valued logic
 type Key = string | number | bigint | boolean | unknown;
 
 // numeric is compared as a double: fine for test data, lossy beyond 15 digits.
@@ -392,15 +392,6 @@ function toRows(res: pg.QueryResult<Record<string, string | null>>): Row[] {
 
 function oracleError(message: string): GraphQLError {
   return new GraphQLError(message);
-}
-
-function isJsonObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** `value -> key`, with JSON null and missing keys both read as SQL NULL. */
-function jsonGet(value: unknown, key: string): unknown {
-  return isJsonObject(value) && Object.hasOwn(value, key) ? (value[key] ?? null) : null;
 }
 
 function snakeCase(name: string): string {
@@ -517,69 +508,13 @@ function sameKey(kind: ValueKind, a: Key, b: Key): boolean {
   return kind === 'json' ? jsonEqual(a, b) : compareKeys(kind, a, b) === 0;
 }
 
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  }
-  if (isJsonObject(a) && isJsonObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
-
-/** jsonb `a @> b`: objects by key, arrays by element, and a top-level array contains a primitive. */
-function jsonContains(a: unknown, b: unknown, top = true): boolean {
-  if (Array.isArray(a)) {
-    if (Array.isArray(b)) return b.every((eb) => a.some((ea) => jsonContains(ea, eb, false)));
-    return top && !isJsonObject(b) && a.some((ea) => !Array.isArray(ea) && !isJsonObject(ea) && jsonEqual(ea, b));
-  }
-  if (isJsonObject(a)) {
-    return isJsonObject(b) && Object.entries(b).every(([k, v]) => Object.hasOwn(a, k) && jsonContains(a[k], v, false));
-  }
-  return !Array.isArray(b) && !isJsonObject(b) && jsonEqual(a, b);
-}
-
-/** SQL LIKE: `%` any run, `_` one character, `\` escapes; ILIKE folds ASCII letters only (ctype "C"). */
-function like(text: string, pattern: string, caseInsensitive: boolean): boolean {
-  const fold = (s: string) => (caseInsensitive ? s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : s);
-  const chars = [...fold(pattern)];
-  let re = '';
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!;
-    if (c === '\\') {
-      const next = chars[++i];
-      if (next === undefined) throw oracleError('LIKE pattern must not end with escape character');
-      re += escapeRegExp(next);
-    } else if (c === '%') re += '[\\s\\S]*';
-    else if (c === '_') re += '[\\s\\S]';
-    else re += escapeRegExp(c);
-  }
-  return new RegExp(`^${re}$`, 'u').test(fold(text));
-}
-
-function escapeRegExp(c: string): string {
-  return c.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-}
-
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, '\\$&');
 }
 
 // ---------------------------------------------------------------------------------------------
 // Filters, with SQL's three-valued logic: a comparison with NULL is unknown, NOT unknown is unknown,
-// and a row is kept only when its filter is true.
-
-function and(values: Tri[]): Tri {
-  return values.includes(false) ? false : values.includes(null) ? null : true;
-}
-function or(values: Tri[]): Tri {
-  return values.includes(true) ? true : values.includes(null) ? null : false;
-}
-function not(value: Tri): Tri {
-  return value === null ? null : !value;
-}
+// and a row is kept only when its filter is true (and/or/not: ./pgSemantics.ts).
 
 async function matches(ctx: Ctx, type: GraphQLObjectType, o: Obj, where: Record<string, unknown>): Promise<Tri> {
   const results: Tri[] = [];
@@ -689,9 +624,7 @@ function listOp(op: string, raw: unknown, arg: unknown): boolean {
 
 function jsonOp(op: string, value: unknown, arg: unknown): boolean {
   switch (op) {
-    case 'has_key': // jsonb `?`: an object key, a string element of an array, or the string itself
-      if (isJsonObject(value)) return Object.hasOwn(value, arg as string);
-      return Array.isArray(value) ? value.includes(arg) : value === arg;
+    case 'has_key': return jsonHasKey(value, arg as string);
     case 'contains': return jsonContains(value, arg);
     default: return jsonContains(arg, value);
   }

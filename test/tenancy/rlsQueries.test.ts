@@ -2,22 +2,15 @@
 // context sets app.tenant_id, the policies do the rest. Every fixture case, for both tenants, run
 // sequentially and then 1,000 times interleaved on one small pool, through execute and stream. What
 // each tenant must see comes from a database holding that tenant's rows only, read as the superuser.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../../runtime/index.js';
 import { blogDir, compileBlogFixture, type GeneratedFixture } from '../support/compileFixture.js';
+import { readCases, type FixtureCase } from '../support/fixtureCases.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { TENANT_A, TENANT_B, bPost, createAppRole, insertTenantB, type AppRole } from '../support/tenancy.js';
 import { Collector } from '../runtime/writables.js';
 
-interface Case {
-  readonly name: string;
-  readonly operation: string;
-  readonly variables: Record<string, unknown>;
-}
-
-const cases = JSON.parse(await readFile(path.join(blogDir, 'cases.json'), 'utf8')) as Case[];
+const cases = await readCases(blogDir);
 const SEEDED_ID = /(11111111-1111-4111-8111|22222222-2222-4222-8222|33333333-3333-4333-8333)-\d{12}/;
 const TENANT_B_ID = /bbbbbbbb-\d{4}-4\d{3}-8\d{3}-\d{12}/;
 
@@ -60,7 +53,7 @@ afterAll(async () => {
   await app?.drop();
 });
 
-async function streamed(r: Runtime, c: Case, tenant: string): Promise<unknown> {
+async function streamed(r: Runtime, c: FixtureCase, tenant: string): Promise<unknown> {
   const sink = new Collector();
   await r.stream(fixture.operationsByName[c.operation]!, c.variables, sink, { context: { tenant_id: tenant } });
   return JSON.parse(sink.text);
