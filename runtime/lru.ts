@@ -4,6 +4,13 @@
 export class Lru<K, V> {
   readonly #entries = new Map<K, V>();
   #max: number;
+  /**
+   * The most recently used key, when known: touching it again changes nothing, and a connection
+   * that serves the same statement request after request (each connection's prepared statements,
+   * statementBound.ts) then skips the Map's delete and insert.
+   */
+  #newest: K | undefined;
+  #hasNewest = false;
 
   constructor(max: number) {
     this.#max = checkedMax(max);
@@ -26,16 +33,15 @@ export class Lru<K, V> {
   get(key: K): V | undefined {
     if (!this.#entries.has(key)) return undefined;
     const value = this.#entries.get(key)!;
-    this.#entries.delete(key);
-    this.#entries.set(key, value);
+    this.#bump(key, value);
     return value;
   }
 
   /** Makes `key` the most recently used; false when it is not cached. Allocates nothing. */
   touch(key: K): boolean {
-    const value = this.#entries.get(key);
-    if (!this.#entries.delete(key)) return false;
-    this.#entries.set(key, value as V);
+    if (this.#hasNewest && this.#newest === key) return true;
+    if (!this.#entries.has(key)) return false;
+    this.#bump(key, this.#entries.get(key)!);
     return true;
   }
 
@@ -50,8 +56,7 @@ export class Lru<K, V> {
 
   /** Sets `key` as the most recently used; returns the entries evicted to stay within `max`. */
   set(key: K, value: V): [K, V][] {
-    this.#entries.delete(key);
-    this.#entries.set(key, value);
+    this.#bump(key, value);
     const evicted: [K, V][] = [];
     while (this.#entries.size > this.#max) {
       const [oldestKey, oldestValue] = this.#entries.entries().next().value!;
@@ -62,7 +67,21 @@ export class Lru<K, V> {
   }
 
   delete(key: K): boolean {
+    if (this.#hasNewest && this.#newest === key) this.#forgetNewest();
     return this.#entries.delete(key);
+  }
+
+  /** Re-inserts `key` last (a Map keeps insertion order), unless it is last already. */
+  #bump(key: K, value: V): void {
+    if (!(this.#hasNewest && this.#newest === key)) this.#entries.delete(key);
+    this.#entries.set(key, value);
+    this.#newest = key;
+    this.#hasNewest = true;
+  }
+
+  #forgetNewest(): void {
+    this.#newest = undefined;
+    this.#hasNewest = false;
   }
 
   keys(): IterableIterator<K> {

@@ -2,9 +2,14 @@
 // when the other side goes away (the writable closes or errors before the response is complete).
 import type { Writable } from 'node:stream';
 
+/** Told once when the writable closes or errors before `end`. */
+export interface SinkOwner {
+  readerLeft(): void;
+}
+
 export class ResponseSink {
   readonly #writable: Writable;
-  readonly #onGone: () => void;
+  readonly #owner: SinkOwner | undefined;
   #gone: boolean;
   #ended = false;
   #started = false;
@@ -12,10 +17,10 @@ export class ResponseSink {
   /** Resolves end()'s promise: on 'finish', or when the writable closes or errors first. */
   #done: (() => void) | undefined;
 
-  /** `onGone` runs once if the writable closes or errors before `end`. */
-  constructor(writable: Writable, onGone: () => void = () => {}) {
+  /** `owner.readerLeft` runs once if the writable closes or errors before `end`. */
+  constructor(writable: Writable, owner?: SinkOwner) {
     this.#writable = writable;
-    this.#onGone = onGone;
+    this.#owner = owner;
     this.#gone = writable.destroyed || writable.writableEnded;
     // Also keeps an 'error' on the writable from crashing the process while we stream into it.
     writable.on('close', this.#markGone);
@@ -92,6 +97,6 @@ export class ResponseSink {
     this.#finished();
     if (this.#gone || this.#ended) return;
     this.#gone = true;
-    this.#onGone();
+    this.#owner?.readerLeft();
   };
 }

@@ -2,7 +2,7 @@
 // with node:http, as Express middleware and inside Fastify. Responses stream from PostgreSQL to the
 // socket with backpressure; nothing but the handler's own small error bodies is built in memory.
 import type { ServerResponse } from 'node:http';
-import { CancelSource } from '../cancelSignal.js';
+import { CancelSource, type CancelSignal } from '../cancelSignal.js';
 import { contextSettings, type RequestContext } from '../context.js';
 import { settingsOf, type RuntimeOptions } from '../createRuntime.js';
 import { FraiseError } from '../errors.js';
@@ -13,7 +13,8 @@ import type { RuntimeSettings } from '../settings.js';
 import { streamPrepared, writeResponse } from '../streamOperation.js';
 import type { AnyCompiledOperation, GraphQLResponseError } from '../types.js';
 import { applyVerdict, cutResponse, refusedData, refusedRootKeys, withGrants } from './auth/authorize.js';
-import { authOf, CollectingWritable, Gate, mergeContexts, newAuditState, type AuditState, type GateOptions } from './auth/gate.js';
+import { ANONYMOUS, type Caller } from './auth/authenticate.js';
+import { authOf, CollectingWritable, Gate, mergeContexts, type AuditState, type GateOptions } from './auth/gate.js';
 import { DocumentRegistry, type CompileDocument } from './documents.js';
 import { RequestFailure } from './httpErrors.js';
 import type { PersistedDocument } from './manifests.js';
@@ -159,7 +160,8 @@ export function createHandler(options: HandlerOptions): GraphQLHandler {
     const started = performance.now();
     const exchange = new Exchange(req.method ?? 'GET', res);
     active.add(exchange);
-    const audit = newAuditState();
+    // The exchange carries the request's audit state too (see AuditState): one object per request.
+    const audit: AuditState = exchange;
     try {
       if (closing !== undefined && !res.headersSent) res.setHeader('connection', 'close');
       await serve(exchange, req, res, settings, registry, limits, options.context, gate, audit);
@@ -335,20 +337,8 @@ async function serve(
     exchange.complete = !res.destroyed;
     return;
   }
-  const report = await streamPrepared(
-    settings,
-    op,
-    prepared,
-    res,
-    {
-      beforeErrorResponse: (_errors, executed) => {
-        // No connection: the operation never ran, so no `data` and a 503 the client can retry on.
-        if (!executed) unavailable(res);
-      },
-      signal: exchange,
-    },
-    context,
-  );
+  // The exchange is the stream's hooks: its signal, and a 503 when no connection could be had.
+  const report = await streamPrepared(settings, op, prepared, res, exchange, context);
   exchange.rows = report.rows;
   exchange.errors = report.errors;
   exchange.complete = report.complete;
@@ -381,7 +371,12 @@ function onResponseClose(this: TrackedResponse): void {
  * One request's state, for its response and its OperationEvent. It is the request's CancelSignal:
  * aborted when the client leaves or the handler cancels the request (close's deadline).
  */
-class Exchange extends CancelSource {
+class Exchange extends CancelSource implements AuditState {
+  // AuditState (auth/gate.ts): what the request's audit event is made of.
+  kind: AuditState['kind'] = undefined;
+  outcome: AuditState['outcome'] = undefined;
+  caller: Caller = ANONYMOUS;
+  variables: AuditState['variables'] = undefined;
   mediaType: ResponseMediaType = JSON_TYPE;
   operation: AnyCompiledOperation | undefined;
   rows = 0;
@@ -399,6 +394,16 @@ class Exchange extends CancelSource {
 
   settled(): void {
     this.res[EXCHANGE] = undefined;
+  }
+
+  /** StreamHooks: the exchange is its own signal. */
+  get signal(): CancelSignal {
+    return this;
+  }
+
+  /** StreamHooks: no connection means the operation never ran, so no `data` and a 503 the client can retry on. */
+  beforeErrorResponse(_errors: readonly GraphQLResponseError[], executed: boolean): void {
+    if (!executed) unavailable(this.res);
   }
 
   context(): ErrorContext {

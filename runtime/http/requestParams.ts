@@ -36,7 +36,7 @@ export function readParams(req: HandlerRequest, limits: ParamLimits): RequestPar
   if (preparsed !== undefined && req.readableEnded) {
     return paramsOfBody(typeof preparsed === 'string' || Buffer.isBuffer(preparsed) ? parseJson(preparsed.toString()) : preparsed, limits);
   }
-  return readBody(req, limits.maxBodyBytes).then((text) => paramsOfBody(parseJson(text), limits));
+  return readBody(req, limits);
 }
 
 function paramsOfBody(body: unknown, limits: ParamLimits): RequestParams {
@@ -100,13 +100,14 @@ function optionalObject(raw: Record<string, unknown>, key: string): Record<strin
 }
 
 /**
- * The body's text, read with a size limit. The listeners stay on the request once it ended (it
- * goes away with them): nothing to remove on every request.
+ * The parameters of the body, read with a size limit. The listeners stay on the request once it
+ * ended (it goes away with them): nothing to remove on every request.
  */
-function readBody(req: HandlerRequest, maxBytes: number): Promise<string> {
+function readBody(req: HandlerRequest, limits: ParamLimits): Promise<RequestParams> {
+  const maxBytes = limits.maxBodyBytes;
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<RequestParams>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
@@ -127,7 +128,12 @@ function readBody(req: HandlerRequest, maxBytes: number): Promise<string> {
     const onEnd = (): void => {
       if (settled) return;
       settled = true;
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+      const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      try {
+        resolve(paramsOfBody(parseJson(text), limits));
+      } catch (error) {
+        reject(error);
+      }
     };
     // The client went away mid-body: nobody reads the answer, and it is no server failure.
     const onCutOff = (): void => {

@@ -1,9 +1,12 @@
 // GraphQL over HTTP: media types, status codes, methods, limits and bad input. None of the refused
 // requests reaches SQL (the pool's connect is counted).
+import { once } from 'node:events';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandler, createRuntime, type CompiledOperation } from '../../runtime/index.js';
+import { createHandler, createRuntime, type CompiledOperation, type OperationEvent } from '../../runtime/index.js';
 import { compileBlogFixture, type GeneratedFixture } from '../support/compileFixture.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { until } from './load.js';
 import { constantOperation, errorsOf, get, GRAPHQL_RESPONSE, listen, post, request, type Listening } from './support.js';
 
 const ALICE = '11111111-1111-4111-8111-000000000001';
@@ -120,6 +123,28 @@ describe('bad input never reaches SQL', () => {
       } as RequestInit),
     );
     expect(reply.status).toBe(413);
+  });
+
+  it('ends a request whose client leaves halfway through its body: reported once, nothing left in flight', async () => {
+    const events: OperationEvent[] = [];
+    const handler = createHandler({ pool: db.pool, operations: Object.values(fixture.operations), onOperation: (event) => events.push(event) });
+    const cutServer = await listen(handler);
+    try {
+      const { port } = new URL(cutServer.url);
+      await withoutDatabase(async () => {
+        const socket = net.connect(Number(port), '127.0.0.1');
+        await once(socket, 'connect');
+        socket.write(`POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"documentId":`);
+        await until(() => handler.inFlight === 1);
+        socket.destroy();
+        await until(() => events.length === 1 && handler.inFlight === 0);
+      });
+      expect(events.map((event) => [event.operationName, event.errors])).toEqual([
+        [undefined, [{ message: 'The request body was cut off', extensions: { code: 'BAD_REQUEST' } }]],
+      ]);
+    } finally {
+      await cutServer.close();
+    }
   });
 
   it('answers 400 to malformed JSON and to parameters of the wrong shape, in both media types', async () => {

@@ -184,10 +184,6 @@ function redactValue(value: unknown, paths: readonly (readonly string[])[]): unk
   return value;
 }
 
-export function newAuditState(): AuditState {
-  return { kind: undefined, outcome: undefined, caller: ANONYMOUS, variables: undefined };
-}
-
 /** The request context: the application's `context(req)` overlaid with the token's (verified) one. */
 export function mergeContexts(app: RequestContext | undefined, token: RequestContext | undefined): RequestContext | undefined {
   if (token === undefined) return app;

@@ -251,6 +251,26 @@ describe('Lru', () => {
     }).toThrow(RangeError);
   });
 
+  it('keeps the order when the most recently used key is touched again, deleted or set anew', () => {
+    const lru = new Lru<string, number>(3);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    expect([lru.touch('b'), lru.touch('b')]).toEqual([true, true]);
+    expect([...lru.keys()]).toEqual(['a', 'b']);
+    expect(lru.delete('b')).toBe(true);
+    expect([lru.touch('b'), lru.has('b'), lru.size]).toEqual([false, false, 1]);
+    lru.set('c', 3);
+    lru.set('c', 30);
+    expect(lru.peek('c')).toBe(30);
+    expect(lru.touch('a')).toBe(true);
+    expect([...lru.keys()]).toEqual(['c', 'a']);
+    lru.set('b', 2);
+    lru.set('d', 4);
+    expect([...lru.keys()]).toEqual(['a', 'b', 'd']);
+    expect(lru.get('a')).toBe(1);
+    expect([...lru.keys()]).toEqual(['b', 'd', 'a']);
+  });
+
   it('peeks without making the entry the most recently used', () => {
     const lru = new Lru<string, number>(2);
     lru.set('a', 1);
