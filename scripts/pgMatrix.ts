@@ -35,7 +35,12 @@ export const VERSIONS: Readonly<Record<string, string>> = {
  * protocol) and `fraise-compile check` (PREPAREs every statement). Left out: compiler-only tests
  * (no server feature), HTTP protocol tests, the scale-out tests (their own servers) and benchmarks.
  */
-export const MATRIX_SUITE = ['test/e2e', 'test/filters', 'test/mutations', 'test/tenancy', 'test/runtime', 'test/cli/check.test.ts'];
+export const MATRIX_SUITE = [
+  'test/e2e', 'test/filters', 'test/mutations', 'test/tenancy', 'test/runtime', 'test/cli/check.test.ts',
+  // What the compiler proves from each version's pg_get_viewdef and catalogue (NOT NULL, uniqueness,
+  // data keys held by columns), and the SQL that relies on it.
+  'test/compiler/viewFacts.test.ts', 'test/compiler/viewColumns.test.ts', 'test/nonNull',
+];
 
 /**
  * Tests that need a server feature newer than the version, never run there (said in the output):
