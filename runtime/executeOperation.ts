@@ -12,7 +12,7 @@ import { isServerError } from './serverError.js';
 import { deallocate, openSession, sentStatement, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
 import { useStatement } from './statementBound.js';
-import { completeListRows, completeSingleRow, listNullData } from './nonNull.js';
+import { completeListChunks, completeListRows, completeSingleRow, listNullData } from './nonNull.js';
 import type { AnyCompiledOperation, CompiledStatement, ExecutionResult, GraphQLResponseError } from './types.js';
 
 // Every column comes back as its text: pg would otherwise JSON.parse json/jsonb columns itself, and
@@ -137,6 +137,12 @@ function resultOf(op: AnyCompiledOperation, rows: readonly (string | null)[]): E
   switch (shape.kind) {
     case 'list': {
       const errors: GraphQLResponseError[] = [];
+      if (shape.chunk !== undefined) {
+        const read = completeListChunks(op, shape.key, rows, 0, errors);
+        if (read === 'propagates') return { data: listNullData(op, shape.key), errors };
+        const data = { [shape.key]: parseRow(`[${read.text}]`) };
+        return errors.length > 0 ? { data, errors } : { data };
+      }
       const completed = completeListRows(op, shape.key, rows, 0, errors);
       if (completed === 'propagates') return { data: listNullData(op, shape.key), errors };
       const data = { [shape.key]: completed.map(parseRow) };

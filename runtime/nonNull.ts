@@ -3,6 +3,7 @@
 // nullable parent (the whole `data` when there is none). The SQL marks such nulls with NULL_MARK
 // (a JSON string PostgreSQL's jsonb cannot hold), so the runtime only parses rows that contain one;
 // this module then rebuilds them exactly as graphql-js would. It never runs for rows without a mark.
+import { FraiseError } from './errors.js';
 import type { AnyCompiledOperation, GraphQLResponseError, NullField, NullShape, ResultShape } from './types.js';
 
 /** The JSON text SQL writes in place of a null in a non-null position (the string "\u0000"). */
@@ -202,6 +203,43 @@ export function completeListRows(
     out[i] = JSON.stringify(completed);
   }
   return out ?? rows;
+}
+
+/**
+ * Rows of a chunked root list (ResultShape `chunk`) from element `offset` on: each row is
+ * `<count>,<element>,<element>...`. Returns the elements' JSON text (a row is parsed only when it
+ * holds a marked null, then completed element by element with its index in the whole list) and
+ * how many elements there were, or `propagates` as completeListRows.
+ */
+export function completeListChunks(
+  op: AnyCompiledOperation,
+  key: string,
+  rows: readonly (string | null)[],
+  offset: number,
+  errors: GraphQLResponseError[],
+): { readonly text: string; readonly count: number } | 'propagates' {
+  const rules = op.marksNulls === true ? op.nulls : undefined;
+  const texts: string[] = [];
+  let count = 0;
+  for (const row of rows) {
+    const comma = row === null ? -1 : row.indexOf(',');
+    if (comma < 1) throw new FraiseError('INVALID_ROW', 'A result row did not hold a chunk of list elements');
+    const elements = row!.slice(comma + 1);
+    if (rules !== undefined && hasNullMark(elements)) {
+      const items = JSON.parse(`[${elements}]`) as unknown[];
+      const completed: unknown[] = [];
+      for (let i = 0; i < items.length; i++) {
+        const item = completeListItem(rules, key, items[i], offset + count + i, errors);
+        if (item === 'propagates') return 'propagates';
+        completed.push(item);
+      }
+      texts.push(completed.map((item) => JSON.stringify(item)).join(','));
+    } else {
+      texts.push(elements);
+    }
+    count += Number(row!.slice(0, comma));
+  }
+  return { text: texts.join(','), count };
 }
 
 /** The data of a response whose root list `key` became null: `{ key: null }`, or null when the list is non-null. */

@@ -13,7 +13,7 @@ import { FraiseError } from './errors.js';
 import { runMutation } from './executeMutation.js';
 import { CancelSource, type CancelSignal } from './cancelSignal.js';
 import { closeWithErrors, errorsBody, framesOf, joinRows, rowText } from './frames.js';
-import { completeListRows, completeSingleRow, listNullData } from './nonNull.js';
+import { completeListChunks, completeListRows, completeSingleRow, listNullData } from './nonNull.js';
 import { PortalCursor, type CursorOptions, type RowBatch } from './portalCursor.js';
 import { prepareOperation } from './prepare.js';
 import { ResponseSink, type SinkOwner } from './responseSink.js';
@@ -248,11 +248,14 @@ class StreamRun implements SinkOwner {
   }
 
   #cursorOptions(session: Session): CursorOptions {
-    const list = this.op.shape.kind === 'list';
+    const shape = this.op.shape;
+    const list = shape.kind === 'list';
+    // A chunked list (rows of `chunk` elements) reads as many elements per batch as any list.
+    const listBatch = list && shape.chunk !== undefined ? Math.max(1, Math.ceil(this.settings.batchSize / shape.chunk)) : this.settings.batchSize;
     const preamble = session.transactionSettings;
-    if (preamble === null) return list ? { batchSize: this.settings.batchSize } : SINGLE_ROW_OPTIONS;
+    if (preamble === null) return list ? { batchSize: listBatch } : SINGLE_ROW_OPTIONS;
     return {
-      batchSize: list ? this.settings.batchSize : SINGLE_ROW_OPTIONS.batchSize,
+      batchSize: list ? listBatch : SINGLE_ROW_OPTIONS.batchSize,
       singleBatch: !list,
       // The context's set_config goes in the same pipeline and implicit transaction (see portalCursor.ts).
       preamble: { text: SET_CONTEXT_SQL, values: [preamble.names, preamble.values] },
@@ -269,21 +272,22 @@ class StreamRun implements SinkOwner {
     const { op, sink } = this;
     const frames = framesOf(op);
     const errors: GraphQLResponseError[] = [];
+    const chunked = op.shape.kind === 'list' && op.shape.chunk !== undefined;
     let chunk = frames.open;
     let separator = '';
     for (;;) {
       const batch = await cursor.read();
       if (batch.rows.length > 0) {
-        const rows = completeListRows(op, key, batch.rows, this.rows, errors);
-        if (rows === 'propagates') {
+        const read = chunked ? completeListChunks(op, key, batch.rows, this.rows, errors) : completeListRows(op, key, batch.rows, this.rows, errors);
+        if (read === 'propagates') {
           if (sink.started) {
             throw new FraiseError('STREAM_ABORTED', `A null in a non-null position of "${key}" propagated past its row after the response began`);
           }
           return JSON.stringify({ data: listNullData(op, key), errors });
         }
-        chunk += separator + joinRows(rows);
+        chunk += separator + ('text' in read ? read.text : joinRows(read));
         separator = ',';
-        this.rows += batch.rows.length;
+        this.rows += 'count' in read ? read.count : batch.rows.length;
       }
       if (!batch.more) return chunk + closeWithErrors(frames, errors);
       if (!(await sink.write(chunk))) return undefined;

@@ -20,12 +20,21 @@ export interface CompiledStatement {
 
 /**
  * How the rows of the statement become `data`:
- * - `list`: one row per element of the single root list field `key` (streamed in batches);
+ * - `list`: one row per element of the single root list field `key` (streamed in batches), or
+ *   per `chunk` elements;
  * - `object`: zero or one row, the single root object field `key` (zero rows -> null);
  * - `data`: exactly one row holding the whole `data` object (several root fields).
  */
 export type ResultShape =
-  | { readonly kind: 'list'; readonly key: string }
+  | {
+      readonly kind: 'list';
+      readonly key: string;
+      /**
+       * Rows hold up to this many consecutive elements each, as `<count>,<element>,<element>...`
+       * (see runtime/nonNull.ts completeListChunks): one DataRow per chunk instead of per element.
+       */
+      readonly chunk?: number;
+    }
   | { readonly kind: 'object'; readonly key: string }
   | { readonly kind: 'data' };
 
