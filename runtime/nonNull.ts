@@ -24,9 +24,19 @@ type Outcome = unknown;
 const BANG = 33; // '!'
 const LIST = 76; // 'L'
 
-/** Whether a row's JSON text holds a null the SQL marked (only then does it need completeData). */
+/**
+ * What hasNullMark looks for: the mark without its opening quote. A search for a text that starts
+ * with `"` stops at every quote of the row, and JSON is mostly quotes: on the 28 KB of bench:http's
+ * nested shape (CJK and emoji, so a two-byte string) that took 100 µs per response, with a
+ * backslash first 4 µs. It finds every mark; it may also find an escaped NUL that ends a string of
+ * a json column, and then the row is only parsed for nothing (completeData changes no value but a
+ * mark).
+ */
+const MARK_SEARCH = NULL_MARK_TEXT.slice(1);
+
+/** Whether a row's JSON text may hold a null the SQL marked (only then does it need completeData). */
 export function hasNullMark(row: string | null): boolean {
-  return row !== null && row.includes(NULL_MARK_TEXT);
+  return row !== null && row.includes(MARK_SEARCH);
 }
 
 /**
@@ -162,7 +172,8 @@ export function completeSingleRow(op: AnyCompiledOperation, shape: ResultShape, 
   const parsed = JSON.parse(row!) as unknown;
   const errors: GraphQLResponseError[] = [];
   const data = completeData(rules, (shape.kind === 'object' ? { [shape.key]: parsed } : parsed) as Record<string, unknown>, errors);
-  return { data, errors };
+  // No error: no mark after all (see MARK_SEARCH), and the row goes out as PostgreSQL wrote it.
+  return errors.length === 0 ? undefined : { data, errors };
 }
 
 /**
@@ -183,8 +194,11 @@ export function completeListRows(
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     if (!hasNullMark(row)) continue;
+    const before = errors.length;
     const completed = completeListItem(rules, key, JSON.parse(row!) as unknown, offset + i, errors);
     if (completed === 'propagates') return 'propagates';
+    // No error: no mark after all (see MARK_SEARCH), and the row stays as PostgreSQL wrote it.
+    if (errors.length === before) continue;
     out ??= [...rows];
     out[i] = JSON.stringify(completed);
   }
