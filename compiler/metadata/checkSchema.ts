@@ -16,7 +16,7 @@ import {
 } from 'graphql';
 import { type Diagnostic, diagnostic, didYouMean } from '../diagnostics.js';
 import { ARGUMENT_OPERATORS, TEXT_SEARCH_OPERATORS } from '../schema/prelude.js';
-import { columnOf, connectionNodeOf, dataKeyOf, fieldViewOf, filterSpecOf, isListOutput, jsonKeyOf, relationOf, viewNameOf } from '../schema/model.js';
+import { columnOf, compareColumnOf, connectionNodeOf, dataKeyOf, fieldViewOf, filterSpecOf, isListOutput, jsonKeyOf, relationOf, viewNameOf } from '../schema/model.js';
 import { quoteIdent } from '../sql/quote.js';
 import { dataKeyColumns } from './viewColumns.js';
 import { relationFacts } from './viewFacts.js';
@@ -222,6 +222,18 @@ export function checkFieldColumns(schema: GraphQLSchema, type: GraphQLObjectType
     if (relationOf(schema, field) || connectionNodeOf(schema, field.type)) continue;
     const explicit = columnOf(schema, field);
     if (explicit === undefined && view.hasData) continue;
+    const compare = compareColumnOf(schema, field);
+    if (compare !== undefined && !view.columns.has(compare)) {
+      const suggestion = didYouMean(compare, [...view.columns.keys()]);
+      diagnostics.push(
+        diagnostic(
+          'FRAISE_UNKNOWN_COLUMN',
+          `Field "${type.name}.${field.name}" compares column "${compare}", which view "${viewName}" does not have.`,
+          field.astNode?.directives?.find((d) => d.name.value === 'column') ?? field.astNode,
+          suggestion ? `Did you mean "${suggestion}"?` : `Columns: ${[...view.columns.keys()].join(', ')}.`,
+        ),
+      );
+    }
     const column = explicit ?? jsonKeyOf(schema, field);
     if (view.columns.has(column)) continue;
     const suggestion = didYouMean(column, [...view.columns.keys()]);

@@ -1,6 +1,6 @@
 // Where each field of a view row reads its value: one place decides it for projection, filters,
 // orderings and the run-time filter code (dynamicCode.ts).
-// - `@column(name:)`: that column;
+// - `@column(name:)`: that column (`compare:` names the column its filters and orderings compare);
 // - a view without a `data` column (FraiseQL's column style): the column named like the field
 //   (snake_case, or `@jsonKey`'s name);
 // - a view with `data`: the key of `data` named like the field (FraiseQL v1). Filters and orderings
@@ -9,7 +9,7 @@
 // Objects embedded in a jsonb value read keys of it, whatever held them.
 import { getNamedType, isLeafType, type GraphQLField, type GraphQLSchema } from 'graphql';
 import type { BoundView } from '../metadata/checkSchema.js';
-import { columnOf, jsonKeyOf } from '../schema/model.js';
+import { columnOf, compareColumnOf, jsonKeyOf } from '../schema/model.js';
 import type { FieldSource, JsonRoot, ScalarTarget } from './ir.js';
 
 type Field = GraphQLField<unknown, unknown>;
@@ -22,7 +22,14 @@ export function fieldSource(schema: GraphQLSchema, view: BoundView | null, field
   const proven = view.hasData && isLeafType(getNamedType(field.type)) ? view.dataColumns.get(key) : undefined;
   const column = columnOf(schema, field) ?? (view.hasData ? proven : key);
   if (column === undefined) return { kind: 'Key', key, ...(view.nonNullKeys.has(key) ? { neverNull: true as const } : {}) };
-  return { kind: 'Column', column, sqlType: view.columns.get(column) ?? 'text', ...(view.nonNullColumns.has(column) ? { neverNull: true as const } : {}) };
+  const compare = compareColumnOf(schema, field);
+  return {
+    kind: 'Column',
+    column,
+    sqlType: view.columns.get(column) ?? 'text',
+    ...(view.nonNullColumns.has(column) ? { neverNull: true as const } : {}),
+    ...(compare === undefined ? {} : { compare: { column: compare, sqlType: view.columns.get(compare) ?? 'text' } }),
+  };
 }
 
 /** How a column becomes a JSON value to walk: jsonb as it is, json cast, arrays through to_jsonb. */
@@ -49,7 +56,7 @@ export function filterTarget(
   path: readonly string[],
   sqlType: string,
 ): ScalarTarget {
-  if (source.kind === 'Column') return { kind: 'Column', column: source.column, sqlType: source.sqlType };
+  if (source.kind === 'Column') return { kind: 'Column', ...(source.compare ?? { column: source.column, sqlType: source.sqlType }) };
   const columnType = path.length === 0 && root.column === 'data' ? view?.columns.get(source.key) : undefined;
   if (columnType !== undefined && source.key !== 'data') return { kind: 'Column', column: source.key, sqlType: columnType };
   return { kind: 'JsonPath', root, path: [...path, source.key], sqlType };

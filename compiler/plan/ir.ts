@@ -77,9 +77,16 @@ export const DATA_ROOT: JsonRoot = Object.freeze({ column: 'data', as: 'jsonb' }
  * Planning decides it once per field (fieldSource.ts); projection, filters and orderings read it.
  * `neverNull`: the catalogue and the view's definition prove that it never reads SQL NULL (a key:
  * nor JSON null), so a non-null field reading it needs no null mark (metadata/viewFacts.ts).
+ * `compare`: the column filters and orderings compare instead (`@column(compare:)`).
  */
 export type FieldSource =
-  | { readonly kind: 'Column'; readonly column: string; readonly sqlType: string; readonly neverNull?: true }
+  | {
+      readonly kind: 'Column';
+      readonly column: string;
+      readonly sqlType: string;
+      readonly neverNull?: true;
+      readonly compare?: { readonly column: string; readonly sqlType: string };
+    }
   | { readonly kind: 'Key'; readonly key: string; readonly neverNull?: true };
 
 /** A scalar value of the current row: a plain column, or a path inside a JSON root cast to a type. */

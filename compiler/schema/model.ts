@@ -58,6 +58,15 @@ export function jsonKeyOf(schema: GraphQLSchema, field: GraphQLField<unknown, un
   return typeof args?.['name'] === 'string' ? args['name'] : dataKeyOf(schema, field.name);
 }
 
+/**
+ * The column `@column(compare:)` names: filters and orderings on the field compare it instead of
+ * the column the field reads (a timestamptz beside its ISO text, so that its index serves them).
+ */
+export function compareColumnOf(schema: GraphQLSchema, field: GraphQLField<unknown, unknown>): string | undefined {
+  const args = directiveArgs(schema, 'column', field.astNode);
+  return typeof args?.['compare'] === 'string' ? args['compare'] : undefined;
+}
+
 /** The column named by `@column(name:)` on a field, if any. */
 export function columnOf(schema: GraphQLSchema, field: GraphQLField<unknown, unknown>): string | undefined {
   const args = directiveArgs(schema, 'column', field.astNode);

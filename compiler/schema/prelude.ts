@@ -6,8 +6,8 @@ export const DIRECTIVES_SDL = `
 directive @view(name: String!) on OBJECT | FIELD_DEFINITION
 "Read the field from this key of data instead of its snake_case name."
 directive @jsonKey(name: String!) on FIELD_DEFINITION
-"Read the field from this column of the view instead of the column (or data key) named like it."
-directive @column(name: String!) on FIELD_DEFINITION
+"Read the field from this column of the view instead of the column (or data key) named like it; filters and orderings on the field compare the column named by compare (default: the same column)."
+directive @column(name: String!, compare: String) on FIELD_DEFINITION
 "This field argument filters the rows: the column (or data key) it compares, and the operator (default eq)."
 directive @filter(column: String, op: String) on ARGUMENT_DEFINITION
 "A relation to another @view type, joined on key columns."
