@@ -1,16 +1,17 @@
 // npm run bench:http: the five request shapes of issue 11 over HTTP, each answered by four
 // servers in their own processes: the floor (hand-written SQL on the base tables, bench/floor/
-// shapes.ts), the same careful SQL over the views Fraise reads, Fraise's createHandler and graphql-js. Reports requests/s under load, sequential
+// shapes.ts), the same careful SQL over the views Fraise reads, Fraise's createHandler over those
+// views, Fraise over column-style views of the same tables (bench/columns/) and graphql-js. Reports requests/s under load, sequential
 // latency, and CPU per request of the server process and of PostgreSQL, each as a ratio to the
 // floor measured in the same round (median over the rounds). See docs/benchmarks.md.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { compileFixture } from './compileFixture.js';
+import { COLUMNS, compileFixture } from './compileFixture.js';
 import { postmasterOf } from './cpu.js';
 import { startBenchDatabase } from './database.js';
 import { measureSlice, median, post, load, type Slice, type Target } from './floor/measure.js';
@@ -61,25 +62,29 @@ async function main(): Promise<void> {
     : await startBenchDatabase(repoRoot, process.env['BENCH_SEED'] === 'small' ? 'small' : 'bench');
   const children: ChildProcess[] = [];
   try {
-    const { operations, outDir } = await compileFixture(repoRoot, database.url);
-    for (const shape of shapes) if (!operations[shape.operation]) throw new Error(`no operation ${shape.operation}`);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
+    // The column-style views over the seeded tables (CREATE OR REPLACE: BENCH_DATABASE_URL may have them).
+    await client.query((await readFile(path.join(repoRoot, 'bench/columns/views.sql'), 'utf8')).replaceAll('CREATE VIEW', 'CREATE OR REPLACE VIEW'));
+    const { operations, outDir } = await compileFixture(repoRoot, database.url);
+    const columns = await compileFixture(repoRoot, database.url, COLUMNS);
+    for (const shape of shapes) if (!operations[shape.operation] || !columns.operations[shape.operation]) throw new Error(`no operation ${shape.operation}`);
     const postmasterPid = postmasterOf((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid)!;
     await client.end();
     const servers = {} as Record<ServerKind, { url: string; pid: number }>;
     for (const kind of SERVER_KINDS) {
-      const { child, url } = await startChild(kind, database.url, outDir);
+      const { child, url } = await startChild(kind, database.url, kind === 'fraise-columns' ? columns.outDir : outDir);
       children.push(child);
       servers[kind] = { url, pid: child.pid! };
     }
     const selected = shapes.filter((s) => ONLY.length === 0 || ONLY.some((o) => s.name.includes(o) || s.operation.includes(o)));
     const results: ShapeResult[] = [];
     for (const shape of selected) {
-      const body = JSON.stringify({ documentId: operations[shape.operation]!.id, variables: shape.variables });
-      const targets = Object.fromEntries(SERVER_KINDS.map((kind) => [kind, { ...servers[kind], body }])) as Record<ServerKind, Target>;
+      const bodyOf = (kind: ServerKind): string =>
+        JSON.stringify({ documentId: (kind === 'fraise-columns' ? columns.operations : operations)[shape.operation]!.id, variables: shape.variables });
+      const targets = Object.fromEntries(SERVER_KINDS.map((kind) => [kind, { ...servers[kind], body: bodyOf(kind) }])) as Record<ServerKind, Target>;
       // The same answer from every server before anything is measured.
-      const answers = await Promise.all(SERVER_KINDS.map(async (kind) => JSON.parse(await post(targets[kind].url, body)) as unknown));
+      const answers = await Promise.all(SERVER_KINDS.map(async (kind) => JSON.parse(await post(targets[kind].url, targets[kind].body)) as unknown));
       const reference = answers[SERVER_KINDS.indexOf('fraise')] as { data?: Record<string, unknown> };
       if (reference.data === undefined || JSON.stringify(reference.data).length < 30) throw new Error(`${shape.name}: Fraise answered ${JSON.stringify(reference)}`);
       SERVER_KINDS.forEach((kind, i) => {

@@ -4,6 +4,8 @@
 //   named prepared statement, one `res.end` with a Content-Length;
 // - floor-views: the same server running the shape's statement over the v_* views (`viewsSql`);
 // - fraise: `createHandler` over the generated operations;
+// - fraise-columns: `createHandler` over the same operations compiled against the column-style
+//   views (bench/columns/): one column per field, no `data`;
 // - graphql-js: `execute` with ordinary batched resolvers (bench/graphqlJs.ts), JSON.stringify.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +16,7 @@ import { createHandler, type AnyCompiledOperation } from '@fraise/runtime';
 import { buildBlogSchema, graphqlJsRunner, type GraphqlJsRunner } from '../graphqlJs.js';
 import { shapes } from './shapes.js';
 
-export const SERVER_KINDS = ['floor', 'floor-views', 'fraise', 'graphql-js'] as const;
+export const SERVER_KINDS = ['floor', 'floor-views', 'fraise', 'fraise-columns', 'graphql-js'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 export const POOL_SIZE = Number(process.env['BENCH_POOL'] ?? 10);
@@ -76,7 +78,7 @@ function graphqlJsListener(pool: pg.Pool, operations: Readonly<Record<string, An
   });
 }
 
-/** Child process entry: serves `kind` until SIGTERM; prints `READY <url>` once listening. */
+/** Child process entry: serves `kind` until SIGTERM; prints `READY <url>` once listening. `generatedDir`: fraise-columns' own. */
 export async function serveChild(kind: ServerKind, databaseUrl: string, generatedDir: string): Promise<void> {
   const generated = (await import(pathToFileURL(path.join(generatedDir, 'index.js')).href)) as {
     operations: Record<string, AnyCompiledOperation>;
@@ -86,7 +88,7 @@ export async function serveChild(kind: ServerKind, databaseUrl: string, generate
   const pool = new pg.Pool({ connectionString: databaseUrl, max: POOL_SIZE, idleTimeoutMillis: 0, application_name: `bench-${kind}` });
   pool.on('error', () => {});
   let listener: http.RequestListener;
-  if (kind === 'fraise') {
+  if (kind === 'fraise' || kind === 'fraise-columns') {
     // Waits for a connection as long as the other servers' pg.Pool does (their pools queue without a
     // deadline): the default 1 s acquire timeout answers 503 under the 10k-row shape's load.
     const handler = createHandler({ pool, operations: generated.operations, acquireTimeoutMs: 120_000, maxWaiting: 10_000 });
