@@ -140,7 +140,7 @@ function resultOf(op: AnyCompiledOperation, rows: readonly (string | null)[]): E
       if (shape.chunk !== undefined) {
         const read = completeListChunks(op, shape.key, rows, 0, errors);
         if (read === 'propagates') return { data: listNullData(op, shape.key), errors };
-        const data = { [shape.key]: parseRow(`[${read.text}]`) };
+        const data = { [shape.key]: parseRow(`[${read.texts.join('')}]`) };
         return errors.length > 0 ? { data, errors } : { data };
       }
       const completed = completeListRows(op, shape.key, rows, 0, errors);

@@ -37,11 +37,15 @@ export class ResponseSink {
     return this.#started;
   }
 
-  /** Writes `chunk`; resolves true when more may be written, false when the writable went away. */
-  write(chunk: string): Promise<boolean> {
+  /**
+   * Writes `chunk` (pieces are written one after the other in one corked batch: large pieces are
+   * not copied into one string first); resolves true when more may be written, false when the
+   * writable went away.
+   */
+  write(chunk: string | readonly string[]): Promise<boolean> {
     if (this.#gone) return Promise.resolve(false);
     this.#started = true;
-    if (this.#writable.write(chunk)) return Promise.resolve(true);
+    if (this.#put(chunk)) return Promise.resolve(true);
     return new Promise((resolve) => {
       const settle = (drained: boolean) => () => {
         this.#writable.off('drain', onDrain).off('close', onClose).off('error', onClose);
@@ -58,17 +62,34 @@ export class ResponseSink {
    * 'finish' listener next to the 'close' and 'error' ones we hold anyway: stream.finished adds and
    * removes half a dozen listeners, on every response.
    */
-  end(chunk: string): Promise<void> {
+  end(chunk: string | readonly string[]): Promise<void> {
     if (this.#gone) return Promise.resolve();
     this.#started = true;
     this.#ended = true;
     const writable = this.#writable;
-    writable.end(chunk);
+    if (typeof chunk === 'string') writable.end(chunk);
+    else {
+      // end() uncorks: the pieces and the last one leave together.
+      writable.cork();
+      for (let i = 0; i < chunk.length - 1; i++) writable.write(chunk[i]);
+      writable.end(chunk.length > 0 ? chunk[chunk.length - 1] : undefined);
+    }
     if (writable.writableFinished || writable.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
       this.#done = resolve;
       writable.once('finish', this.#finished);
     });
+  }
+
+  /** Writes a chunk or its pieces; false when the writable asks to wait for 'drain'. */
+  #put(chunk: string | readonly string[]): boolean {
+    const writable = this.#writable;
+    if (typeof chunk === 'string') return writable.write(chunk);
+    writable.cork();
+    let more = true;
+    for (const piece of chunk) more = writable.write(piece);
+    writable.uncork();
+    return more;
   }
 
   /** Destroys the writable with `error`: a response that began cannot be completed. */

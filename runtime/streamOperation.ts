@@ -185,7 +185,7 @@ class StreamRun implements SinkOwner {
    * byte was written (a pooled connection whose backend was terminated or restarted while idle)
    * runs once more on a new connection; a mutation does not, as it may have been applied.
    */
-  async run(): Promise<string | undefined> {
+  async run(): Promise<string | readonly string[] | undefined> {
     const { settings, op, prepared, sink } = this;
     for (let reconnects = 0; ; reconnects++) {
       const session = await openSession(settings, op, this.context, this.#signal);
@@ -205,7 +205,7 @@ class StreamRun implements SinkOwner {
           session.onLost((error) => cursor.lost(error));
           // Between batches we wait for the reader, not for PostgreSQL.
           if (cursor.batched) session.waitingWhen(() => !cursor.suspended);
-          let value: string | undefined;
+          let value: string | readonly string[] | undefined;
           let failure: unknown;
           let failed = false;
           try {
@@ -268,12 +268,13 @@ class StreamRun implements SinkOwner {
    * that propagates past its row replaces the whole response while nothing was written, and cuts
    * it off (like a failure mid-stream) once something was.
    */
-  async #pumpList(cursor: PortalCursor, key: string): Promise<string | undefined> {
+  async #pumpList(cursor: PortalCursor, key: string): Promise<string | readonly string[] | undefined> {
     const { op, sink } = this;
     const frames = framesOf(op);
     const errors: GraphQLResponseError[] = [];
     const chunked = op.shape.kind === 'list' && op.shape.chunk !== undefined;
-    let chunk = frames.open;
+    // A chunked list's rows are large: they go out as pieces, never copied into one string.
+    let pieces: string[] = [frames.open];
     let separator = '';
     for (;;) {
       const batch = await cursor.read();
@@ -285,13 +286,21 @@ class StreamRun implements SinkOwner {
           }
           return JSON.stringify({ data: listNullData(op, key), errors });
         }
-        chunk += separator + ('text' in read ? read.text : joinRows(read));
-        separator = ',';
-        this.rows += 'count' in read ? read.count : batch.rows.length;
+        if ('texts' in read) {
+          for (const text of read.texts) pieces.push(text);
+          this.rows += read.count;
+        } else {
+          pieces.push(separator + joinRows(read));
+          separator = ',';
+          this.rows += batch.rows.length;
+        }
       }
-      if (!batch.more) return chunk + closeWithErrors(frames, errors);
-      if (!(await sink.write(chunk))) return undefined;
-      chunk = '';
+      if (!batch.more) {
+        pieces.push(closeWithErrors(frames, errors));
+        return chunked ? pieces : pieces.join('');
+      }
+      if (!(await sink.write(chunked ? pieces : pieces.join('')))) return undefined;
+      pieces = [];
     }
   }
 

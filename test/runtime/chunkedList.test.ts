@@ -10,6 +10,7 @@ import { createHandler, createRuntime, type CompiledOperation, type OperationEve
 import { compileProjectTo, repoRoot, type GeneratedFixture } from '../support/compileFixture.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { listen, post, type Listening } from '../http/support.js';
+import { Collector } from './writables.js';
 
 const here = path.join(repoRoot, 'test/runtime/chunked');
 
@@ -89,6 +90,29 @@ describe('a list read in chunks of 100 elements', () => {
     expect(oracle(op('NoneFound'))).toEqual({ data: { entries: [] } });
     expect(await runtime.execute(op('NoneFound'), {})).toEqual({ data: { entries: [] } });
     expect((await post(server.url, { query: op('NoneFound').body })).json).toEqual({ data: { entries: [] } });
+  });
+});
+
+describe('runtime.stream of a chunked list', () => {
+  it('writes every chunk row as its own piece (no copy into one string), the pieces making the exact JSON', async () => {
+    const sink = new Collector();
+    await runtime.stream(op('Notes'), {}, sink);
+    expect(JSON.parse(sink.text)).toEqual(oracle(op('Notes')));
+    // the frame, three chunks (e250..e151, e150..e051, e050..e001), each after the first led by
+    // its separating comma, and the closing frame
+    expect(sink.chunks).toHaveLength(5);
+    expect(sink.chunks[0]).toBe('{"data":{"entries":[');
+    expect(sink.chunks[1]!.startsWith('{"id" : "e250", "note" : "note 250"},')).toBe(true);
+    expect(sink.chunks[2]!.startsWith(',{"id" : "e150", "note" : "note 150"},')).toBe(true);
+    expect(sink.chunks[3]!.startsWith(',{"id" : "e050", "note" : "note 50"},')).toBe(true);
+    expect(sink.chunks[3]!.endsWith('{"id" : "e001", "note" : "note 1"}')).toBe(true);
+    expect(sink.chunks[4]).toBe(']}}');
+  });
+
+  it('a chunk completed for a marked null keeps its separator', async () => {
+    const sink = new Collector();
+    await runtime.stream(op('LabelsOfMaybe'), {}, sink);
+    expect(JSON.parse(sink.text)).toEqual(oracle(op('LabelsOfMaybe')));
   });
 });
 
