@@ -41,6 +41,8 @@ export interface BoundView {
   readonly nonNullKeys: ReadonlySet<string>;
   /** Columns proven unique and never NULL (viewFacts.ts): an ordering by one needs no tie-breaker. */
   readonly keyColumns: ReadonlySet<string>;
+  /** Columns that read a stored column as it is, no expression per row (viewFacts.ts). */
+  readonly plainColumns: ReadonlySet<string>;
 }
 
 export type ViewCatalog = ReadonlyMap<string, BoundView>;
@@ -85,6 +87,7 @@ export function checkSchema(
       nonNullColumns: facts.nonNullColumns,
       nonNullKeys: columns.get('data') === 'jsonb' ? facts.nonNullKeys : new Set(),
       keyColumns: new Set([...facts.uniqueColumns].filter((c) => facts.nonNullColumns.has(c))),
+      plainColumns: facts.plainColumns,
     };
   };
 

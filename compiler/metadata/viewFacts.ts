@@ -27,9 +27,19 @@ export interface RelationFacts {
   readonly uniqueColumns: ReadonlySet<string>;
   /** Keys of a view's `data` that are always present and never JSON null. */
   readonly nonNullKeys: ReadonlySet<string>;
+  /**
+   * Columns that read a stored column as it is (a table's; a view's bare reference to one): no
+   * expression to evaluate per row. Any other view column may be computed (`to_char(...) AS x`).
+   */
+  readonly plainColumns: ReadonlySet<string>;
 }
 
-const NOTHING: RelationFacts = Object.freeze({ nonNullColumns: new Set<string>(), uniqueColumns: new Set<string>(), nonNullKeys: new Set<string>() });
+const NOTHING: RelationFacts = Object.freeze({
+  nonNullColumns: new Set<string>(),
+  uniqueColumns: new Set<string>(),
+  nonNullKeys: new Set<string>(),
+  plainColumns: new Set<string>(),
+});
 
 /**
  * Built-in types whose to_jsonb of a non-null value is never JSON null (strings, numbers, booleans,
@@ -71,6 +81,7 @@ function tableFacts(metadata: MetadataIndex, relation: RelationInfo): RelationFa
     nonNullColumns: new Set(relation.columns.filter((c) => c.notNull === true).map((c) => c.name)),
     uniqueColumns,
     nonNullKeys: NOTHING.nonNullKeys,
+    plainColumns: new Set(relation.columns.map((c) => c.name)),
   };
 }
 
@@ -150,17 +161,19 @@ function viewFacts(metadata: MetadataIndex, relation: RelationInfo): RelationFac
 
   const nonNullColumns = new Set<string>();
   const uniqueColumns = new Set<string>();
+  const plainColumns = new Set<string>();
   const rowsKept = view.from.length === 1 && !mayReturnSets(metadata, [select['targetList'], select['sortClause'], select['distinctClause']]);
   for (const target of view.targets) {
     if (target.name === undefined) continue;
     const resolved = scope.resolve(target.value);
+    if (resolved && relationFacts(metadata, resolved.item.relation!).plainColumns.has(resolved.column)) plainColumns.add(target.name);
     if (nonNull(resolved)) nonNullColumns.add(target.name);
     if (resolved && rowsKept && relationFacts(metadata, resolved.item.relation!).uniqueColumns.has(resolved.column) &&
       keepsRows(scope, view.from[0], resolved.alias)) {
       uniqueColumns.add(target.name);
     }
   }
-  return { nonNullColumns, uniqueColumns, nonNullKeys: nonNullKeys(view, scope, nonNull) };
+  return { nonNullColumns, uniqueColumns, nonNullKeys: nonNullKeys(view, scope, nonNull), plainColumns };
 }
 
 function nonNullKeys(view: ViewSelect, scope: Scope, nonNull: (r: Resolved | undefined) => r is Resolved): ReadonlySet<string> {

@@ -177,7 +177,7 @@ function resultStyle(
     const columns = new Map(fn.returnFields.map((f) => [f.name, f.type]));
     // A function's result rows: nothing is known of their nulls or uniqueness.
     const row: BoundView = { typeName: type.name, sqlName: '', isView: false, hasData: columns.get('data') === 'jsonb', columns, dataColumns: new Map(),
-      nonNullColumns: new Set(), nonNullKeys: new Set(), keyColumns: new Set() };
+      nonNullColumns: new Set(), nonNullKeys: new Set(), keyColumns: new Set(), plainColumns: new Set() };
     checkFieldColumns(schema, type, row, fn.returnType, diagnostics);
     return { kind: 'row', row };
   }

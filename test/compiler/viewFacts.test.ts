@@ -136,6 +136,19 @@ describe('views (the definition, pg_get_viewdef, parsed)', () => {
     });
   });
 
+  it('plain columns read a stored column as it is (an outer join may null them; a function or data is computed)', () => {
+    const plain = (name: string): string[] => {
+      const relation = metadata.relations.find((r) => r.schema === 'vf' && r.name === name)!;
+      return [...relationFacts(indexMetadata(metadata), relation).plainColumns].sort();
+    };
+    expect(plain('v_inner')).toEqual(['code', 'id', 'label', 'nick', 'owner_id', 'pk']);
+    expect(plain('v_left')).toEqual(['id', 'other_id', 'other_name', 'qty']);
+    expect(plain('v_nested')).toEqual(['id', 'label', 'owner_id']);
+    expect(plain('v_srf')).toEqual(['id']);
+    expect(plain('v_subquery')).toEqual([]);
+    expect(plain('owner')).toEqual(['id', 'name', 'nick', 'pk']);
+  });
+
   it('outer joins: the null-extended side proves nothing, the kept side keeps its rows', () => {
     expect(facts('v_left')).toEqual({ nonNull: ['id', 'qty'], unique: ['id'], keys: ['qty'] });
     expect(facts('v_right')).toEqual({ nonNull: ['owner_id'], unique: [], keys: [] });
