@@ -23,6 +23,7 @@ import { bindFunctions, type FunctionCatalog } from './mutation/bindFunctions.js
 import { compileMutation } from './mutation/compileMutation.js';
 import { printBody, sourceAliases, statementName } from './operationIdentity.js';
 import { nullShapeOf } from './plan/nullShape.js';
+import { dataBuiltLists } from './risks/dataBuilt.js';
 import { listFields } from './risks/listFields.js';
 import { unindexedJsonFilters } from './risks/jsonFilterIndex.js';
 import { unboundedLists } from './risks/unboundedList.js';
@@ -68,6 +69,8 @@ export type CompileResult =
       readonly operations: readonly string[];
       /** Risky things that do not stop the compile (severity 'warning'). */
       readonly warnings: readonly Diagnostic[];
+      /** Where the SQL could read less if the views exposed more columns (FRAISE_DATA_BUILT; fraise-compile --advise). */
+      readonly advice: readonly Diagnostic[];
       /** Per operation name: depth, aliases, root fields, estimated rows (fraise-compile --report). */
       readonly figures: Readonly<Record<string, DocumentFigures>>;
     }
@@ -85,7 +88,8 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   if (compiled.diagnostics.length > 0) return { ok: false, diagnostics: dedupe(compiled.diagnostics) };
   const operations = compiled.entries.map((e) => e.compiled).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // code-point order: the same on every machine
   const files = await outputFiles(project.schema, compiled.entries, operations, options.output ?? 'both', cache);
-  return { ok: true, files, operations: operations.map((c) => c.name), warnings: compiled.entries.flatMap((e) => e.warnings), figures: compiled.figures };
+  return { ok: true, files, operations: operations.map((c) => c.name), warnings: compiled.entries.flatMap((e) => e.warnings),
+    advice: compiled.entries.flatMap((e) => e.advice), figures: compiled.figures };
 }
 
 interface ProjectSources {
@@ -225,7 +229,7 @@ function compileEntry(
       inputDeclarations: '',
       ...guards,
     });
-    return { ts: module.ts, dts: module.dts, compiled: { name, id, body, type: 'mutation' }, warnings: [] };
+    return { ts: module.ts, dts: module.dts, compiled: { name, id, body, type: 'mutation' }, warnings: [], advice: [] };
   }
   const result = compileQuery(schema, project.catalog, validated.fragments, operation, maxPageSize, auth ? guardsOf(auth) : undefined);
   if ('diagnostics' in result) return result;
@@ -245,7 +249,8 @@ function compileEntry(
   });
   const lists = listFields(schema, project.resolved, validated.fragments, operation);
   const warnings = [...unboundedLists(lists, maxPageSize), ...unindexedJsonFilters(schema, project.resolved, lists)];
-  return { ts: module.ts, dts: module.dts, compiled: { name, id, body, type: 'query' }, warnings };
+  const advice = dataBuiltLists(schema, project.catalog, validated.fragments, lists);
+  return { ts: module.ts, dts: module.dts, compiled: { name, id, body, type: 'query' }, warnings, advice };
 }
 
 /** Stage output: the modules, the index, their JavaScript, the manifest and the served schema, in path order. */

@@ -11,6 +11,8 @@ export interface CachedOperation {
   readonly dts: string;
   readonly compiled: { readonly name: string; readonly id: string; readonly body: string; readonly type: 'query' | 'mutation' };
   readonly warnings: readonly Diagnostic[];
+  /** Reported only when asked for (fraise-compile --advise): FRAISE_DATA_BUILT. */
+  readonly advice: readonly Diagnostic[];
 }
 
 export interface CompileCache {

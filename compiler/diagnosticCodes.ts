@@ -46,6 +46,7 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeInfo>> = {
   FRAISE_NO_OUTPUT: { severity: 'error', meaning: 'check found no compiled output to check.', hint: 'Compile first, and give check the same --out.' },
   FRAISE_DRIFT: { severity: 'error', meaning: 'check: a compiled statement no longer prepares on the database.', hint: 'Migrate the database, or update the schema and recompile.' },
   FRAISE_UNBOUNDED_LIST: { severity: 'warning', meaning: 'A root list has no limit argument.', hint: 'Pass limit to bound the response.' },
+  FRAISE_DATA_BUILT: { severity: 'warning', meaning: 'Advice, reported with --advise only: the objects of a list read data keys that no column of the view holds or computes, so PostgreSQL builds each row\'s whole data.', hint: 'Expose those keys as columns of the view, selected as the same expressions as in data.' },
   FRAISE_UNINDEXED_JSON_FILTER: { severity: 'warning', meaning: 'A filter reads a JSON path of data that no index serves.', hint: 'Filter on a plain column of the view, or add an expression index on a table.' },
 };
 

@@ -29,6 +29,8 @@ Options:
   --max-page-size <n>    largest limit a list accepts, and the limit of lists without one
   --ignore-warning <code>  do not report this warning code (repeatable)
   --report               print each operation's depth, aliases, root fields and estimated rows
+  --advise               also report lists whose objects make PostgreSQL build a view's whole
+                         data, and the columns that would spare it (FRAISE_DATA_BUILT)
   --no-introspection     refuse operations that ask for __schema / __type (a production list)
   --watch                recompile on every change of schema, operations, snapshot or config
   --format <text|json>   diagnostics as text on stderr (default) or JSON on stdout
@@ -49,6 +51,7 @@ const OPTIONS = {
   'no-introspection': { type: 'boolean' },
   watch: { type: 'boolean' },
   report: { type: 'boolean' },
+  advise: { type: 'boolean' },
 } as const;
 
 export async function compileCommand(
@@ -76,7 +79,7 @@ export async function compileCommand(
   const result = 'diagnostics' in metadata ? ({ ok: false, diagnostics: metadata.diagnostics } as const) : await compileWith(config, metadata, cwd);
   if (!result.ok) return reportFailure(io, format, result.diagnostics);
   await writeOutputFolder(config.out!, result.files);
-  reportSuccess(io, format, config, result, cwd, Math.round(performance.now() - started), undefined, values['report'] === true);
+  reportSuccess(io, format, config, result, cwd, Math.round(performance.now() - started), undefined, values['report'] === true, values['advise'] === true);
   return 0;
 }
 

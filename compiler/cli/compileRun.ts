@@ -42,9 +42,11 @@ export function reportSuccess(
   written: readonly string[] | undefined,
   /** --report: the figures of each operation (a table, or `figures` in the JSON). */
   report = false,
+  /** --advise: the advice (FRAISE_DATA_BUILT) too, reported as warnings. */
+  advise = false,
 ): void {
   const out = displayPath(config.out!, cwd);
-  const warnings = result.warnings.filter((w) => !config.ignoreWarnings.includes(w.code));
+  const warnings = [...result.warnings, ...(advise ? result.advice : [])].filter((w) => !config.ignoreWarnings.includes(w.code));
   if (format === 'json') {
     printJson(io, true, warnings, { out, operations: result.operations, ms, ...(written ? { written } : {}), ...(report ? { figures: jsonFigures(result.figures) } : {}) });
     return;

@@ -19,6 +19,7 @@ import { ARGUMENT_OPERATORS, TEXT_SEARCH_OPERATORS } from '../schema/prelude.js'
 import { columnOf, compareColumnOf, connectionNodeOf, dataKeyOf, fieldViewOf, filterSpecOf, isListOutput, jsonKeyOf, relationOf, viewNameOf } from '../schema/model.js';
 import { quoteIdent } from '../sql/quote.js';
 import { dataKeyColumns } from './viewColumns.js';
+import { derivedKeys, type DerivedKey } from './viewDerived.js';
 import { relationFacts } from './viewFacts.js';
 import { indexMetadata } from './resolve.js';
 import type { DatabaseMetadata } from './types.js';
@@ -35,6 +36,8 @@ export interface BoundView {
   readonly columns: ReadonlyMap<string, string>;
   /** `data` key -> the column proven to hold the same value (viewColumns.ts); read instead of the key. */
   readonly dataColumns: ReadonlyMap<string, string>;
+  /** `data` keys computable from the view's columns (viewDerived.ts): computed when a row needs no other key. */
+  readonly derivedKeys: ReadonlyMap<string, DerivedKey>;
   /** Columns proven never NULL (viewFacts.ts): a non-null field reading one needs no null mark. */
   readonly nonNullColumns: ReadonlySet<string>;
   /** `data` keys proven always present and never JSON null (viewFacts.ts). */
@@ -84,6 +87,7 @@ export function checkSchema(
       hasData: columns.get('data') === 'jsonb',
       columns,
       dataColumns: relation.kind === 'view' ? dataKeyColumns(relation.definition, columns) : new Map(),
+      derivedKeys: columns.get('data') === 'jsonb' ? derivedKeys(relation, metadata.searchPath) : new Map(),
       nonNullColumns: facts.nonNullColumns,
       nonNullKeys: columns.get('data') === 'jsonb' ? facts.nonNullKeys : new Set(),
       keyColumns: new Set([...facts.uniqueColumns].filter((c) => facts.nonNullColumns.has(c))),

@@ -30,6 +30,9 @@ export function normalizeMetadata(m: DatabaseMetadata): DatabaseMetadata {
         kind: r.kind,
         columns: r.columns.map((c) => ({ name: c.name, type: c.type, ...(c.notNull === true ? { notNull: true as const } : {}) })),
         ...(r.definition !== undefined ? { definition: r.definition } : {}),
+        ...(r.calls !== undefined
+          ? { calls: r.calls.map((c) => ({ kind: c.kind, schema: c.schema, name: c.name, volatility: c.volatility })).sort(byKeys((c) => c.kind, (c) => c.schema, (c) => c.name)) }
+          : {}),
       }))
       .sort(byKeys((r) => r.schema, (r) => r.name)),
     functions: m.functions

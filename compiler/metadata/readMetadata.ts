@@ -14,6 +14,7 @@ import {
   type IndexInfo,
   type RelationInfo,
   type RelationKind,
+  type ViewCall,
 } from './types.js';
 
 const USER_NAMESPACE = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
@@ -29,12 +30,37 @@ const NOT_EXTENSION = (catalog: string, oid: string): string =>
 const NOT_NULL = `a.attnotnull AND (c.relkind = 'p' OR (c.relkind = 'r' AND NOT c.relhassubclass))
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'n' AND NOT k.convalidated AND a.attnum = ANY (k.conkey))`;
 
+// RelationInfo.calls: the functions (FuncExpr :funcid), operators (OpExpr and its kin :opno) and
+// aggregates and window functions (:aggfnoid, :winfnoid) in the view's stored rule, the parse
+// tree PostgreSQL resolved when the view was created (pg_rewrite.ev_action), so each name is the
+// object the view really calls, built-in or not, whatever the search path. Constants are stored
+// as bytes there, so only real references match; the most volatile overload per name ('i' < 's' < 'v').
+const VIEW_CALLS = `(SELECT coalesce(json_agg(json_build_object('kind', k.kind, 'schema', k.schema, 'name', k.name,
+                       'volatility', CASE k.volatility WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END)
+                       ORDER BY k.kind, k.schema, k.name), '[]')
+   FROM (SELECT x.kind, pn.nspname AS schema, x.name, max(x.volatility) AS volatility, x.namespace
+         FROM pg_rewrite r
+         CROSS JOIN LATERAL (
+           SELECT 'function' AS kind, f.proname::text AS name, f.pronamespace AS namespace, f.provolatile::text AS volatility
+           FROM regexp_matches(r.ev_action::text, ':funcid (\\d+)', 'g') AS m JOIN pg_proc f ON f.oid = m[1]::oid
+           UNION ALL
+           SELECT 'operator', o.oprname::text, o.oprnamespace, f.provolatile::text
+           FROM regexp_matches(r.ev_action::text, ':opno (\\d+)', 'g') AS m JOIN pg_operator o ON o.oid = m[1]::oid JOIN pg_proc f ON f.oid = o.oprcode
+           UNION ALL
+           SELECT 'aggregate', f.proname::text, f.pronamespace, f.provolatile::text
+           FROM regexp_matches(r.ev_action::text, ':(?:aggfnoid|winfnoid) (\\d+)', 'g') AS m JOIN pg_proc f ON f.oid = m[1]::oid
+         ) x
+         JOIN pg_namespace pn ON pn.oid = x.namespace
+         WHERE r.ev_class = c.oid AND r.rulename = '_RETURN'
+         GROUP BY x.kind, pn.nspname, x.name, x.namespace) k)`;
+
 const RELATIONS_SQL = `
 SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind,
        coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
                                            'notNull', ${NOT_NULL})
                 ORDER BY a.attnum) FILTER (WHERE a.attnum IS NOT NULL), '[]') AS columns,
-       CASE WHEN c.relkind = 'v' THEN pg_get_viewdef(c.oid, true) END AS definition
+       CASE WHEN c.relkind = 'v' THEN pg_get_viewdef(c.oid, true) END AS definition,
+       CASE WHEN c.relkind = 'v' THEN ${VIEW_CALLS} END AS calls
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -135,7 +161,9 @@ export async function readMetadata(databaseUrl: string): Promise<DatabaseMetadat
     // One snapshot for all queries, so a concurrent migration cannot give a mixed picture.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const searchPath = await client.query<{ schemas: string[] }>('SELECT current_schemas(false)::text[] AS schemas');
-    const relations = await client.query<{ schema: string; name: string; kind: string; columns: { name: string; type: string; notNull: boolean }[]; definition: string | null }>(RELATIONS_SQL);
+    const relations = await client.query<{
+      schema: string; name: string; kind: string; columns: { name: string; type: string; notNull: boolean }[]; definition: string | null; calls: ViewCall[] | null;
+    }>(RELATIONS_SQL);
     const functions = await client.query<FunctionRow>(FUNCTIONS_SQL);
     const enums = await client.query<EnumInfo>(ENUMS_SQL);
     const indexes = await client.query<IndexInfo>(INDEXES_SQL);
@@ -150,6 +178,7 @@ export async function readMetadata(databaseUrl: string): Promise<DatabaseMetadat
         kind: KINDS[r.kind] ?? 'table',
         columns: r.columns.map((c) => ({ name: c.name, type: c.type, ...(c.notNull === true ? { notNull: true as const } : {}) })),
         ...(r.definition !== null ? { definition: r.definition } : {}),
+        ...(r.calls !== null ? { calls: r.calls } : {}),
       })),
       functions: functions.rows.map(functionInfo),
       enums: enums.rows,

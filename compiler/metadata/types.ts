@@ -22,6 +22,24 @@ export interface RelationInfo {
   readonly columns: readonly ColumnInfo[];
   /** A view's SELECT (pg_get_viewdef): proves which columns hold which `data` keys (viewColumns.ts). */
   readonly definition?: string;
+  /**
+   * What a view's definition calls, read from its stored rule (readMetadata.ts): each function,
+   * operator and aggregate once by schema and name, with the most volatile of the overloads it
+   * calls. Proves which `data` keys can be computed from the view's columns (viewDerived.ts).
+   * Absent in snapshots from older versions: then no key is computed.
+   */
+  readonly calls?: readonly ViewCall[];
+}
+
+export type Volatility = 'immutable' | 'stable' | 'volatile';
+
+export interface ViewCall {
+  readonly kind: 'function' | 'operator' | 'aggregate';
+  readonly schema: string;
+  /** The function's name, or the operator's symbol (`>=`). */
+  readonly name: string;
+  /** `pg_proc.provolatile` of the function (of an operator's function), the most volatile overload called. */
+  readonly volatility: Volatility;
 }
 
 export type ArgumentMode = 'in' | 'out' | 'inout' | 'variadic' | 'table';

@@ -176,7 +176,7 @@ function resultStyle(
     if (listResult && !fn.returnsSet) return fail('FRAISE_FUNCTION_MISMATCH', `Mutation field "${field.name}" returns a list; the ${label} returns one row.`);
     const columns = new Map(fn.returnFields.map((f) => [f.name, f.type]));
     // A function's result rows: nothing is known of their nulls or uniqueness.
-    const row: BoundView = { typeName: type.name, sqlName: '', isView: false, hasData: columns.get('data') === 'jsonb', columns, dataColumns: new Map(),
+    const row: BoundView = { typeName: type.name, sqlName: '', isView: false, hasData: columns.get('data') === 'jsonb', columns, dataColumns: new Map(), derivedKeys: new Map(),
       nonNullColumns: new Set(), nonNullKeys: new Set(), keyColumns: new Set(), plainColumns: new Set() };
     checkFieldColumns(schema, type, row, fn.returnType, diagnostics);
     return { kind: 'row', row };

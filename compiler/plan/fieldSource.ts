@@ -32,6 +32,16 @@ export function fieldSource(schema: GraphQLSchema, view: BoundView | null, field
   };
 }
 
+/**
+ * A field of a view row that makes PostgreSQL build the row's whole `data`: it reads a key that the
+ * view's columns cannot compute (viewDerived.ts; only scalars are computed). The SQL computes the
+ * keys of a row from its columns only when none of its fields does (emitSql.ts emitRowObject), and
+ * `fraise-compile --advise` names the ones that do (risks/dataBuilt.ts).
+ */
+export function forcesData(view: BoundView, source: FieldSource, leaf: boolean): boolean {
+  return view.isView && source.kind === 'Key' && !(leaf && view.derivedKeys.has(source.key));
+}
+
 /** How a column becomes a JSON value to walk: jsonb as it is, json cast, arrays through to_jsonb. */
 export function jsonRootOfColumn(column: string, sqlType: string): JsonRoot {
   if (sqlType === 'json') return { column, as: 'json' };

@@ -2,7 +2,7 @@
 // (builder.ts), and renders a frozen statement `{ pieces, params }` once. The response JSON is
 // built inside PostgreSQL with json_build_object, which keeps keys in selection order (jsonb would
 // sort them). Every value is a numbered parameter or a typed literal.
-import { jsonRootOfColumn } from '../plan/fieldSource.js';
+import { forcesData, jsonRootOfColumn } from '../plan/fieldSource.js';
 import type { FieldPlan, FieldSource, FieldPlanKind, ListQuery, ObjectSelection, OperationPlan, OrderTerm, Param, RootField } from '../plan/ir.js';
 import type { ResultShape } from '../../runtime/types.js';
 import { GRANTS_SETTING, ORDER_SQL, type SqlPiece } from '@fraise/runtime';
@@ -13,6 +13,7 @@ import {
   Emitter,
   NULL_MARK_SQL,
   column,
+  derivedValue,
   emitJsonRoot,
   emitTarget,
   jsonPath,
@@ -182,6 +183,14 @@ function emitKeysFirstList(e: Emitter, view: BoundView, selection: ObjectSelecti
  * the object inline, 21 ms with it built after the LIMIT.
  */
 function emitRowObject(e: Emitter, selection: ObjectSelection, view: BoundView, alias: SqlText, limited = false): Sql {
+  const dataReads = dataReadsOf(selection);
+  if (view.isView && dataReads.length > 0 && computesKeys(view, dataReads)) {
+    // No `data` at all; in a limited list one scalar-subquery level still puts the object after the
+    // sort and the LIMIT (EXPLAIN VERBOSE, bench's v_post, 100k rows: a SubPlan run 7 times above the
+    // top-N Sort), so the computed keys are computed for the returned rows only.
+    const object = emitObject(e, selection, { ...rowSource(alias), derived: view.derivedKeys });
+    return limited ? sql`(SELECT ${object})` : object;
+  }
   if (!fencesData(selection, view, limited)) return emitObject(e, selection, rowSource(alias));
   const r = e.alias('r');
   const object = sql`(SELECT ${emitObject(e, selection, { data: sql`${r}.d`, alias })} FROM (SELECT ${column(alias, 'data')} AS d OFFSET 0) ${r})`;
@@ -190,8 +199,13 @@ function emitRowObject(e: Emitter, selection: ObjectSelection, view: BoundView, 
 
 /** Whether emitRowObject reads the row's `data` once through a fenced subquery (see there). */
 function fencesData(selection: ObjectSelection, view: BoundView, limited: boolean): boolean {
-  const dataReads = selection.fields.filter((f) => (f.kind === 'Value' || f.kind === 'EmbeddedObject' || f.kind === 'EmbeddedList') && f.source.kind === 'Key');
+  const dataReads = dataReadsOf(selection);
   return view.isView && (limited ? dataReads.length > 0 : dataReads.length > 1);
+}
+
+/** The fields of a view row that read keys of its `data` (or compute them, see computesKeys). */
+function dataReadsOf(selection: ObjectSelection): FieldPlan[] {
+  return selection.fields.filter((f) => (f.kind === 'Value' || f.kind === 'EmbeddedObject' || f.kind === 'EmbeddedList') && f.source.kind === 'Key');
 }
 
 /**
@@ -204,11 +218,21 @@ function fencesData(selection: ObjectSelection, view: BoundView, limited: boolea
  * built before their top-N sort, about the hand-written 20 ms with them built after it.
  * PostgreSQL leaves the view's unused columns out of the subquery (remove_unused_subquery_outputs).
  * A dynamic order already has its subquery (carryOrder); a fenced `data` object is costed
- * expensive, so PostgreSQL already builds it after the LIMIT.
+ * expensive, so PostgreSQL already builds it after the LIMIT, and so is an object computing keys
+ * one subquery deep (emitRowObject).
  */
 function rowsFirst(rows: ListRows, alias: SqlText, query: ListQuery, selection: ObjectSelection, view: BoundView): ListRows {
   if (query.limit === null || rows.order.kind === 'Slot' || fencesData(selection, view, true)) return rows;
   return { from: sql`FROM (SELECT ${alias}.* ${rows.from}) ${alias}`, order: rows.order };
+}
+
+/**
+ * Every key the row reads is a scalar that the view's columns compute (viewDerived.ts): the row's
+ * `data` is then never built. One key that only `data` has builds it anyway, and reading the
+ * others from it costs less than computing them again.
+ */
+function computesKeys(view: BoundView, dataReads: readonly FieldPlan[]): boolean {
+  return dataReads.every((f) => 'source' in f && !forcesData(view, f.source, f.kind === 'Value'));
 }
 
 function emitRootExpression(e: Emitter, field: RootField): Sql {
@@ -271,7 +295,9 @@ const FIELD_HANDLERS: { readonly [K in FieldPlanKind]: FieldHandler<K> } = {
   Value: (e, f, s) => {
     // A source proven never null needs no mark for the field itself (its list's items still may).
     const wrappers = f.source.neverNull ? f.wrappers.replace(/^!/, '') : f.wrappers;
-    return f.source.kind === 'Column' ? emitColumnValue(e, column(s.alias!, f.source.column), wrappers) : emitValue(e, jsonPath(s.data, [f.source.key]), wrappers);
+    if (f.source.kind === 'Column') return emitColumnValue(e, column(s.alias!, f.source.column), wrappers);
+    const derived = s.derived?.get(f.source.key);
+    return emitValue(e, derived ? derivedValue(derived, s.alias!) : jsonPath(s.data, [f.source.key]), wrappers);
   },
   EmbeddedObject: (e, f, s) => {
     const value = sourceJson(f.source, s);

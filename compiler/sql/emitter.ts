@@ -4,6 +4,7 @@
 import type { FilterTarget } from '@fraise/runtime';
 import { columnTarget, jsonColumn, pathTarget, rootTarget } from '@fraise/runtime';
 import type { BoundView } from '../metadata/checkSchema.js';
+import type { DerivedKey } from '../metadata/viewDerived.js';
 import type { DynamicSlot, JsonRoot, Param, ScalarTarget } from '../plan/ir.js';
 import { empty, ident, join, literal, param, raw, renderText, slot, sql, type Sql, type SqlText } from './builder.js';
 
@@ -22,6 +23,8 @@ export interface SlotOut {
 export interface ObjectSource {
   readonly data: Sql;
   readonly alias: SqlText | null;
+  /** Keys computed from the row's columns instead of read from `data` (emitSql.ts emitRowObject). */
+  readonly derived?: ReadonlyMap<string, DerivedKey>;
 }
 
 export class Emitter {
@@ -96,6 +99,11 @@ export const column = (alias: SqlText, name: string): Sql => sql`${alias}.${iden
 
 export function rowSource(alias: SqlText): ObjectSource {
   return { data: column(alias, 'data'), alias };
+}
+
+/** A key computed from the columns of the row `alias` (viewDerived.ts): the jsonb `data->'key'` holds. */
+export function derivedValue(key: DerivedKey, alias: SqlText): Sql {
+  return sql`to_jsonb(${join(key.parts.map((p) => (typeof p === 'string' ? raw(p) : column(alias, p.column))), '')})`;
 }
 
 /** `data->'a'->'b'`: keys of a jsonb value. */

@@ -121,6 +121,27 @@ describe('diagnostic fixtures', () => {
   });
 });
 
+describe('advice', () => {
+  it('FRAISE_DATA_BUILT is reported only with --advise, and --ignore-warning silences it', async () => {
+    const spec = await readSpec('FRAISE_DATA_BUILT');
+    const without = spec.args!.filter((a) => a !== '--advise');
+    const plain = await runFixtureWith('FRAISE_DATA_BUILT', without);
+    expect(plain).toEqual({ code: 0, stderr: '' });
+    const ignored = await runFixtureWith('FRAISE_DATA_BUILT', [...spec.args!, '--ignore-warning', 'FRAISE_DATA_BUILT']);
+    expect(ignored).toEqual({ code: 0, stderr: '' });
+  });
+});
+
+/** The fixture's files compiled with `args` instead of its case.json's: exit code and stderr. */
+async function runFixtureWith(code: string, args: readonly string[]): Promise<{ code: number; stderr: string }> {
+  const cwd = await mkdtemp(path.join(os.tmpdir(), `fraise-${code}-`));
+  await cp(path.join(FIXTURES, code), cwd, { recursive: true, filter: (source) => path.basename(source) !== 'expected.txt' });
+  let stderr = '';
+  const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } };
+  const exit = await main(args.map((a) => (a === '$DATABASE_URL' ? db.url : a)), io, cwd);
+  return { code: exit, stderr };
+}
+
 describe('code catalogue', () => {
   it('lists every code the compiler uses, each with a fixture and a line in docs/cli.md', async () => {
     const sources = await readdir(path.join(repoRoot, 'compiler'), { recursive: true });

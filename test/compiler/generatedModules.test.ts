@@ -146,6 +146,18 @@ const PROPERTIES: Record<string, (text: string) => void | Promise<void>> = {
       expect(fixture.operations[op(name).id]).toBe(op(name));
     }
   },
+  // Every key a row reads is a column or computed from the view's columns (viewDerived.ts): v_user's
+  // `data` is never built; createdAt is blog_iso of the column created_at, named with its schema.
+  'UsersByRole.ts': async (text) => {
+    const { text: sql } = prepared('UsersByRole', { roles: ['ADMIN'] });
+    expect(sql).not.toContain('"data"');
+    expect(sql).toContain(`'createdAt', coalesce(NULLIF(to_jsonb("public"."blog_iso"(t0."created_at")), 'null'::jsonb)::json, '"\\u0000"'::json)`);
+    const { rows } = await db.pool.query<{ json: string }>(sql.replace(/\$1::text\[\]/, "'{ADMIN}'::text[]") + ' LIMIT 2');
+    const { rows: expected } = await db.pool.query<{ json: string }>(
+      `SELECT json_build_object('id', id, 'role', role, 'createdAt', data->'created_at')::text AS json FROM v_user WHERE role = 'ADMIN' ORDER BY created_at DESC, id LIMIT 2`);
+    expect(rows.map((r) => Object.values(r)[0])).toEqual(expected.map((r) => r.json));
+    expect(text).toContain('"public"."blog_iso"');
+  },
   // Declarations only: the types and the typed operation, no SQL.
   'PostWithAuthor.d.ts': (text) => {
     expect(text).toContain('export type PostWithAuthorVariables = {\n  id: string;\n};');
