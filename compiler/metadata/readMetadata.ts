@@ -30,7 +30,7 @@ const NOT_EXTENSION = (catalog: string, oid: string): string =>
 const NOT_NULL = `a.attnotnull AND (c.relkind = 'p' OR (c.relkind = 'r' AND NOT c.relhassubclass))
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'n' AND NOT k.convalidated AND a.attnum = ANY (k.conkey))`;
 
-// RelationInfo.calls: the functions (FuncExpr :funcid), operators (OpExpr and its kin :opno) and
+// RelationInfo.calls: the functions (FuncExpr :funcid; set-returning ones apart), operators (OpExpr and its kin :opno) and
 // aggregates and window functions (:aggfnoid, :winfnoid) in the view's stored rule, the parse
 // tree PostgreSQL resolved when the view was created (pg_rewrite.ev_action), so each name is the
 // object the view really calls, built-in or not, whatever the search path. Constants are stored
@@ -41,7 +41,8 @@ const VIEW_CALLS = `(SELECT coalesce(json_agg(json_build_object('kind', k.kind, 
    FROM (SELECT x.kind, pn.nspname AS schema, x.name, max(x.volatility) AS volatility, x.namespace
          FROM pg_rewrite r
          CROSS JOIN LATERAL (
-           SELECT 'function' AS kind, f.proname::text AS name, f.pronamespace AS namespace, f.provolatile::text AS volatility
+           SELECT CASE WHEN f.proretset THEN 'set function' ELSE 'function' END AS kind, f.proname::text AS name, f.pronamespace AS namespace,
+                  f.provolatile::text AS volatility
            FROM regexp_matches(r.ev_action::text, ':funcid (\\d+)', 'g') AS m JOIN pg_proc f ON f.oid = m[1]::oid
            UNION ALL
            SELECT 'operator', o.oprname::text, o.oprnamespace, f.provolatile::text

@@ -34,7 +34,8 @@ export interface RelationInfo {
 export type Volatility = 'immutable' | 'stable' | 'volatile';
 
 export interface ViewCall {
-  readonly kind: 'function' | 'operator' | 'aggregate';
+  /** A function returning one value, one returning a set (`unnest`), an operator, an aggregate or window function. */
+  readonly kind: 'function' | 'set function' | 'operator' | 'aggregate';
   readonly schema: string;
   /** The function's name, or the operator's symbol (`>=`). */
   readonly name: string;

@@ -18,7 +18,7 @@
 // (`OPERATOR("pg_catalog".>=)`) so that the session's search_path cannot pick another; AND, OR,
 // NOT, IS [NOT] NULL, COALESCE; casts of constants to built-in types. A sub-select, an aggregate
 // or window function, a cast of a non-constant (its conversion function is not named in the
-// definition), or anything else proves nothing.
+// definition), a set-returning function (it would multiply the rows), or anything else proves nothing.
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { columnRef, dataBuildArguments, funcCall, parseView, stringConst, type Node } from './viewAst.js';
 import type { RelationInfo, ViewCall } from './types.js';
@@ -166,11 +166,13 @@ class Translator {
 
   /**
    * The one schema of the functions (operators) of this name that the view calls, when none of
-   * them is volatile and no aggregate of the name is called; a written schema must be that one.
+   * them is volatile and no aggregate or set-returning function of the name is called (either would
+   * change the rows); a written schema must be that one.
    */
   private schemaOf(kind: 'function' | 'operator', name: readonly string[]): string | undefined {
     const bare = name.at(-1)!;
-    if (name.length > 2 || (kind === 'function' && this.calls.some((c) => c.kind === 'aggregate' && c.name === bare))) return undefined;
+    // A call of an aggregate or a set-returning function of the same name could be the one written.
+    if (name.length > 2 || (kind === 'function' && this.calls.some((c) => (c.kind === 'aggregate' || c.kind === 'set function') && c.name === bare))) return undefined;
     const called = this.calls.filter((c) => c.kind === kind && c.name === bare);
     const schemas = new Set(called.map((c) => c.schema));
     if (schemas.size !== 1 || called.some((c) => c.volatility === 'volatile')) return undefined;

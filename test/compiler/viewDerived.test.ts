@@ -37,7 +37,7 @@ beforeAll(async () => {
                'owner_upper', upper(o.label),
                'code', i.code, 'big', i.big + 1, 'flags', jsonb_build_object('ok', i.ok),
                'sub', (SELECT count(*) FROM d.t_owner), 'noisy', d.noisy(i.n), 'random', random() > 2,
-               'not_column', upper(i.code), 'cast', i.n::text, 'constant', 1) AS data
+               'not_column', upper(i.code), 'cast', i.n::text, 'constant', 1, 'set', generate_series(i.pk, i.pk)) AS data
       FROM d.t_item i LEFT JOIN d.t_owner o ON o.pk = i.fk;
     CREATE VIEW d.v_grouped AS
       SELECT i.n, jsonb_build_object('n', i.n, 'count', count(*), 'many', count(*) > 1) AS data FROM d.t_item i GROUP BY i.n;
