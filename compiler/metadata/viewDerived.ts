@@ -16,7 +16,8 @@
 // they are; constants; calls of functions and operators that the stored rule shows are of one
 // schema and not volatile (every overload of that name the view calls), emitted schema-qualified
 // (`OPERATOR("pg_catalog".>=)`) so that the session's search_path cannot pick another; AND, OR,
-// NOT, IS [NOT] NULL, COALESCE; casts of constants to built-in types. A sub-select, an aggregate
+// NOT, IS [NOT] NULL, COALESCE; casts of constants to built-in types that read the same in any
+// session (text, numbers but floats, booleans, uuid, json). A sub-select, an aggregate
 // or window function, a cast of a non-constant (its conversion function is not named in the
 // definition), a set-returning function (it would multiply the rows), or anything else proves nothing.
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
@@ -33,10 +34,12 @@ type Parts = DerivedKey['parts'];
 const NONE: ReadonlyMap<string, DerivedKey> = new Map();
 
 /**
- * Built-in types a constant may be cast to, as the parser gives a name written without a schema
- * (`' '::text`); emitted as pg_catalog's. Only when pg_catalog is searched first (see derivedKeys).
+ * Built-in types a constant may be cast to (`' '::text`, `2::numeric`), emitted as pg_catalog's:
+ * those whose constant reads back as the same value in any session. The definition prints a
+ * stored constant in the introspecting session's formats, so dates, times and intervals (DateStyle,
+ * IntervalStyle) and floats (extra_float_digits may round them) are left out.
  */
-const CATALOG_TYPES = new Set(['text', 'jsonb', 'json', 'uuid', 'date', 'bytea', 'name', 'bpchar', 'varchar', 'numeric', 'bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'timestamptz', 'timestamp', 'interval']);
+const CONSTANT_TYPES = new Set(['text', 'jsonb', 'json', 'uuid', 'name', 'bpchar', 'varchar', 'numeric', 'bool', 'int2', 'int4', 'int8']);
 
 const cache = new WeakMap<RelationInfo, ReadonlyMap<string, DerivedKey>>();
 
@@ -180,14 +183,15 @@ class Translator {
     return name.length === 2 && name[0] !== schema ? undefined : schema;
   }
 
-  /** `constant::type` for a built-in type (its conversion is the type's input function). */
+  /** `constant::type` for a built-in type (its conversion is the type's input function, see CONSTANT_TYPES). */
   private cast(cast: Record<string, unknown>): Parts | undefined {
     const arg = cast['arg'] as Node | undefined;
     const constantArg = arg?.['A_Const'] as Record<string, unknown> | undefined;
     const typeName = cast['typeName'] as { names?: readonly { String?: { sval?: string } }[]; typmods?: unknown; arrayBounds?: unknown } | undefined;
     const names = typeName?.names?.map((p) => p.String?.sval ?? '');
     if (!constantArg || !names || typeName?.typmods !== undefined || typeName?.arrayBounds !== undefined) return undefined;
-    const builtIn = (names.length === 2 && names[0] === 'pg_catalog') || (names.length === 1 && this.catalogFirst && CATALOG_TYPES.has(names[0]!));
+    // A name written without a schema is pg_catalog's only when pg_catalog is searched first.
+    const builtIn = CONSTANT_TYPES.has(names.at(-1)!) && ((names.length === 2 && names[0] === 'pg_catalog') || (names.length === 1 && this.catalogFirst));
     const value = constant(constantArg);
     if (!builtIn || !value) return undefined;
     return ['CAST(', ...value, ` AS pg_catalog.${quoteIdent(names.at(-1)!)})`];
