@@ -12,7 +12,8 @@
 // PostgreSQL building the row's whole `data` (the SQL emitter does it only when every key the row
 // needs can be had this way, see emitSql.ts).
 //
-// A key's expression qualifies when it is made only of: references to columns the view selects as
+// A view that calls anything volatile (implicit casts call functions the text does not name)
+// computes nothing. Otherwise a key's expression qualifies when it is made only of: references to columns the view selects as
 // they are; constants; calls of functions and operators that the stored rule shows are of one
 // schema and not volatile (every overload of that name the view calls), emitted schema-qualified
 // (`OPERATOR("pg_catalog".>=)`) so that the session's search_path cannot pick another; AND, OR,
@@ -59,6 +60,9 @@ export function derivedKeys(relation: RelationInfo, searchPath: readonly string[
 }
 
 function prove(definition: string, calls: readonly ViewCall[], catalogFirst: boolean): ReadonlyMap<string, DerivedKey> {
+  // A call the text does not spell (an implicit cast's function) may be any of the view's calls:
+  // with a volatile one anywhere in the view, nothing is computed.
+  if (calls.some((c) => c.volatility === 'volatile')) return NONE;
   const view = parseView(definition);
   const args = view && dataBuildArguments(view);
   if (!view || !args) return NONE;
