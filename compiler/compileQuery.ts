@@ -89,7 +89,7 @@ function planVariants(
   for (const assignment of assignments(conditions)) {
     const connections: ConnectionArgs[] = [];
     const plan = planOperation({ schema, catalog, fragments, variables, assignment, diagnostics, connections, ...(maxPageSize !== undefined ? { maxPageSize } : {}), ...(guardOf ? { guardOf } : {}) }, operation);
-    const emitted = emitStatement(plan, optionalBits);
+    const emitted = emitStatement(plan, optionalBits, conditions.length === 0);
     shape ??= emitted.shape;
     marksNulls ||= emitted.marksNulls;
     if (hasOptionalParts(emitted.pieces)) {

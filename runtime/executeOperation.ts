@@ -8,6 +8,7 @@ import { runMutation } from './executeMutation.js';
 import { PortalCursor } from './portalCursor.js';
 import { prepareOperation } from './prepare.js';
 import { databaseFailure, isStalePlan, rowCountError } from './responseErrors.js';
+import { rowWriterOf, type RowWriter } from './rowWriter.js';
 import { isServerError } from './serverError.js';
 import { deallocate, openSession, sentStatement, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
@@ -50,6 +51,8 @@ async function queryRows(
   const session = await openSession(settings, op, context);
   const sent = sentStatement(settings, statement);
   const preamble = session.transactionSettings;
+  // A list whose elements the runtime writes from their columns (ResultShape `fields`).
+  const writeRow = op.shape.kind === 'list' && op.shape.fields !== undefined ? rowWriterOf(op.shape.fields) : undefined;
   let broken: Error | undefined;
   const markBroken = (error: Error): void => {
     broken ??= error;
@@ -63,8 +66,8 @@ async function queryRows(
           if (evicting !== undefined) await evicting;
         }
         return preamble === null
-          ? await namedQuery(session, sent, values)
-          : await withContext(session, sent, values, preamble, markBroken);
+          ? await namedQuery(session, sent, values, writeRow)
+          : await withContext(session, sent, values, preamble, markBroken, writeRow);
       } catch (error) {
         if (attempt > 0 || broken !== undefined || !settings.namedStatements || !isStalePlan(error)) throw error;
         await deallocate(session.client, statement.name);
@@ -83,7 +86,12 @@ async function queryRows(
  * Named: pg parses it once per connection and reuses the plan afterwards. Unnamed (name ''): Parse,
  * Bind, Describe, Execute and Sync in one round trip, nothing kept on the connection.
  */
-async function namedQuery(session: Session, statement: CompiledStatement, values: readonly unknown[]): Promise<(string | null)[]> {
+async function namedQuery(
+  session: Session,
+  statement: CompiledStatement,
+  values: readonly unknown[],
+  writeRow: RowWriter | undefined,
+): Promise<(string | null)[]> {
   const result = await session.client.query<(string | null)[]>({
     ...(statement.name === '' ? {} : { name: statement.name }),
     text: statement.text,
@@ -91,7 +99,7 @@ async function namedQuery(session: Session, statement: CompiledStatement, values
     rowMode: 'array',
     types: rawText,
   });
-  return result.rows.map((row) => row[0] ?? null);
+  return writeRow === undefined ? result.rows.map((row) => row[0] ?? null) : result.rows.map(writeRow);
 }
 
 /**
@@ -104,11 +112,13 @@ async function withContext(
   values: readonly unknown[],
   context: ContextSettings,
   markBroken: (error: Error) => void,
+  writeRow: RowWriter | undefined,
 ): Promise<(string | null)[]> {
   const cursor = new PortalCursor(statement, values, {
     batchSize: 0,
     singleBatch: true,
     preamble: { text: SET_CONTEXT_SQL, values: [context.names, context.values] },
+    ...(writeRow === undefined ? {} : { writeRow }),
   });
   session.onLost((error) => {
     markBroken(error);

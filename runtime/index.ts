@@ -21,6 +21,7 @@ export type {
   OperationAuth,
   Requirement,
   ResultShape,
+  RowField,
   VariablesOf,
 } from './types.js';
 export { createHandler } from './http/createHandler.js';

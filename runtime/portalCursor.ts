@@ -20,11 +20,12 @@
 import type { Connection } from 'pg';
 import { FraiseError } from './errors.js';
 import { noteParseSent, preparedText, prepareValue, wireOf, type BindValue, type WireConnection } from './pgInternals.js';
+import type { RowWriter } from './rowWriter.js';
 import { isServerError } from './serverError.js';
 import type { CompiledStatement } from './types.js';
 
 export interface RowBatch {
-  /** Each row's first column: JSON text, or null for SQL NULL. */
+  /** Each row's first column (JSON text, or null for SQL NULL), or what `writeRow` wrote of its columns. */
   readonly rows: readonly (string | null)[];
   /** True when the portal was suspended: there may be more rows (`read()` fetches them). */
   readonly more: boolean;
@@ -37,6 +38,8 @@ export interface CursorOptions {
   readonly singleBatch?: boolean;
   /** A statement run first in the same transaction, its rows ignored (see the file comment). */
   readonly preamble?: { readonly text: string; readonly values: readonly unknown[] };
+  /** Writes each row's JSON from all its columns (ResultShape `fields`), instead of taking the first. */
+  readonly writeRow?: RowWriter;
 }
 
 /** How the connection was left: reusable, or to be destroyed (pass `error` to `release`). */
@@ -62,6 +65,7 @@ export class PortalCursor {
   readonly #values: readonly BindValue[];
   readonly #batchSize: number;
   readonly #singleBatch: boolean;
+  readonly #writeRow: RowWriter | undefined;
   readonly #preamble: { readonly text: string; readonly values: readonly BindValue[] } | undefined;
   /** CommandCompletes still expected from the preamble, before the statement's rows. */
   #preamblePending: number;
@@ -89,6 +93,7 @@ export class PortalCursor {
     this.#values = values.map((value) => prepareValue(value));
     this.#batchSize = options.batchSize;
     this.#singleBatch = options.singleBatch ?? false;
+    this.#writeRow = options.writeRow;
     this.#preamble = options.preamble && {
       text: options.preamble.text,
       values: options.preamble.values.map((value) => prepareValue(value)),
@@ -210,6 +215,8 @@ export class PortalCursor {
 
   handleDataRow(message: { readonly fields: readonly unknown[] }): void {
     if (this.#state !== 'fetching' || this.#preamblePending > 0) return;
+    // pg hands text-format fields as strings, SQL NULL as null (no RowDescription, no parsers).
+    if (this.#writeRow !== undefined) return void this.#rows.push(this.#writeRow(message.fields));
     const field = message.fields[0];
     this.#rows.push(typeof field === 'string' ? field : null);
   }

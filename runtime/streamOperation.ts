@@ -17,6 +17,7 @@ import { completeListChunks, completeListRows, completeSingleRow, listNullData }
 import { PortalCursor, type CursorOptions, type RowBatch } from './portalCursor.js';
 import { prepareOperation } from './prepare.js';
 import { ResponseSink, type SinkOwner } from './responseSink.js';
+import { rowWriterOf } from './rowWriter.js';
 import { databaseFailure, isStalePlan, ResponseFailure, rowCountError } from './responseErrors.js';
 import { deallocate, openSession, sentStatement, type Session } from './session.js';
 import type { RuntimeSettings } from './settings.js';
@@ -253,6 +254,12 @@ class StreamRun implements SinkOwner {
     // A chunked list (rows of `chunk` elements) reads as many elements per batch as any list.
     const listBatch = list && shape.chunk !== undefined ? Math.max(1, Math.ceil(this.settings.batchSize / shape.chunk)) : this.settings.batchSize;
     const preamble = session.transactionSettings;
+    if (list && shape.fields !== undefined) {
+      // At most MAX_AGGREGATED_ROWS rows (a literal limit): all in one Execute, then Sync, one
+      // round trip and one write, as when PostgreSQL aggregated them into one row.
+      const written: CursorOptions = { batchSize: 0, singleBatch: true, writeRow: rowWriterOf(shape.fields) };
+      return preamble === null ? written : { ...written, preamble: { text: SET_CONTEXT_SQL, values: [preamble.names, preamble.values] } };
+    }
     if (preamble === null) return list ? { batchSize: listBatch } : SINGLE_ROW_OPTIONS;
     return {
       batchSize: list ? listBatch : SINGLE_ROW_OPTIONS.batchSize,

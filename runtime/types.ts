@@ -34,9 +34,26 @@ export type ResultShape =
        * (see runtime/nonNull.ts completeListChunks): one DataRow per chunk instead of per element.
        */
       readonly chunk?: number;
+      /**
+       * Rows hold the element's columns, one per field that reads one, in selection order (text
+       * format); the runtime writes each element's JSON from them (rowWriter.ts) instead of
+       * PostgreSQL building it. Set by the compiler for bounded lists of plain scalar columns.
+       */
+      readonly fields?: readonly RowField[];
     }
   | { readonly kind: 'object'; readonly key: string }
   | { readonly kind: 'data' };
+
+/**
+ * One field of an element written from its row's columns (ResultShape `fields`): a column whose
+ * text output becomes JSON as `kind` says (`string`: quoted; `number`: as it is, from int2/int4;
+ * `boolean`: `t`/`f`), or a constant's JSON text (`__typename`), which reads no column.
+ * `nonNull`: a non-null position that can read NULL; the writer writes NULL_MARK there, as the
+ * SQL would, so the row is completed by runtime/nonNull.ts exactly as today.
+ */
+export type RowField =
+  | { readonly key: string; readonly kind: 'string' | 'number' | 'boolean'; readonly nonNull?: true }
+  | { readonly key: string; readonly kind: 'constant'; readonly json: string };
 
 /**
  * One mutation field: its statement and bind values (one row of JSON text: the field's value), or
