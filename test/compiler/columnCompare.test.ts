@@ -70,12 +70,15 @@ LIMIT 50::integer) t0) s1`,
   });
 
   it('filters by the compared column, typed as the field', () => {
+    // Plain text columns: the runtime writes the elements (ResultShape `fields`), the rows chosen as before.
+    expect(fixture.operationsByName['PostsSince']!.shape).toEqual({ kind: 'list', key: 'posts', fields: [{ key: 'id', kind: 'string' }, { key: 'createdAt', kind: 'string', nonNull: true }] });
     expect(statementOf('PostsSince')).toBe(
-      `SELECT coalesce(json_agg(s1.j ORDER BY s1.o0 ASC, s1.o1 ASC), '[]'::json)::text FROM (SELECT json_build_object('id', t0."id", 'createdAt', coalesce(to_json(t0."created_at_iso"), '"\\u0000"'::json)) AS j, t0."created_at" AS o0, t0."id" AS o1
+      `SELECT s1.c0, s1.c1 FROM (SELECT t0."id" AS c0, t0."created_at_iso" AS c1, t0."created_at" AS o0, t0."id" AS o1
 FROM (SELECT t0.* FROM "public"."vc_post" t0
 WHERE t0."created_at" >= $1::timestamp with time zone
 ORDER BY t0."created_at" ASC, t0."id" ASC
-LIMIT 3::integer) t0) s1`,
+LIMIT 3::integer) t0) s1
+ORDER BY s1.o0 ASC, s1.o1 ASC`,
     );
   });
 
