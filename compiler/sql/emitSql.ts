@@ -1,7 +1,8 @@
 // SQL stage: walks the plan through one handler per node kind, composing typed SQL nodes
 // (builder.ts), and renders a frozen statement `{ pieces, params }` once. The response JSON is
 // built inside PostgreSQL with json_build_object, which keeps keys in selection order (jsonb would
-// sort them). Every value is a numbered parameter or a typed literal.
+// sort them), except for bounded root lists of plain scalar columns, whose columns the runtime
+// writes as JSON (rowFields). Every value is a numbered parameter or a typed literal.
 import { forcesData, jsonRootOfColumn } from '../plan/fieldSource.js';
 import type { FieldPlan, FieldSource, FieldPlanKind, ListQuery, ObjectSelection, OperationPlan, OrderTerm, Param, RootField } from '../plan/ir.js';
 import type { ResultShape, RowField } from '../../runtime/types.js';
