@@ -105,3 +105,16 @@ export function dataBuildArguments(view: ViewSelect): readonly unknown[] | undef
   if (!isCatalogCall(call, 'jsonb_build_object') || call.args.length % 2 !== 0) return undefined;
   return call.args;
 }
+
+/**
+ * The output column of each plain column reference the view selects (`p.created_at` ->
+ * `created_at`), `data` aside; the first, if one reference is selected twice.
+ */
+export function columnsOfRefs(view: ViewSelect): ReadonlyMap<string, string> {
+  const columnOfRef = new Map<string, string>();
+  for (const target of view.targets) {
+    const ref = columnRef(target.value)?.join('.');
+    if (target.name !== 'data' && ref !== undefined && target.name !== undefined && !columnOfRef.has(ref)) columnOfRef.set(ref, target.name);
+  }
+  return columnOfRef;
+}

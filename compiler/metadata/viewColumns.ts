@@ -10,7 +10,7 @@
 // and only for column types whose JSON text is the same whether it passes through jsonb or json
 // (uuid, text, varchar, integers, boolean: not numeric, floats or timestamps, whose jsonb text
 // can differ). A definition the parser cannot read proves nothing.
-import { columnRef, dataBuildArguments, parseView, stringConst } from './viewAst.js';
+import { columnRef, columnsOfRefs, dataBuildArguments, parseView, stringConst } from './viewAst.js';
 
 /** Column types whose value has the same JSON text through jsonb_build_object and json_build_object. */
 const SAME_JSON_TYPES = /^(uuid|text|integer|bigint|smallint|boolean|character varying(\(\d+\))?)$/;
@@ -37,12 +37,7 @@ function prove(definition: string, columns: ReadonlyMap<string, string>): Readon
   const view = parseView(definition);
   const args = view && dataBuildArguments(view);
   if (!view || !args) return NONE;
-  // Output column of each plain column reference (the first, if one is selected twice).
-  const columnOfRef = new Map<string, string>();
-  for (const target of view.targets) {
-    const ref = columnRef(target.value)?.join('.');
-    if (target.name !== 'data' && ref !== undefined && target.name !== undefined && !columnOfRef.has(ref)) columnOfRef.set(ref, target.name);
-  }
+  const columnOfRef = columnsOfRefs(view);
   const proven = new Map<string, string>();
   for (let i = 0; i < args.length; i += 2) {
     const key = stringConst(args[i]);

@@ -22,7 +22,7 @@
 // or window function, a cast of a non-constant (its conversion function is not named in the
 // definition), a set-returning function (it would multiply the rows), or anything else proves nothing.
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
-import { columnRef, dataBuildArguments, funcCall, parseView, stringConst, type Node } from './viewAst.js';
+import { columnRef, columnsOfRefs, dataBuildArguments, funcCall, parseView, stringConst, type Node } from './viewAst.js';
 import type { RelationInfo, ViewCall } from './types.js';
 
 /** A computed key: SQL text pieces and the view columns between them, read as `alias."column"`. */
@@ -66,12 +66,7 @@ function prove(definition: string, calls: readonly ViewCall[], catalogFirst: boo
   const view = parseView(definition);
   const args = view && dataBuildArguments(view);
   if (!view || !args) return NONE;
-  // Output column of each plain column reference (the first, if one is selected twice).
-  const columnOfRef = new Map<string, string>();
-  for (const target of view.targets) {
-    const ref = columnRef(target.value)?.join('.');
-    if (target.name !== 'data' && ref !== undefined && target.name !== undefined && !columnOfRef.has(ref)) columnOfRef.set(ref, target.name);
-  }
+  const columnOfRef = columnsOfRefs(view);
   const translator = new Translator(columnOfRef, calls, catalogFirst);
   const derived = new Map<string, DerivedKey>();
   for (let i = 0; i < args.length; i += 2) {
