@@ -250,24 +250,22 @@ class StreamRun implements SinkOwner {
 
   #cursorOptions(session: Session): CursorOptions {
     const shape = this.op.shape;
-    const list = shape.kind === 'list';
-    // A chunked list (rows of `chunk` elements) reads as many elements per batch as any list.
-    const listBatch = list && shape.chunk !== undefined ? Math.max(1, Math.ceil(this.settings.batchSize / shape.chunk)) : this.settings.batchSize;
-    const preamble = session.transactionSettings;
-    if (list && shape.fields !== undefined) {
+    let options: CursorOptions;
+    if (shape.kind !== 'list') options = SINGLE_ROW_OPTIONS;
+    else if (shape.fields !== undefined) {
       // At most MAX_AGGREGATED_ROWS rows (a literal limit): all in one Execute, then Sync, one
       // round trip and one write, as when PostgreSQL aggregated them into one row.
-      const written: CursorOptions = { batchSize: 0, singleBatch: true, writeRow: rowWriterOf(shape.fields) };
-      return preamble === null ? written : { ...written, preamble: { text: SET_CONTEXT_SQL, values: [preamble.names, preamble.values] } };
+      options = { batchSize: 0, singleBatch: true, writeRow: rowWriterOf(shape.fields) };
+    } else {
+      // A chunked list (rows of `chunk` elements) reads as many elements per batch as any list.
+      options = { batchSize: shape.chunk !== undefined ? Math.max(1, Math.ceil(this.settings.batchSize / shape.chunk)) : this.settings.batchSize };
     }
-    if (preamble === null) return list ? { batchSize: listBatch } : SINGLE_ROW_OPTIONS;
-    return {
-      batchSize: list ? listBatch : SINGLE_ROW_OPTIONS.batchSize,
-      singleBatch: !list,
-      // The context's set_config goes in the same pipeline and implicit transaction (see portalCursor.ts).
-      preamble: { text: SET_CONTEXT_SQL, values: [preamble.names, preamble.values] },
-    };
+    const preamble = session.transactionSettings;
+    if (preamble === null) return options;
+    // The context's set_config goes in the same pipeline and implicit transaction (see portalCursor.ts).
+    return { ...options, preamble: { text: SET_CONTEXT_SQL, values: [preamble.names, preamble.values] } };
   }
+
 
   /**
    * Writes all but the last chunk; returns the last (or undefined when the writable went away).

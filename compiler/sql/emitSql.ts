@@ -61,7 +61,7 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
     // JSON (runtime/rowWriter.ts), and a null in a non-null position is marked there.
     const alias = e.alias('t');
     const sub = e.alias('s');
-    const rows = carryOrder(rowsFirst(emitFromWhere(e, only.view, alias, [], only.query, '\n'), alias, only.query, only.selection, only.view), alias);
+    const rows = limitedRows(e, only.view, alias, [], only.query, only.selection, '\n');
     const order = rows.order(sub);
     const inner = written.columns.map((c, i) => sql`${column(alias, c)} AS ${raw(`c${i}`)}`);
     const outer = written.columns.map((_c, i) => raw(`${sub.text}.c${i}`));
@@ -74,7 +74,7 @@ export function emitStatement(plan: OperationPlan, optionalBits: ReadonlyMap<str
     const alias = e.alias('t');
     const sub = e.alias('s');
     const object = emitRowObject(e, only.selection, only.view, alias, true);
-    const rows = carryOrder(rowsFirst(emitFromWhere(e, only.view, alias, [], only.query, '\n'), alias, only.query, only.selection, only.view), alias);
+    const rows = limitedRows(e, only.view, alias, [], only.query, only.selection, '\n');
     statement = sql`SELECT coalesce(${aggregate(sub, rows)}, '[]'::json)::text FROM (SELECT ${join([sql`${object} AS j`, ...rows.columns], ', ')}\n${rows.from}) ${sub}`;
     shape = { kind: 'object', key: only.key };
   } else if (only?.kind === 'RootList' && isLiteralLimit(only.query, MAX_CHUNKED_ROWS)) {
@@ -189,7 +189,7 @@ function emitChunkedList(e: Emitter, view: BoundView, selection: ObjectSelection
   const sub = e.alias('s');
   const numbered = e.alias('c');
   const object = emitRowObject(e, selection, view, alias, true);
-  const rows = carryOrder(rowsFirst(emitFromWhere(e, view, alias, [], query, '\n'), alias, query, selection, view), alias);
+  const rows = limitedRows(e, view, alias, [], query, selection, '\n');
   const order = rows.order(sub);
   const chunk = raw(String(LIST_CHUNK));
   return join(
@@ -287,6 +287,19 @@ function dataReadsOf(selection: ObjectSelection): FieldPlan[] {
 function rowsFirst(rows: ListRows, alias: SqlText, query: ListQuery, selection: ObjectSelection, view: BoundView): ListRows {
   if (query.limit === null || rows.order.kind === 'Slot' || fencesData(selection, view, true)) return rows;
   return { from: sql`FROM (SELECT ${alias}.* ${rows.from}) ${alias}`, order: rows.order };
+}
+
+/** A list's rows as the aggregated, chunked, written and nested lists choose them: rowsFirst, then carryOrder. */
+function limitedRows(
+  e: Emitter,
+  view: BoundView,
+  alias: SqlText,
+  conditions: readonly Sql[],
+  query: ListQuery,
+  selection: ObjectSelection,
+  separator: '\n' | ' ',
+): CarriedRows {
+  return carryOrder(rowsFirst(emitFromWhere(e, view, alias, conditions, query, separator), alias, query, selection, view), alias);
 }
 
 /**
@@ -401,7 +414,7 @@ function emitListSubquery(
   const sub = e.alias('s');
   const conditions = correlation ? [sql`${column(alias, correlation.inner)} = ${correlation.outer}`] : [];
   const object = emitRowObject(e, selection, view, alias, query.limit !== null);
-  const rows = carryOrder(rowsFirst(emitFromWhere(e, view, alias, conditions, query, ' '), alias, query, selection, view), alias);
+  const rows = limitedRows(e, view, alias, conditions, query, selection, ' ');
   return sql`(SELECT coalesce(${aggregate(sub, rows)}, '[]'::json) FROM (SELECT ${join([sql`${object} AS j`, ...rows.columns], ', ')} ${rows.from}) ${sub})`;
 }
 
@@ -490,6 +503,9 @@ function emitListOrder(e: Emitter, query: ListQuery, alias: SqlText): ListOrder 
   return { kind: 'None' };
 }
 
+/** A list's rows with their order columns carried out (`o0`, ...), and the order over them. */
+type CarriedRows = { readonly columns: readonly Sql[]; readonly from: Sql; readonly order: (sub: SqlText) => Sql | null };
+
 /**
  * A list's rows for a query above them that must keep their order (json_agg, the join of a page
  * of keys): the order goes out with the rows and the consumer says it again, so no order rests on
@@ -508,7 +524,7 @@ function carryOrder(
   rows: ListRows,
   alias: SqlText,
   selected: string | null = null,
-): { readonly columns: readonly Sql[]; readonly from: Sql; readonly order: (sub: SqlText) => Sql | null } {
+): CarriedRows {
   const { order } = rows;
   if (order.kind === 'Slot') {
     return { columns: [sql`row_number() OVER (ORDER BY ${order.slot}) AS n`], from: sql`FROM (SELECT * ${rows.from}) ${alias}`, order: (sub) => sql`${sub}.n` };
